@@ -1,0 +1,700 @@
+#include "app/app.h"
+
+#include <sys/stat.h>
+
+#include <charconv>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/permissions.h"
+#include "domain/codec.h"
+#include "domain/rules.h"
+
+namespace haven::app {
+
+using domain::Json;
+using domain::Name;
+using P = Permission;
+
+namespace {
+
+constexpr std::string_view kZeroHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+Status Require(const Actor& actor, Permission p) {
+  if (!Can(actor.role, p))
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                fmt::format("the {} role may not do this", Name(actor.role)));
+  return {};
+}
+
+Result<std::int64_t> ParseCursor(const std::string& cursor) {
+  if (cursor.empty()) return 0;
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), v);
+  if (ec != std::errc() || ptr != cursor.data() + cursor.size() || v <= 0)
+    return Invalid("cursor", "is not a cursor this server handed out");
+  return v;
+}
+
+Status CheckLimit(int limit) {
+  if (limit < 1 || limit > 200) return Invalid("limit", "must be between 1 and 200");
+  return {};
+}
+
+// One more row than asked is read to know whether a next page exists.
+template <typename T, typename KeyFn>
+Page<T> MakePage(std::vector<T> rows, int limit, KeyFn key) {
+  Page<T> page;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.resize(limit);
+    page.next_cursor = std::to_string(key(rows.back()));
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+std::string PersonAd(Id person_id) { return fmt::format("person:{}", person_id); }
+std::string NoteAd(Id case_id) { return fmt::format("case:{}:note", case_id); }
+
+// The bytes of an audit entry that its hash covers, in a fixed order.
+std::string CanonicalAuditEntry(const store::AuditRecord& r) {
+  Json j = Json::array({r.seq, FormatTimestamp(r.at), r.actor_user_id, r.actor_role,
+                        r.actor_organization_id, r.action, r.object_type, r.object_id, r.reason,
+                        r.details, r.request_id});
+  return j.dump();
+}
+
+}  // namespace
+
+Actor Actor::System(std::string request_id) {
+  Actor a;
+  a.user_id = 0;
+  a.username = "system";
+  a.role = domain::Role::kAdmin;
+  a.organization_id = 0;
+  a.request_id = std::move(request_id);
+  return a;
+}
+
+// Per-client attempt counter over a sliding window: slows password guessing
+// across accounts, while the per-account lock-out (in the store) stops guessing
+// one account. Thread-safe.
+class App::LoginThrottle {
+ public:
+  static constexpr int kMaxAttempts = 30;
+  static constexpr std::chrono::seconds kWindow{300};
+
+  bool Allow(const std::string& client, Timestamp now) {
+    std::lock_guard lock(mu_);
+    auto& q = attempts_[client];
+    while (!q.empty() && q.front() <= now - kWindow) q.pop_front();
+    if (static_cast<int>(q.size()) >= kMaxAttempts) return false;
+    q.push_back(now);
+    if (attempts_.size() > 10000) attempts_.clear();  // bounded memory under a flood
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::deque<Timestamp>> attempts_;  // GUARDED_BY(mu_)
+};
+
+App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
+         std::unique_ptr<Clock> clock)
+    : config_(std::move(config)),
+      store_(std::move(store)),
+      keyring_(std::move(keyring)),
+      blind_key_(keyring_.BlindIndexKey()),
+      audit_key_(keyring_.AuditKey()),
+      clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
+      throttle_(std::make_unique<LoginThrottle>()) {}
+
+App::~App() = default;
+
+domain::Date App::Today() const {
+  return domain::Date(std::chrono::floor<std::chrono::days>(Now()));
+}
+
+Result<std::unique_ptr<App>> App::Open(const std::filesystem::path& dir,
+                                       std::unique_ptr<Clock> clock) {
+  TRY(Config config, Config::Load(dir));
+  TRY(privacy::Keyring keyring, privacy::Keyring::Load(config.KeyringPath()));
+  store::StoreOptions so;
+  so.path = config.DatabasePath();
+  so.create_if_missing = false;
+  so.pool_size = config.threads + 2;
+  TRY(auto store, store::OpenSqliteStore(so));
+  return std::unique_ptr<App>(
+      new App(std::move(config), std::move(store), std::move(keyring), std::move(clock)));
+}
+
+Result<App::InitResult> App::Init(const std::filesystem::path& dir,
+                                  const std::string& admin_password,
+                                  std::unique_ptr<Clock> clock) {
+  Config config;
+  config.dir = dir;
+  for (const auto& existing : {dir / "haven.toml", config.DatabasePath(), config.KeyringPath()})
+    if (std::filesystem::exists(existing))
+      return Fail(ErrorCode::kConflict, "instance_exists",
+                  fmt::format("{} already exists; refusing to overwrite an instance",
+                              existing.string()));
+  if (!admin_password.empty()) TRY_STATUS(domain::ValidatePassword(admin_password));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Internal(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  ::chmod(dir.c_str(), 0700);
+  TRY(privacy::Keyring keyring, privacy::Keyring::Create(config.KeyringPath()));
+  {
+    std::ofstream out(dir / "haven.toml");
+    out << config.ToToml();
+    if (!out) return Internal("cannot write haven.toml");
+  }
+  store::StoreOptions so;
+  so.path = config.DatabasePath();
+  TRY(auto store, store::OpenSqliteStore(so));
+  std::unique_ptr<App> app(
+      new App(std::move(config), std::move(store), std::move(keyring), std::move(clock)));
+
+  InitResult result;
+  std::string password = admin_password.empty() ? privacy::RandomPassword() : admin_password;
+  if (admin_password.empty()) result.admin_password = password;
+  TRY(std::string hash, privacy::HashPassword(password));
+
+  Actor system = Actor::System("init");
+  TRY(auto tx, app->store_->Begin(true));
+  domain::Organization operator_org;
+  operator_org.name = "Haven operator";
+  operator_org.kind = domain::OrgKind::kStateBody;
+  operator_org.created_at = app->Now();
+  TRY(Id org_id, tx->InsertOrganization(operator_org));
+  TRY_STATUS(app->Audit(*tx, system, "organization.create", "organization",
+                        std::to_string(org_id), Json{{"name", operator_org.name}}.dump()));
+  domain::User admin;
+  admin.username = "admin";
+  admin.role = domain::Role::kAdmin;
+  admin.organization_id = org_id;
+  admin.created_at = app->Now();
+  TRY(Id admin_id, tx->InsertUser(admin, hash));
+  TRY_STATUS(app->Audit(*tx, system, "user.create", "user", std::to_string(admin_id),
+                        Json{{"username", "admin"}, {"role", "admin"}}.dump()));
+  TRY_STATUS(tx->Commit());
+  result.app = std::move(app);
+  return result;
+}
+
+// ---------------------------------------------------------------- audit
+
+Status App::Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
+                  std::string_view object_type, std::string_view object_id,
+                  const std::string& details_json, std::string_view reason) {
+  TRY(auto last, tx.LastAudit());
+  store::AuditRecord r;
+  r.seq = last ? last->seq + 1 : 1;
+  r.at = Now();
+  r.actor_user_id = actor.user_id;
+  r.actor_role = std::string(Name(actor.role));
+  if (actor.user_id == 0) r.actor_role = "system";
+  r.actor_organization_id = actor.organization_id;
+  r.action = std::string(action);
+  r.object_type = std::string(object_type);
+  r.object_id = std::string(object_id);
+  r.reason = std::string(reason);
+  r.details = details_json.empty() ? "{}" : details_json;
+  r.request_id = actor.request_id;
+  r.prev_hash = last ? last->hash : std::string(kZeroHash);
+  r.hash = privacy::ChainHash(audit_key_, r.prev_hash, CanonicalAuditEntry(r));
+  return tx.AppendAudit(r);
+}
+
+Result<Page<store::AuditRecord>> App::ListAudit(const Actor& actor, const PageRequest& p) {
+  TRY_STATUS(Require(actor, P::kReadAudit));
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(std::int64_t after, ParseCursor(p.cursor));
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto rows, tx->ListAudit(after, p.limit + 1));
+  return MakePage(std::move(rows), p.limit, [](const auto& r) { return r.seq; });
+}
+
+Result<AuditVerification> App::VerifyAudit() {
+  AuditVerification v;
+  std::string prev(kZeroHash);
+  std::int64_t expected = 1;
+  TRY(auto tx, store_->Begin(false));
+  std::int64_t after = 0;
+  while (true) {
+    TRY(auto rows, tx->ListAudit(after, 1000));
+    if (rows.empty()) break;
+    for (const auto& r : rows) {
+      auto broken = [&](std::string problem) {
+        v.intact = false;
+        v.first_broken_seq = r.seq;
+        v.problem = std::move(problem);
+        return v;
+      };
+      if (r.seq != expected)
+        return broken(fmt::format("entry {} found where entry {} was expected (an entry was "
+                                  "removed or the log reordered)",
+                                  r.seq, expected));
+      if (r.prev_hash != prev)
+        return broken(fmt::format("entry {} does not follow on from entry {} (previous hash "
+                                  "differs)",
+                                  r.seq, r.seq - 1));
+      if (privacy::ChainHash(audit_key_, r.prev_hash, CanonicalAuditEntry(r)) != r.hash)
+        return broken(fmt::format("entry {} was changed after it was written (hash mismatch)",
+                                  r.seq));
+      prev = r.hash;
+      ++expected;
+      ++v.entries;
+      after = r.seq;
+    }
+  }
+  v.head_hash = prev;
+  return v;
+}
+
+// ---------------------------------------------------------------- idempotency
+
+Result<std::optional<Id>> App::Replay(store::Transaction& tx, const Actor& actor,
+                                      const WriteOptions& w, std::string_view object_type) {
+  if (w.idempotency_key.empty()) return std::optional<Id>();
+  if (w.idempotency_key.size() > 200)
+    return Invalid("Idempotency-Key", "must be at most 200 characters");
+  for (unsigned char ch : w.idempotency_key)
+    if (ch < 0x21 || ch > 0x7e)
+      return Invalid("Idempotency-Key", "must be printable ASCII without spaces");
+  TRY(auto rec, tx.FindIdempotency(actor.user_id, w.idempotency_key));
+  if (!rec) return std::optional<Id>();
+  if (rec->fingerprint != w.fingerprint || rec->object_type != object_type)
+    return Fail(ErrorCode::kUnprocessable, "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different request",
+                "Idempotency-Key");
+  return std::optional<Id>(rec->object_id);
+}
+
+Status App::Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
+                     std::string_view object_type, Id id) {
+  if (w.idempotency_key.empty()) return {};
+  return tx.InsertIdempotency(store::IdempotencyRecord{
+      actor.user_id, w.idempotency_key, w.fingerprint, std::string(object_type), id, Now()});
+}
+
+// ---------------------------------------------------------------- authentication
+
+Result<LoginResult> App::Login(const std::string& username, const std::string& password,
+                               const std::string& client, const std::string& request_id) {
+  if (!throttle_->Allow(client, Now()))
+    return Fail(ErrorCode::kRateLimited, "too_many_attempts",
+                "too many login attempts from this address; wait a few minutes");
+  auto invalid = [] {
+    return Fail(ErrorCode::kUnauthenticated, "invalid_credentials",
+                "the username or password is wrong");
+  };
+  Actor anonymous = Actor::System(request_id);
+  std::optional<store::StoredUser> user;
+  {
+    TRY(auto tx, store_->Begin(false));
+    TRY(user, tx->FindUserByUsername(username));
+  }
+  // Argon2id runs outside any transaction: it takes tens of milliseconds.
+  bool ok = user && user->user.active &&
+            privacy::VerifyPassword(user->password_hash, password);
+  if (!user) privacy::VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$x", password);
+
+  TRY(auto tx, store_->Begin(true));
+  if (!user) {
+    TRY_STATUS(Audit(*tx, anonymous, "auth.login_failed", "user", "",
+                     Json{{"username", username.substr(0, 64)}, {"why", "unknown user"}}.dump()));
+    TRY_STATUS(tx->Commit());
+    return invalid();
+  }
+  // Re-read inside the write transaction: concurrent failures must all count.
+  TRY(auto fresh, tx->GetUser(user->user.id));
+  if (!fresh) return invalid();
+  Actor who;
+  who.user_id = fresh->user.id;
+  who.username = fresh->user.username;
+  who.role = fresh->user.role;
+  who.organization_id = fresh->user.organization_id;
+  who.request_id = request_id;
+  std::string uid = std::to_string(fresh->user.id);
+  if (fresh->locked_until && *fresh->locked_until > Now()) {
+    TRY_STATUS(Audit(*tx, who, "auth.login_refused", "user", uid,
+                     Json{{"why", "account locked"}}.dump()));
+    TRY_STATUS(tx->Commit());
+    return Fail(ErrorCode::kRateLimited, "account_locked",
+                fmt::format("this account is locked after repeated failed logins; try again "
+                            "after {}",
+                            FormatTimestamp(*fresh->locked_until)));
+  }
+  if (!ok) {
+    int failed = fresh->failed_logins + 1;
+    std::optional<Timestamp> lock;
+    if (failed >= config_.max_failed_logins)
+      lock = Now() + std::chrono::minutes(config_.lockout_minutes);
+    TRY_STATUS(tx->SetLoginState(fresh->user.id, lock ? 0 : failed, lock));
+    TRY_STATUS(Audit(*tx, who, "auth.login_failed", "user", uid,
+                     Json{{"why", fresh->user.active ? "wrong password" : "inactive account"},
+                          {"locked", lock.has_value()}}
+                         .dump()));
+    TRY_STATUS(tx->Commit());
+    return invalid();
+  }
+  TRY_STATUS(tx->SetLoginState(fresh->user.id, 0, std::nullopt));
+  TRY_STATUS(tx->DeleteExpiredSessions(Now()));
+  LoginResult result;
+  result.token = privacy::RandomToken();
+  result.csrf_token = privacy::RandomToken();
+  result.user = fresh->user;
+  result.expires_at = Now() + std::chrono::hours(config_.session_hours);
+  TRY_STATUS(tx->InsertSession(store::Session{privacy::Digest(result.token), fresh->user.id,
+                                              result.csrf_token, Now(), result.expires_at}));
+  TRY_STATUS(Audit(*tx, who, "auth.login", "user", uid, "{}"));
+  TRY_STATUS(tx->Commit());
+  return result;
+}
+
+Result<Authenticated> App::Authenticate(const std::string& token, const std::string& request_id) {
+  auto unauthenticated = [] {
+    return Fail(ErrorCode::kUnauthenticated, "unauthenticated",
+                "log in first (session missing or expired)");
+  };
+  if (token.empty() || token.size() > 200) return unauthenticated();
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto session, tx->FindSession(privacy::Digest(token)));
+  if (!session || session->expires_at <= Now()) return unauthenticated();
+  TRY(auto user, tx->GetUser(session->user_id));
+  if (!user || !user->user.active) return unauthenticated();
+  Authenticated a;
+  a.actor.user_id = user->user.id;
+  a.actor.username = user->user.username;
+  a.actor.role = user->user.role;
+  a.actor.organization_id = user->user.organization_id;
+  a.actor.request_id = request_id;
+  a.csrf_token = session->csrf_token;
+  return a;
+}
+
+Status App::Logout(const Actor& actor, const std::string& token) {
+  TRY(auto tx, store_->Begin(true));
+  TRY_STATUS(tx->DeleteSession(privacy::Digest(token)));
+  TRY_STATUS(Audit(*tx, actor, "auth.logout", "user", std::to_string(actor.user_id), "{}"));
+  return tx->Commit();
+}
+
+Result<domain::User> App::Me(const Actor& actor) {
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto user, tx->GetUser(actor.user_id));
+  if (!user) return Fail(ErrorCode::kUnauthenticated, "unauthenticated", "log in first");
+  return user->user;
+}
+
+// ---------------------------------------------------------------- organisations, users
+
+Result<domain::Organization> App::CreateOrganization(const Actor& actor, domain::Organization o,
+                                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageOrganizations));
+  TRY_STATUS(domain::ValidateOrganization(o));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto replay, Replay(*tx, actor, w, "organization"));
+  if (replay) {
+    TRY(auto existing, tx->GetOrganization(*replay));
+    if (existing) return *existing;
+  }
+  TRY(bool taken, tx->OrganizationNameTaken(o.name));
+  if (taken)
+    return Fail(ErrorCode::kConflict, "duplicate_name",
+                "an organisation with this name already exists", "name");
+  o.created_at = Now();
+  TRY(o.id, tx->InsertOrganization(o));
+  TRY_STATUS(Audit(*tx, actor, "organization.create", "organization", std::to_string(o.id),
+                   Json{{"name", o.name}, {"kind", Name(o.kind)}}.dump()));
+  TRY_STATUS(Remember(*tx, actor, w, "organization", o.id));
+  TRY_STATUS(tx->Commit());
+  return o;
+}
+
+Result<Page<domain::Organization>> App::ListOrganizations(const Actor&, const PageRequest& p) {
+  // Every signed-in user may see the coalition's directory (referral targets).
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(std::int64_t after, ParseCursor(p.cursor));
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto rows, tx->ListOrganizations(after, p.limit + 1));
+  return MakePage(std::move(rows), p.limit, [](const auto& o) { return o.id; });
+}
+
+Result<domain::Organization> App::GetOrganization(const Actor&, Id id) {
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto o, tx->GetOrganization(id));
+  if (!o) return Fail(ErrorCode::kNotFound, "not_found", "no such organisation");
+  return *o;
+}
+
+Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
+                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageUsers));
+  TRY_STATUS(domain::ValidateUsername(u.username));
+  TRY_STATUS(domain::ValidatePassword(u.password));
+  if (u.role == domain::Role::kAdmin && actor.role != domain::Role::kAdmin)
+    return Fail(ErrorCode::kForbidden, "forbidden", "only an admin may create admin accounts",
+                "role");
+  // Hash before the transaction: Argon2id is deliberately slow.
+  TRY(std::string hash, privacy::HashPassword(u.password));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto replay, Replay(*tx, actor, w, "user"));
+  if (replay) {
+    TRY(auto existing, tx->GetUser(*replay));
+    if (existing) return existing->user;
+  }
+  TRY(auto org, tx->GetOrganization(u.organization_id));
+  if (!org) return Invalid("organization_id", "no such organisation");
+  TRY(auto same, tx->FindUserByUsername(u.username));
+  if (same)
+    return Fail(ErrorCode::kConflict, "duplicate_username", "this username is taken",
+                "username");
+  domain::User user;
+  user.username = u.username;
+  user.role = u.role;
+  user.organization_id = u.organization_id;
+  user.created_at = Now();
+  TRY(user.id, tx->InsertUser(user, hash));
+  TRY_STATUS(Audit(*tx, actor, "user.create", "user", std::to_string(user.id),
+                   Json{{"username", user.username},
+                        {"role", Name(user.role)},
+                        {"organization_id", user.organization_id}}
+                       .dump()));
+  TRY_STATUS(Remember(*tx, actor, w, "user", user.id));
+  TRY_STATUS(tx->Commit());
+  return user;
+}
+
+Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest& p) {
+  TRY_STATUS(Require(actor, P::kManageUsers));
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(std::int64_t after, ParseCursor(p.cursor));
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto rows, tx->ListUsers(after, p.limit + 1));
+  return MakePage(std::move(rows), p.limit, [](const auto& u) { return u.id; });
+}
+
+// ---------------------------------------------------------------- cases
+
+Result<domain::Case> App::VisibleCase(store::Transaction& tx, const Actor& actor, Id id) {
+  if (!Can(actor.role, P::kReadAllCases) && !Can(actor.role, P::kReadOwnCases))
+    return std::unexpected(Require(actor, P::kReadOwnCases).error());
+  TRY(auto c, tx.GetCase(id));
+  // Another organisation's case is reported as missing: its existence is not disclosed.
+  if (!c || (!Can(actor.role, P::kReadAllCases) && c->organization_id != actor.organization_id))
+    return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+  return *c;
+}
+
+Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& input,
+                                    const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kCreateCase));
+  Id org_id = input.fields.organization_id.value_or(actor.organization_id);
+  if (org_id != actor.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "cases can only be registered for your own organisation", "organization_id");
+  TRY_STATUS(domain::ValidateNewCase(input, Today()));
+
+  TRY(auto tx, store_->Begin(true));
+  CreatedCase result;
+  TRY(auto replay, Replay(*tx, actor, w, "case"));
+  if (replay) {
+    TRY(auto existing, tx->GetCase(*replay));
+    if (existing) {
+      result.c = *existing;
+      return result;
+    }
+  }
+  TRY(auto org, tx->GetOrganization(org_id));
+  if (!org) return Invalid("organization_id", "no such organisation");
+
+  const Timestamp now = Now();
+  std::string blind = privacy::PersonBlindIndex(blind_key_, input.person);
+  TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
+  for (const auto& m : matches)
+    if (m.organization_id != org_id)
+      result.known_elsewhere.push_back(KnownElsewhere{
+          m.organization_kind, domain::Date(std::chrono::floor<std::chrono::days>(m.created_at))});
+
+  TRY(Id person_id, tx->InsertPerson(org_id, now));
+  std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(org_id),
+                                     domain::IdentityToJson(input.person).dump(),
+                                     PersonAd(person_id));
+  TRY_STATUS(tx->SetPersonIdentity(person_id, sealed, blind));
+
+  domain::Case& c = result.c;
+  c.fields = input.fields;
+  c.fields.organization_id = org_id;
+  c.organization_id = org_id;
+  c.person_id = person_id;
+  c.transnational = domain::DeriveTransnational(input.fields);
+  c.fields.transnational = c.transnational;
+  std::sort(c.fields.exploitation.begin(), c.fields.exploitation.end());
+  c.status = domain::CaseStatus::kIdentified;
+  c.sex = input.person.sex;
+  c.citizenship = input.person.citizenship;
+  if (input.person.birth_date)
+    c.age_at_identification = input.fields.identified_on.YearsSince(*input.person.birth_date);
+  else if (input.person.birth_year)
+    c.age_at_identification = input.fields.identified_on.Year() - *input.person.birth_year;
+  c.created_at = c.updated_at = now;
+  int year = input.fields.identified_on.Year();
+  TRY(std::int64_t number, tx->NextCaseNumber(year));
+  c.code = fmt::format("{}-{}-{:06d}", config_.country_code, year, number);
+  TRY(c.id, tx->InsertCase(c));
+  TRY_STATUS(Audit(*tx, actor, "case.create", "case", std::to_string(c.id),
+                   Json{{"code", c.code},
+                        {"organization_id", org_id},
+                        {"person_id", person_id},
+                        {"known_elsewhere", result.known_elsewhere.size()}}
+                       .dump()));
+  TRY_STATUS(Remember(*tx, actor, w, "case", c.id));
+  TRY_STATUS(tx->Commit());
+  return result;
+}
+
+Result<Page<domain::Case>> App::ListCases(const Actor& actor, const CaseQuery& q) {
+  TRY_STATUS(CheckLimit(q.page.limit));
+  TRY(std::int64_t before, ParseCursor(q.page.cursor));
+  store::CaseFilter f;
+  if (Can(actor.role, P::kReadAllCases)) {
+    f.organization_id = q.organization_id;
+  } else {
+    TRY_STATUS(Require(actor, P::kReadOwnCases));
+    if (q.organization_id && *q.organization_id != actor.organization_id)
+      return Fail(ErrorCode::kForbidden, "forbidden",
+                  "you may only list your own organisation's cases", "organization_id");
+    f.organization_id = actor.organization_id;
+  }
+  f.status = q.status;
+  f.year = q.year;
+  if (before) f.before_id = before;
+  f.limit = q.page.limit + 1;
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto rows, tx->ListCases(f));
+  return MakePage(std::move(rows), q.page.limit, [](const auto& c) { return c.id; });
+}
+
+Result<CaseDetail> App::GetCase(const Actor& actor, Id id) {
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto c, VisibleCase(*tx, actor, id));
+  CaseDetail d;
+  bool notes = Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
+  TRY(auto transitions, tx->ListTransitions(id));
+  for (auto& st : transitions) {
+    TransitionView v{st.transition, notes};
+    if (notes && !st.sealed_note.empty()) {
+      TRY(v.transition.note, privacy::Open(keyring_.OrganizationDataKey(c.organization_id),
+                                           st.sealed_note, NoteAd(c.id)));
+    }
+    d.transitions.push_back(std::move(v));
+  }
+  auto next = domain::NextStatuses(c.status);
+  d.allowed_next.assign(next.begin(), next.end());
+  d.c = std::move(c);
+  return d;
+}
+
+Result<domain::PersonIdentity> App::ViewIdentity(const Actor& actor, Id case_id,
+                                                 const std::string& reason) {
+  TRY_STATUS(Require(actor, P::kViewIdentity));
+  if (reason.size() < 5 || reason.size() > 500)
+    return Invalid("reason", "state why you need the identity (5 to 500 characters)");
+  TRY_STATUS(domain::CheckText(reason, "reason", 500));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto c, VisibleCase(*tx, actor, case_id));
+  TRY(auto person, tx->GetPerson(c.person_id));
+  if (!person || person->sealed_identity.empty())
+    return Internal(fmt::format("case {} has no sealed identity", case_id));
+  TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(person->organization_id),
+                                       person->sealed_identity, PersonAd(person->id)));
+  auto j = Json::parse(plain, nullptr, false);
+  if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
+  TRY(auto identity, domain::IdentityFromJson(j, ""));
+  TRY_STATUS(Audit(*tx, actor, "case.identity_view", "case", std::to_string(case_id),
+                   Json{{"code", c.code}, {"person_id", c.person_id}}.dump(), reason));
+  TRY_STATUS(tx->Commit());
+  return identity;
+}
+
+Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
+                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kChangeCase));
+  bool closing = t.to == domain::CaseStatus::kClosed;
+  TRY_STATUS(domain::CheckText(t.note, "note", 4000, closing));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto replay, Replay(*tx, actor, w, "case_transition"));
+  if (replay) {
+    TRY(auto existing, tx->GetCase(case_id));
+    if (existing) return *existing;
+  }
+  TRY(domain::Case c, VisibleCase(*tx, actor, case_id));
+  TRY_STATUS(domain::CheckTransition(c.status, t.to));
+  domain::Date on = t.on.value_or(Today());
+  if (on > Today()) return Invalid("on", "is in the future");
+  if (on < c.fields.identified_on) return Invalid("on", "is before the case was identified");
+  TRY(auto history, tx->ListTransitions(case_id));
+  if (!history.empty() && on < history.back().transition.on)
+    return Invalid("on", fmt::format("is before the previous status change ({})",
+                                     history.back().transition.on.ToString()));
+
+  domain::CaseTransition tr;
+  tr.case_id = case_id;
+  tr.from = c.status;
+  tr.to = t.to;
+  tr.on = on;
+  tr.user_id = actor.user_id;
+  tr.at = Now();
+  if (t.to == domain::CaseStatus::kReflectionPeriod) {
+    c.reflection_start = on;
+    c.reflection_end = on.PlusDays(config_.reflection_days);
+  }
+  c.status = t.to;
+  c.updated_at = Now();
+  c.version += 1;
+  TRY_STATUS(tx->UpdateCase(c));
+  std::string sealed_note;
+  if (!t.note.empty())
+    sealed_note = privacy::Seal(keyring_.OrganizationDataKey(c.organization_id), t.note,
+                                NoteAd(case_id));
+  TRY(tr.id, tx->InsertTransition(tr, sealed_note));
+  TRY_STATUS(Audit(*tx, actor, "case.transition", "case", std::to_string(case_id),
+                   Json{{"code", c.code},
+                        {"from", Name(tr.from)},
+                        {"to", Name(tr.to)},
+                        {"on", on.ToString()}}
+                       .dump()));
+  TRY_STATUS(Remember(*tx, actor, w, "case_transition", case_id));
+  TRY_STATUS(tx->Commit());
+  return c;
+}
+
+Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonIdentity& p) {
+  TRY_STATUS(Require(actor, P::kCreateCase));
+  std::string blind = privacy::PersonBlindIndex(blind_key_, p);
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
+  LookupResult result;
+  for (const auto& m : matches) {
+    if (m.organization_id == actor.organization_id) {
+      if (m.case_id) {
+        TRY(auto c, tx->GetCase(*m.case_id));
+        if (c) result.own_cases.push_back(*c);
+      }
+    } else {
+      result.elsewhere.push_back(KnownElsewhere{
+          m.organization_kind, domain::Date(std::chrono::floor<std::chrono::days>(m.created_at))});
+    }
+  }
+  return result;
+}
+
+}  // namespace haven::app

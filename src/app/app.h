@@ -1,0 +1,206 @@
+#pragma once
+// The use cases of Haven. `app` is the only layer that combines store, privacy
+// and domain, and the only place where authorisation and auditing happen: every
+// use case takes the acting user, checks the permission, does its work in one
+// transaction and writes its audit entry in that same transaction.
+//
+// Thread-safe: one App serves all request threads.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "domain/model.h"
+#include "privacy/crypto.h"
+#include "store/store.h"
+
+namespace haven::app {
+
+using domain::Id;
+
+// Who is acting, established by authentication (or the system itself).
+struct Actor {
+  Id user_id = 0;  // 0 for the system
+  std::string username;
+  domain::Role role = domain::Role::kAdmin;
+  Id organization_id = 0;
+  std::string request_id;
+
+  static Actor System(std::string request_id = "system");
+};
+
+// Options of a write that an adapter may carry along.
+struct WriteOptions {
+  // An Idempotency-Key: a repeated request with the same key returns the first
+  // result instead of writing again.
+  std::string idempotency_key;
+  // A digest of what the request asked for; a key reused for another request is refused.
+  std::string fingerprint;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;  // nullopt on the last page
+};
+
+struct PageRequest {
+  std::string cursor;  // empty: from the start
+  int limit = 50;      // 1..200
+};
+
+struct LoginResult {
+  std::string token;
+  std::string csrf_token;
+  domain::User user;
+  Timestamp expires_at{};
+};
+
+struct Authenticated {
+  Actor actor;
+  std::string csrf_token;
+};
+
+struct NewUser {
+  std::string username;
+  std::string password;
+  domain::Role role = domain::Role::kCaseworker;
+  Id organization_id = 0;
+};
+
+struct CaseQuery {
+  std::optional<domain::CaseStatus> status;
+  std::optional<int> year;
+  std::optional<Id> organization_id;
+  PageRequest page;
+};
+
+struct TransitionView {
+  domain::CaseTransition transition;
+  bool note_visible = false;  // free text is shown only to the owning organisation
+};
+
+struct CaseDetail {
+  domain::Case c;
+  std::vector<TransitionView> transitions;
+  std::vector<domain::CaseStatus> allowed_next;
+};
+
+struct TransitionRequest {
+  domain::CaseStatus to = domain::CaseStatus::kIdentified;
+  std::string note;
+  std::optional<domain::Date> on;  // defaults to today
+};
+
+// What a registering caseworker may learn about a possible earlier registration:
+// never another organisation's data, only that it exists, its kind and when.
+struct KnownElsewhere {
+  domain::OrgKind organization_kind = domain::OrgKind::kNgo;
+  domain::Date registered_on;
+};
+
+struct CreatedCase {
+  domain::Case c;
+  // Exact matches (blind index) registered by other organisations.
+  std::vector<KnownElsewhere> known_elsewhere;
+};
+
+struct LookupResult {
+  std::vector<domain::Case> own_cases;  // visible to the caller
+  std::vector<KnownElsewhere> elsewhere;
+};
+
+struct AuditVerification {
+  bool intact = true;
+  std::int64_t entries = 0;
+  std::string head_hash;
+  std::int64_t first_broken_seq = 0;  // when !intact
+  std::string problem;                // when !intact
+};
+
+class App {
+ public:
+  // Opens an existing instance in `dir`.
+  static Result<std::unique_ptr<App>> Open(const std::filesystem::path& dir,
+                                           std::unique_ptr<Clock> clock = nullptr);
+
+  struct InitResult {
+    std::unique_ptr<App> app;
+    std::string admin_password;  // the generated one, or empty when given
+  };
+  // Creates a new instance: haven.toml, keyring, database and the `admin` user.
+  // Refuses to touch a folder that already holds an instance.
+  static Result<InitResult> Init(const std::filesystem::path& dir,
+                                 const std::string& admin_password,
+                                 std::unique_ptr<Clock> clock = nullptr);
+
+  const Config& config() const { return config_; }
+  domain::Date Today() const;
+
+  // Authentication.
+  Result<LoginResult> Login(const std::string& username, const std::string& password,
+                            const std::string& client, const std::string& request_id);
+  Result<Authenticated> Authenticate(const std::string& token, const std::string& request_id);
+  Status Logout(const Actor& actor, const std::string& token);
+  Result<domain::User> Me(const Actor& actor);
+
+  // Organisations and users.
+  Result<domain::Organization> CreateOrganization(const Actor& actor, domain::Organization o,
+                                                  const WriteOptions& w = {});
+  Result<Page<domain::Organization>> ListOrganizations(const Actor& actor, const PageRequest& p);
+  Result<domain::Organization> GetOrganization(const Actor& actor, Id id);
+  Result<domain::User> CreateUser(const Actor& actor, const NewUser& u,
+                                  const WriteOptions& w = {});
+  Result<Page<domain::User>> ListUsers(const Actor& actor, const PageRequest& p);
+
+  // Cases.
+  Result<CreatedCase> CreateCase(const Actor& actor, const domain::NewCase& c,
+                                 const WriteOptions& w = {});
+  Result<Page<domain::Case>> ListCases(const Actor& actor, const CaseQuery& q);
+  Result<CaseDetail> GetCase(const Actor& actor, Id id);
+  Result<domain::PersonIdentity> ViewIdentity(const Actor& actor, Id case_id,
+                                              const std::string& reason);
+  Result<domain::Case> Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
+                                  const WriteOptions& w = {});
+  Result<LookupResult> LookupPerson(const Actor& actor, const domain::PersonIdentity& p);
+
+  // Audit.
+  Result<Page<store::AuditRecord>> ListAudit(const Actor& actor, const PageRequest& p);
+  Result<AuditVerification> VerifyAudit();
+
+  // Internal to app (demo generator, importers): the store and keys.
+  store::Store& Store() { return *store_; }
+
+ private:
+  App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
+      std::unique_ptr<Clock> clock);
+
+  Timestamp Now() const { return clock_->Now(); }
+  Status Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
+               std::string_view object_type, std::string_view object_id,
+               const std::string& details_json, std::string_view reason = {});
+  Result<std::optional<Id>> Replay(store::Transaction& tx, const Actor& actor,
+                                   const WriteOptions& w, std::string_view object_type);
+  Status Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
+                  std::string_view object_type, Id id);
+  Result<domain::Case> VisibleCase(store::Transaction& tx, const Actor& actor, Id id);
+
+  Config config_;
+  std::unique_ptr<store::Store> store_;
+  privacy::Keyring keyring_;
+  privacy::Key blind_key_;
+  privacy::Key audit_key_;
+  std::unique_ptr<Clock> clock_;
+  class LoginThrottle;
+  std::unique_ptr<LoginThrottle> throttle_;
+
+ public:
+  ~App();
+};
+
+}  // namespace haven::app

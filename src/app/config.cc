@@ -1,0 +1,143 @@
+#include "app/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace haven::app {
+
+std::filesystem::path ResolveDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("HAVEN_DIR"); env && *env) return env;
+  return "haven-data";
+}
+
+std::filesystem::path Config::KeyringPath() const {
+  if (const char* env = std::getenv("HAVEN_KEYRING"); env && *env) return env;
+  return dir / keyring;
+}
+
+namespace {
+
+template <typename T>
+Status Read(const toml::table& t, std::string_view section, std::string_view key, T& out) {
+  auto node = t.at_path(fmt::format("{}.{}", section, key));
+  if (!node) return {};
+  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+    auto v = node.value<std::string>();
+    if (!v) return Invalid(fmt::format("{}.{}", section, key), "must be a string");
+    out = *v;
+  } else {
+    auto v = node.value<std::int64_t>();
+    if (!v || *v < 0) return Invalid(fmt::format("{}.{}", section, key), "must be a whole number");
+    out = static_cast<T>(*v);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Config> Config::Load(const std::filesystem::path& dir) {
+  Config c;
+  c.dir = dir;
+  auto path = dir / "haven.toml";
+  if (!std::filesystem::exists(path))
+    return Fail(ErrorCode::kNotFound, "no_instance",
+                fmt::format("{} is not a Haven instance (no haven.toml); create one with "
+                            "`haven init --dir {}`",
+                            dir.string(), dir.string()));
+  toml::table t;
+  try {
+    t = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    return Invalid("haven.toml", fmt::format("{} (line {})", e.description(),
+                                             e.source().begin.line));
+  }
+  static const std::map<std::string, std::vector<std::string>> kKnown = {
+      {"instance", {"country_code"}},
+      {"store", {"backend", "path"}},
+      {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes"}},
+      {"server", {"bind", "port", "threads", "max_body_bytes"}},
+      {"cases", {"reflection_days"}},
+      {"statistics", {"suppression_threshold"}},
+  };
+  for (auto& [section, node] : t) {
+    auto known = kKnown.find(std::string(section.str()));
+    if (known == kKnown.end() || !node.is_table())
+      return Invalid(std::string(section.str()), "is not a known section of haven.toml");
+    for (auto& [key, _] : *node.as_table())
+      if (std::find(known->second.begin(), known->second.end(), std::string(key.str())) ==
+          known->second.end())
+        return Invalid(fmt::format("{}.{}", section.str(), key.str()),
+                       "is not a known key of haven.toml");
+  }
+  std::string backend = "sqlite";
+  TRY_STATUS(Read(t, "instance", "country_code", c.country_code));
+  TRY_STATUS(Read(t, "store", "backend", backend));
+  if (backend != "sqlite")
+    return Invalid("store.backend", "only \"sqlite\" is available in this build");
+  TRY_STATUS(Read(t, "store", "path", c.database));
+  TRY_STATUS(Read(t, "security", "keyring", c.keyring));
+  TRY_STATUS(Read(t, "security", "session_hours", c.session_hours));
+  TRY_STATUS(Read(t, "security", "max_failed_logins", c.max_failed_logins));
+  TRY_STATUS(Read(t, "security", "lockout_minutes", c.lockout_minutes));
+  TRY_STATUS(Read(t, "server", "bind", c.bind));
+  TRY_STATUS(Read(t, "server", "port", c.port));
+  TRY_STATUS(Read(t, "server", "threads", c.threads));
+  TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
+  TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
+  TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
+  if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
+  if (c.threads < 1 || c.threads > 256) return Invalid("server.threads", "must be 1 to 256");
+  if (c.session_hours < 1) return Invalid("security.session_hours", "must be at least 1");
+  if (c.max_failed_logins < 1)
+    return Invalid("security.max_failed_logins", "must be at least 1");
+  if (c.reflection_days < 1) return Invalid("cases.reflection_days", "must be at least 1");
+  if (c.country_code.size() != 2) return Invalid("instance.country_code", "must be 2 letters");
+  return c;
+}
+
+std::string Config::ToToml() const {
+  return fmt::format(R"(# Haven instance configuration. Paths are relative to this folder.
+
+[instance]
+# Prefix of case codes such as {0}-2026-000123.
+country_code = "{0}"
+
+[store]
+backend = "sqlite"
+path = "{1}"
+
+[security]
+# The keyring (mode 0600) holds the master key. Keep a copy apart from backups
+# of the database: the database alone never reveals an identity.
+keyring = "{2}"
+session_hours = {3}
+max_failed_logins = {4}
+lockout_minutes = {5}
+
+[server]
+# Loopback by default; put nginx with TLS in front for anything else.
+bind = "{6}"
+port = {7}
+threads = {8}
+max_body_bytes = {9}
+
+[cases]
+# Statutory minimum of the recovery and reflection period, in days.
+reflection_days = {10}
+
+[statistics]
+# Counts below this are shown as "<N" in every output for analysts.
+suppression_threshold = {11}
+)",
+                     country_code, database.string(), keyring.string(), session_hours,
+                     max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
+                     reflection_days, suppression_threshold);
+}
+
+}  // namespace haven::app

@@ -1,0 +1,51 @@
+#pragma once
+// An instance's configuration: DIR/haven.toml, with documented defaults.
+
+#include <filesystem>
+#include <string>
+
+#include "common/error.h"
+
+namespace haven::app {
+
+struct Config {
+  // The instance folder; relative paths below are resolved against it.
+  std::filesystem::path dir;
+  // Prefix of case codes (ISO 3166-1 alpha-2 of the operating country).
+  std::string country_code = "AZ";
+  // The SQLite database file.
+  std::filesystem::path database = "haven.db";
+  // The keyring file (mode 0600). HAVEN_KEYRING overrides it.
+  std::filesystem::path keyring = "keyring.json";
+  // Address and port `haven serve` listens on; loopback by default: put nginx
+  // with TLS in front for anything else.
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  // Worker threads of the HTTP server.
+  int threads = 8;
+  // Request bodies over this size are refused with 413.
+  std::size_t max_body_bytes = 1 << 20;
+  // A session ends this many hours after login.
+  int session_hours = 8;
+  // After this many failed logins in a row an account is locked ...
+  int max_failed_logins = 5;
+  // ... for this many minutes.
+  int lockout_minutes = 15;
+  // Statutory minimum of the recovery and reflection period.
+  int reflection_days = 30;
+  // Cells below this count are suppressed in every output for analysts.
+  int suppression_threshold = 5;
+
+  std::filesystem::path DatabasePath() const { return dir / database; }
+  std::filesystem::path KeyringPath() const;
+
+  // Reads DIR/haven.toml; unknown keys and wrong types are errors.
+  static Result<Config> Load(const std::filesystem::path& dir);
+  // The text `haven init` writes: every key with its default and a comment.
+  std::string ToToml() const;
+};
+
+// The instance folder from --dir, else $HAVEN_DIR, else ./haven-data.
+std::filesystem::path ResolveDir(const std::string& flag);
+
+}  // namespace haven::app

@@ -1,0 +1,344 @@
+#include "app/demo.h"
+
+#include <array>
+#include <map>
+#include <random>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "domain/iso_codes.h"
+#include "domain/rules.h"
+
+namespace haven::app {
+namespace {
+
+using domain::CaseStatus;
+using domain::Exploitation;
+using domain::Sex;
+
+// Name pools. Family names are given in their male form; the female form is
+// derived the way each naming tradition does it.
+constexpr std::array kAzMale = {"Elvin", "Rəşad", "Tural", "Orxan", "Kamran", "Fərid", "Nicat",
+                                "Elşən", "Vüqar", "Ramil", "Səbuhi", "Anar", "Çingiz", "Murad",
+                                "Emin", "Ülvi", "Rüfət", "Cavid", "Tofiq", "İlqar"};
+constexpr std::array kAzFemale = {"Aysel", "Gülnarə", "Leyla", "Könül", "Səbinə", "Nərmin",
+                                  "Günay", "Aynur", "Lamiyə", "Sevinc", "Fidan", "Nigar",
+                                  "Türkan", "Ülviyyə", "Xədicə", "Şəbnəm", "Aytən", "Zəhra",
+                                  "Məleykə", "İlahə"};
+constexpr std::array kAzFamily = {"Məmmədov", "Əliyev", "Hüseynov", "Həsənov", "Quliyev",
+                                  "İsmayılov", "Ağayev", "Abbasov", "Cəfərov", "Rzayev",
+                                  "Babayev", "Nəsirov", "Rüstəmov", "Kərimov", "Səfərov",
+                                  "Orucov", "Bağırov", "Qasımov", "Süleymanov", "Zeynalov"};
+constexpr std::array kRuMale = {"Алексей", "Дмитрий", "Сергей", "Иван", "Андрей", "Никита",
+                                "Максим", "Артём"};
+constexpr std::array kRuFemale = {"Анна", "Мария", "Екатерина", "Ольга", "Наталья", "Ирина",
+                                  "Татьяна", "Светлана"};
+constexpr std::array kRuFamily = {"Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов",
+                                  "Лебедев", "Козлов", "Новиков"};
+constexpr std::array kRuPatronymicMale = {"Алексеевич", "Сергеевич", "Иванович", "Петрович"};
+constexpr std::array kRuPatronymicFemale = {"Алексеевна", "Сергеевна", "Ивановна", "Петровна"};
+constexpr std::array kUzMale = {"Jasur", "Sardor", "Bekzod", "Otabek", "Dilshod", "Shavkat"};
+constexpr std::array kUzFemale = {"Dilnoza", "Gulnora", "Malika", "Nodira", "Zarina", "Madina"};
+constexpr std::array kUzFamily = {"Karimov", "Rahimov", "Tursunov", "Yusupov", "Saidov"};
+constexpr std::array kNpMale = {"Ramesh", "Suresh", "Bikash", "Prakash", "Dipak"};
+constexpr std::array kNpFemale = {"Sita", "Gita", "Sunita", "Anita", "Sabina"};
+constexpr std::array kNpFamily = {"Shrestha", "Gurung", "Tamang", "Thapa", "Rai"};
+constexpr std::array kPhMale = {"Jose", "Mark", "John Paul", "Rodel"};
+constexpr std::array kPhFemale = {"Maricel", "Jocelyn", "Lovely", "Analyn", "Rowena"};
+constexpr std::array kPhFamily = {"Santos", "Reyes", "Cruz", "Bautista", "Garcia"};
+
+struct Origin {
+  const char* citizenship;  // alpha-2, "stateless" or "unknown"
+  int weight;
+  int names;  // 0 Azerbaijani, 1 Russian, 2 Uzbek, 3 Nepali, 4 Filipino
+};
+constexpr std::array kOrigins = {
+    Origin{"AZ", 60, 0},        Origin{"UZ", 6, 2},  Origin{"TJ", 3, 2}, Origin{"RU", 5, 1},
+    Origin{"UA", 3, 1},         Origin{"GE", 3, 0},  Origin{"NP", 3, 3}, Origin{"PH", 3, 4},
+    Origin{"TR", 2, 0},         Origin{"IR", 2, 0},  Origin{"stateless", 6, 0},
+    Origin{"unknown", 4, 1},
+};
+
+constexpr std::array kDestinations = {"AZ", "TR", "AE", "RU", "IR", "GE", "KZ", "CY", "IL"};
+
+constexpr std::array kNgoNames = {
+    "Clean World Social Union",        "Women's Crisis Centre",
+    "Hope for Children",               "Legal Aid Society",
+    "Migrant Support Network",         "Youth Against Trafficking",
+    "Family Counselling Centre",       "Rights of the Child League",
+    "Labour Rights Initiative",        "Rural Women Association",
+    "Psychological Support Union",     "Returnee Reintegration Centre",
+    "Human Rights Resource Centre",    "Street Children Outreach",
+    "Social Workers Association",      "Safe Migration Information Point",
+};
+
+template <typename T, std::size_t N>
+const T& Pick(std::mt19937& rng, const std::array<T, N>& a) {
+  return a[std::uniform_int_distribution<std::size_t>(0, N - 1)(rng)];
+}
+
+std::string FemaleFamily(std::string family, int names) {
+  if (names == 0 || names == 1 || names == 2) {
+    // -ov/-ev, -ов/-ев take a final -a in Azerbaijani, Russian and Uzbek usage.
+    return family + (names == 1 ? "а" : "a");
+  }
+  return family;
+}
+
+domain::PersonIdentity RandomPerson(std::mt19937& rng, const domain::Date& identified_on,
+                                    std::string& citizenship_out) {
+  int total = 0;
+  for (const auto& o : kOrigins) total += o.weight;
+  int roll = std::uniform_int_distribution<int>(0, total - 1)(rng);
+  const Origin* origin = &kOrigins[0];
+  for (const auto& o : kOrigins) {
+    if (roll < o.weight) {
+      origin = &o;
+      break;
+    }
+    roll -= o.weight;
+  }
+  domain::PersonIdentity p;
+  double u = std::uniform_real_distribution<double>(0, 1)(rng);
+  p.sex = u < 0.68 ? Sex::kFemale : (u < 0.99 ? Sex::kMale : Sex::kUnknown);
+  bool female = p.sex != Sex::kMale;
+  switch (origin->names) {
+    case 0:
+      p.given_name = female ? Pick(rng, kAzFemale) : Pick(rng, kAzMale);
+      p.family_name = Pick(rng, kAzFamily);
+      break;
+    case 1:
+      p.given_name = female ? Pick(rng, kRuFemale) : Pick(rng, kRuMale);
+      p.family_name = Pick(rng, kRuFamily);
+      p.patronymic = female ? Pick(rng, kRuPatronymicFemale) : Pick(rng, kRuPatronymicMale);
+      break;
+    case 2:
+      p.given_name = female ? Pick(rng, kUzFemale) : Pick(rng, kUzMale);
+      p.family_name = Pick(rng, kUzFamily);
+      break;
+    case 3:
+      p.given_name = female ? Pick(rng, kNpFemale) : Pick(rng, kNpMale);
+      p.family_name = Pick(rng, kNpFamily);
+      break;
+    default:
+      p.given_name = female ? Pick(rng, kPhFemale) : Pick(rng, kPhMale);
+      p.family_name = Pick(rng, kPhFamily);
+  }
+  if (female) p.family_name = FemaleFamily(p.family_name, origin->names);
+  // Ages: mostly young adults, about one in six a child.
+  int age = std::uniform_int_distribution<int>(0, 5)(rng) == 0
+                ? std::uniform_int_distribution<int>(9, 17)(rng)
+                : std::uniform_int_distribution<int>(18, 52)(rng);
+  int day_of_year = std::uniform_int_distribution<int>(0, 364)(rng);
+  domain::Date birth = domain::Date::FromYmd(identified_on.Year() - age, 1, 1).PlusDays(day_of_year);
+  if (birth > identified_on) birth = identified_on.PlusDays(-365 * age);
+  if (std::uniform_int_distribution<int>(0, 9)(rng) == 0)
+    p.birth_year = birth.Year();  // only the year is known
+  else
+    p.birth_date = birth;
+  auto c = domain::Citizenship::Parse(origin->citizenship, "citizenship");
+  p.citizenship = c ? *c : domain::Citizenship{};
+  citizenship_out = origin->citizenship;
+  if (p.citizenship.kind == domain::Citizenship::Kind::kCountry &&
+      std::uniform_int_distribution<int>(0, 2)(rng) > 0) {
+    domain::IdentityDocument doc;
+    doc.type = domain::DocumentType::kPassport;
+    doc.number = fmt::format("{}{:07d}", p.citizenship.country,
+                             std::uniform_int_distribution<int>(0, 9999999)(rng));
+    doc.issuing_country = p.citizenship.country;
+    p.documents.push_back(doc);
+  }
+  if (std::uniform_int_distribution<int>(0, 1)(rng))
+    p.contacts.push_back({domain::ContactType::kPhone,
+                          fmt::format("+994 50 {:03d} {:02d} {:02d}",
+                                      std::uniform_int_distribution<int>(0, 999)(rng),
+                                      std::uniform_int_distribution<int>(0, 99)(rng),
+                                      std::uniform_int_distribution<int>(0, 99)(rng))});
+  return p;
+}
+
+struct DemoUser {
+  std::string username;
+  domain::Role role;
+  std::string organization;
+};
+
+std::vector<DemoUser> DemoUsers() {
+  return {
+      {"coordinator", domain::Role::kCoordinator, "National Coordinator's Office"},
+      {"caseworker", domain::Role::kCaseworker, "ngo#0"},
+      {"caseworker2", domain::Role::kCaseworker, "ngo#1"},
+      {"police", domain::Role::kCaseworker, "Anti-Trafficking Department, Ministry of Internal Affairs"},
+      {"shelter", domain::Role::kShelterManager, "State Shelter for Victims of Trafficking"},
+      {"analyst", domain::Role::kAnalyst, "National Coordinator's Office"},
+      {"auditor", domain::Role::kAuditor, "Oversight Commission"},
+  };
+}
+
+}  // namespace
+
+Status GenerateDemo(App& app, const DemoOptions& options) {
+  std::mt19937 rng(options.seed);
+  Actor system = Actor::System("demo");
+  std::map<std::string, domain::Id> orgs;
+  auto add_org = [&](std::string name, domain::OrgKind kind,
+                     std::optional<std::string> region) -> Status {
+    domain::Organization o;
+    o.name = std::move(name);
+    o.kind = kind;
+    o.region = std::move(region);
+    TRY(auto created, app.CreateOrganization(system, o));
+    orgs[created.name] = created.id;
+    return {};
+  };
+  using K = domain::OrgKind;
+  TRY_STATUS(add_org("National Coordinator's Office", K::kStateBody, "AZ-BA"));
+  TRY_STATUS(add_org("Oversight Commission", K::kStateBody, "AZ-BA"));
+  TRY_STATUS(add_org("Anti-Trafficking Department, Ministry of Internal Affairs", K::kPolice, "AZ-BA"));
+  TRY_STATUS(add_org("Ministry of Labour and Social Protection", K::kStateBody, "AZ-BA"));
+  TRY_STATUS(add_org("State Migration Service", K::kStateBody, "AZ-BA"));
+  TRY_STATUS(add_org("State Shelter for Victims of Trafficking", K::kShelter, "AZ-BA"));
+  TRY_STATUS(add_org("Assistance Centre Gəncə", K::kShelter, "AZ-GA"));
+  TRY_STATUS(add_org("Assistance Centre Lənkəran", K::kShelter, "AZ-LA"));
+  TRY_STATUS(add_org("International Organization for Migration, Baku Office",
+                     K::kInternationalOrganization, "AZ-BA"));
+  TRY_STATUS(add_org("OSCE Project Co-ordinator", K::kInternationalOrganization, "AZ-BA"));
+  // Police units in the larger regions.
+  for (const char* code : {"AZ-GA", "AZ-SA", "AZ-LA", "AZ-MI", "AZ-SM", "AZ-SR", "AZ-NX"}) {
+    const auto* region = domain::FindAzRegion(code);
+    if (region) TRY_STATUS(add_org(fmt::format("{} City Police", region->name), K::kPolice, code));
+  }
+  // A coalition of 40+ NGOs across the regions.
+  std::vector<std::string> ngo_regions = {"AZ-BA", "AZ-GA", "AZ-SA", "AZ-LA", "AZ-MI", "AZ-SM",
+                                          "AZ-SR", "AZ-NX", "AZ-QBA", "AZ-SKR", "AZ-XAC",
+                                          "AZ-ZAQ", "AZ-SAT", "AZ-GOY", "AZ-QAX", "AZ-MAS"};
+  int ngo_count = 0;
+  for (std::size_t i = 0; ngo_count < 44 && i < 1000; ++i) {
+    // Walk names and regions at different strides so that every pair is new.
+    const auto& region_code = ngo_regions[(i * 7 + i / kNgoNames.size()) % ngo_regions.size()];
+    const auto* region = domain::FindAzRegion(region_code);
+    if (!region) continue;
+    std::string name = fmt::format("{} ({})", kNgoNames[i % kNgoNames.size()], region->name);
+    if (orgs.contains(name)) continue;
+    TRY_STATUS(add_org(name, K::kNgo, region_code));
+    orgs[fmt::format("ngo#{}", ngo_count)] = orgs[name];
+    ++ngo_count;
+  }
+
+  std::map<std::string, Actor> actors;
+  for (const auto& u : DemoUsers()) {
+    NewUser nu;
+    nu.username = u.username;
+    nu.password = kDemoPassword;
+    nu.role = u.role;
+    nu.organization_id = orgs.at(u.organization);
+    TRY(auto created, app.CreateUser(system, nu));
+    Actor a;
+    a.user_id = created.id;
+    a.username = created.username;
+    a.role = created.role;
+    a.organization_id = created.organization_id;
+    a.request_id = "demo";
+    actors[u.username] = a;
+  }
+  // Cases are registered by the organisations that have case-working accounts.
+  std::vector<Actor> registrars = {actors["caseworker"], actors["caseworker2"], actors["police"],
+                                   actors["shelter"]};
+
+  domain::Date today = app.Today();
+  int last_year = today.Year();
+  for (int i = 0; i < options.cases; ++i) {
+    const Actor& actor = registrars[std::uniform_int_distribution<std::size_t>(
+        0, registrars.size() - 1)(rng)];
+    int year = std::uniform_int_distribution<int>(options.first_year, last_year)(rng);
+    domain::Date identified = domain::Date::FromYmd(year, 1, 1).PlusDays(
+        std::uniform_int_distribution<int>(0, 364)(rng));
+    if (identified > today) identified = today.PlusDays(-std::uniform_int_distribution<int>(0, 200)(rng));
+
+    domain::NewCase nc;
+    std::string citizenship;
+    nc.person = RandomPerson(rng, identified, citizenship);
+    auto& f = nc.fields;
+    f.identified_on = identified;
+    using IB = domain::IdentifiedBy;
+    constexpr std::array kBy = {IB::kPolice, IB::kPolice, IB::kPolice, IB::kNgo,
+                                IB::kNgo,    IB::kHotline, IB::kSelf, IB::kInternationalOrganization,
+                                IB::kLabourInspection, IB::kShelter};
+    f.identified_by = Pick(rng, kBy);
+    constexpr std::array kForms = {Exploitation::kSexual,          Exploitation::kSexual,
+                                   Exploitation::kSexual,          Exploitation::kForcedLabour,
+                                   Exploitation::kForcedLabour,    Exploitation::kForcedBegging,
+                                   Exploitation::kDomesticServitude, Exploitation::kForcedMarriage,
+                                   Exploitation::kForcedCriminality, Exploitation::kOther};
+    f.exploitation.push_back(Pick(rng, kForms));
+    if (std::uniform_int_distribution<int>(0, 7)(rng) == 0) {
+      auto second = Pick(rng, kForms);
+      if (second != f.exploitation.front()) f.exploitation.push_back(second);
+    }
+    using M = domain::MeansOfControl;
+    constexpr std::array kMeans = {M::kDebtBondage, M::kThreats, M::kWithholdsDocuments,
+                                   M::kFalsePromises, M::kPhysicalAbuse, M::kRestrictsMovement,
+                                   M::kTakesEarnings, M::kPsychologicalAbuse};
+    int n_means = std::uniform_int_distribution<int>(0, 3)(rng);
+    for (int m = 0; m < n_means; ++m) {
+      auto means = Pick(rng, kMeans);
+      if (std::find(f.means_of_control.begin(), f.means_of_control.end(), means) ==
+          f.means_of_control.end())
+        f.means_of_control.push_back(means);
+    }
+    using RR = domain::RecruiterRelation;
+    constexpr std::array kRel = {RR::kAcquaintance, RR::kFriend, RR::kFamily, RR::kIntimatePartner,
+                                 RR::kEmployer, RR::kStranger, RR::kUnknown};
+    f.recruiter_relation = Pick(rng, kRel);
+    std::string home = citizenship.size() == 2 ? citizenship : std::string("AZ");
+    f.country_of_recruitment = home;
+    f.country_of_exploitation =
+        std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? home : std::string(Pick(rng, kDestinations));
+    f.region = domain::kAzRegions[std::uniform_int_distribution<std::size_t>(
+                                      0, domain::kAzRegionCount - 1)(rng)]
+                   .code;
+    TRY(auto created, app.CreateCase(actor, nc));
+
+    // Move the case along the workflow, each step some days after the last.
+    domain::Date on = identified;
+    CaseStatus status = CaseStatus::kIdentified;
+    int steps = std::uniform_int_distribution<int>(0, 4)(rng);
+    for (int s = 0; s < steps; ++s) {
+      auto next = domain::NextStatuses(status);
+      if (next.empty()) break;
+      // Prefer the typical path; close only as the last step.
+      CaseStatus to = next.front();
+      if (s == steps - 1 && std::uniform_int_distribution<int>(0, 3)(rng) == 0)
+        to = CaseStatus::kClosed;
+      domain::Date next_on = on.PlusDays(std::uniform_int_distribution<int>(1, 40)(rng));
+      if (next_on > today) break;
+      TransitionRequest t;
+      t.to = to;
+      t.on = next_on;
+      t.note = to == CaseStatus::kClosed ? "Assistance completed; the person declined further support."
+                                         : "";
+      TRY(auto moved, app.Transition(actor, created.c.id, t));
+      status = moved.status;
+      on = next_on;
+      if (status == CaseStatus::kClosed) break;
+    }
+  }
+  return {};
+}
+
+void PrintDemoLogins(App& app) {
+  Actor system = Actor::System("demo");
+  fmt::print("\nDemo logins (password for all: {}):\n", kDemoPassword);
+  fmt::print("  {:<12} {:<16} {}\n", "username", "role", "organisation");
+  auto users = app.ListUsers(system, PageRequest{"", 200});
+  if (!users) return;
+  for (const auto& u : users->items) {
+    auto org = app.GetOrganization(system, u.organization_id);
+    fmt::print("  {:<12} {:<16} {}\n", u.username, domain::Name(u.role),
+               org ? org->name : std::string("?"));
+  }
+  fmt::print("\n");
+}
+
+}  // namespace haven::app

@@ -1,0 +1,38 @@
+#pragma once
+// Who may do what: one table, read by every use case. Organisation scoping
+// (own organisation vs. all) is a separate permission, not a special case.
+
+#include "domain/enums.h"
+
+namespace haven::app {
+
+enum class Permission {
+  kManageOrganizations,  // create organisations
+  kManageUsers,          // create and list users
+  kCreateCase,           // register a person and a case for the own organisation
+  kReadOwnCases,         // cases of the own organisation (no identity)
+  kReadAllCases,         // every case, national view (no identity, no free text)
+  kViewIdentity,         // disclose the identity of an own-organisation case, with a reason
+  kChangeCase,           // move an own-organisation case through the workflow
+  kReadCaseNotes,        // case-level free text of the own organisation
+  kReadAudit,            // the audit log
+};
+
+constexpr bool Can(domain::Role role, Permission p) {
+  using R = domain::Role;
+  using P = Permission;
+  switch (p) {
+    case P::kManageOrganizations:
+    case P::kManageUsers: return role == R::kAdmin || role == R::kCoordinator;
+    case P::kCreateCase:
+    case P::kReadOwnCases:
+    case P::kViewIdentity:
+    case P::kChangeCase:
+    case P::kReadCaseNotes: return role == R::kCaseworker || role == R::kShelterManager;
+    case P::kReadAllCases: return role == R::kCoordinator;
+    case P::kReadAudit: return role == R::kAuditor;
+  }
+  return false;
+}
+
+}  // namespace haven::app

@@ -1,0 +1,213 @@
+#include "cli/commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "app/demo.h"
+#include "http/server.h"
+
+namespace haven::cli {
+namespace {
+
+int Report(const Error& e) {
+  std::string where = e.field.empty() ? "" : fmt::format(" ({})", e.field);
+  fmt::print(stderr, "haven: error: {}{}\n", e.message, where);
+  switch (e.code) {
+    case ErrorCode::kValidation: return 2;
+    case ErrorCode::kConflict: return 3;
+    case ErrorCode::kNotFound: return 4;
+    default: return 1;
+  }
+}
+
+// Serves until SIGINT or SIGTERM, then shuts down gracefully: the listener
+// closes, requests in flight finish, the database is closed cleanly.
+int Serve(app::App& app, const std::string& bind, int port) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // Blocked in every thread started from here; only the waiter below takes them.
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  http::ServerOptions options;
+  options.bind = bind.empty() ? app.config().bind : bind;
+  options.port = port >= 0 ? port : app.config().port;
+  options.threads = app.config().threads;
+  options.max_body_bytes = app.config().max_body_bytes;
+  http::Server server(app, options);
+  if (auto st = server.Bind(); !st) return Report(st.error());
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.Stop();
+  });
+  fmt::print("Haven listening on http://{}:{}\n", options.bind, server.port());
+  std::fflush(stdout);
+  auto st = server.Run();
+  // If Run ended on its own, wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  spdlog::info("stopped");
+  if (!st) return Report(st.error());
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  // Everything Haven writes (database, keyring, logs) is for its owner only.
+  umask(077);
+  auto logger = spdlog::stderr_color_mt("haven");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  CLI::App cli{"Haven: case management and national referral for counter-trafficking work"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", "haven 0.1");
+  std::string dir_flag;
+  auto add_dir = [&](CLI::App* sub) {
+    sub->add_option("--dir", dir_flag,
+                    "instance folder (default: $HAVEN_DIR, else ./haven-data)");
+  };
+
+  // init
+  auto* init = cli.add_subcommand("init", "create a new instance: config, keyring, database, admin");
+  add_dir(init);
+  std::string admin_password;
+  init->add_option("--admin-password", admin_password,
+                   "password of the first user `admin` (at least 12 characters); generated and "
+                   "printed when omitted");
+
+  // serve
+  auto* serve = cli.add_subcommand("serve", "serve the API over HTTP until SIGINT/SIGTERM");
+  add_dir(serve);
+  int port = -1;
+  std::string bind;
+  serve->add_option("--port", port, "port to listen on (default from haven.toml; 0: any free)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--bind", bind, "address to listen on (default from haven.toml)");
+
+  // demo
+  auto* demo = cli.add_subcommand(
+      "demo", "create a demo instance with generated data (first use), then serve it");
+  add_dir(demo);
+  demo->add_option("--port", port, "port to listen on (default 8080; 0: any free)")
+      ->check(CLI::Range(0, 65535));
+  demo->add_option("--bind", bind, "address to listen on (default 127.0.0.1)");
+  int demo_cases = 400;
+  demo->add_option("--cases", demo_cases, "number of generated cases")->check(CLI::Range(0, 1000000));
+  bool no_serve = false;
+  demo->add_flag("--no-serve", no_serve, "generate the data, then exit");
+
+  // audit
+  auto* audit = cli.add_subcommand("audit", "the audit log");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "walk the hash chain; non-zero exit when broken");
+  add_dir(verify);
+
+  // user
+  auto* user = cli.add_subcommand("user", "user accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create a user account");
+  add_dir(user_add);
+  app::NewUser new_user;
+  std::string role_name;
+  user_add->add_option("--username", new_user.username, "login name")->required();
+  user_add->add_option("--role", role_name,
+                       "admin, coordinator, caseworker, shelter_manager, analyst or auditor")
+      ->required();
+  user_add->add_option("--organization-id", new_user.organization_id, "organisation")->required();
+  user_add->add_option("--password", new_user.password,
+                       "password (at least 12 characters); generated and printed when omitted");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  std::filesystem::path dir = app::ResolveDir(dir_flag);
+
+  if (*init) {
+    auto r = app::App::Init(dir, admin_password);
+    if (!r) return Report(r.error());
+    fmt::print("Created a Haven instance in {}\n", dir.string());
+    fmt::print("Keyring: {} (mode 0600; back it up separately from the database)\n",
+               r->app->config().KeyringPath().string());
+    if (!r->admin_password.empty())
+      fmt::print("User: admin\nPassword: {}\n", r->admin_password);
+    return 0;
+  }
+
+  if (*demo) {
+    std::unique_ptr<app::App> instance;
+    if (!std::filesystem::exists(dir / "haven.toml")) {
+      fmt::print("Creating a demo instance in {} ...\n", dir.string());
+      std::fflush(stdout);
+      auto r = app::App::Init(dir, app::kDemoPassword);
+      if (!r) return Report(r.error());
+      instance = std::move(r->app);
+      app::DemoOptions options;
+      options.cases = demo_cases;
+      auto st = app::GenerateDemo(*instance, options);
+      if (!st) return Report(st.error());
+    } else {
+      auto r = app::App::Open(dir);
+      if (!r) return Report(r.error());
+      instance = std::move(*r);
+    }
+    app::PrintDemoLogins(*instance);
+    if (no_serve) return 0;
+    return Serve(*instance, bind, port);
+  }
+
+  auto opened = app::App::Open(dir);
+  if (!opened) return Report(opened.error());
+  app::App& instance = **opened;
+
+  if (*serve) return Serve(instance, bind, port);
+
+  if (*verify) {
+    auto v = instance.VerifyAudit();
+    if (!v) return Report(v.error());
+    if (!v->intact) {
+      fmt::print(stderr, "audit log BROKEN at entry {}: {}\n", v->first_broken_seq, v->problem);
+      return 5;
+    }
+    fmt::print("audit log intact: {} entries, head {}\n", v->entries, v->head_hash);
+    return 0;
+  }
+
+  if (*user_add) {
+    auto role = domain::ParseEnum<domain::Role>(role_name);
+    if (!role)
+      return Report(Error{ErrorCode::kValidation, "invalid_field",
+                          "--role must be one of " + domain::AllowedNames<domain::Role>(),
+                          "--role"});
+    new_user.role = *role;
+    bool generated = new_user.password.empty();
+    if (generated) new_user.password = privacy::RandomPassword();
+    auto created = instance.CreateUser(app::Actor::System("cli"), new_user);
+    if (!created) return Report(created.error());
+    fmt::print("Created user {} (id {})\n", created->username, created->id);
+    if (generated) fmt::print("Password: {}\n", new_user.password);
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace haven::cli

@@ -1,0 +1,27 @@
+#pragma once
+// ISO 3166-1 countries and ISO 3166-2:AZ regions, generated at build time from
+// Debian's iso-codes package (tools/gen_iso_codes.py). Thread-safe: constant data.
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace haven::domain {
+
+struct IsoEntry {
+  const char* code;   // alpha-2 for countries ("AZ"), full code for regions ("AZ-BA")
+  const char* extra;  // alpha-3 for countries, subdivision type for regions
+  const char* name;   // English (countries) or Azerbaijani (regions) name
+};
+
+extern const IsoEntry kCountries[];
+extern const std::size_t kCountryCount;
+extern const IsoEntry kAzRegions[];
+extern const std::size_t kAzRegionCount;
+
+// Looks up an upper-case alpha-2 country code.
+const IsoEntry* FindCountry(std::string_view alpha2);
+// Looks up an ISO 3166-2:AZ code such as "AZ-BA".
+const IsoEntry* FindAzRegion(std::string_view code);
+
+}  // namespace haven::domain

@@ -1,0 +1,132 @@
+#pragma once
+// The records Haven keeps, as plain values. Pure: no I/O, no clock, no keys.
+// Thread-safe: plain values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "domain/date.h"
+#include "domain/enums.h"
+
+namespace haven::domain {
+
+using Id = std::int64_t;
+
+struct Organization {
+  Id id = 0;
+  std::string name;
+  OrgKind kind = OrgKind::kNgo;
+  std::optional<std::string> region;  // ISO 3166-2:AZ, where the organisation is based
+  Timestamp created_at{};
+};
+
+struct User {
+  Id id = 0;
+  std::string username;
+  Role role = Role::kCaseworker;
+  Id organization_id = 0;
+  bool active = true;
+  Timestamp created_at{};
+};
+
+// Citizenship: an ISO 3166-1 alpha-2 country, or stateless, or unknown. No rule of
+// Haven may read it; it exists for statistics and for the person's own file.
+struct Citizenship {
+  enum class Kind { kCountry, kStateless, kUnknown };
+  Kind kind = Kind::kUnknown;
+  std::string country;  // upper-case alpha-2 when kind == kCountry
+
+  static Result<Citizenship> Parse(std::string_view text, std::string_view field);
+  std::string ToString() const;
+  bool operator==(const Citizenship&) const = default;
+};
+
+struct IdentityDocument {
+  DocumentType type = DocumentType::kOther;
+  std::string number;
+  std::optional<std::string> issuing_country;  // alpha-2
+  std::optional<Date> expires_on;
+};
+
+struct Contact {
+  ContactType type = ContactType::kOther;
+  std::string value;
+};
+
+// Everything that identifies a person. Sealed at rest as a whole; never in lists,
+// logs, errors or analysts' exports.
+struct PersonIdentity {
+  std::string given_name;
+  std::string family_name;
+  std::string patronymic;
+  std::vector<std::string> other_names;
+  std::optional<Date> birth_date;
+  std::optional<int> birth_year;  // when only the year is known
+  Sex sex = Sex::kUnknown;
+  Citizenship citizenship;
+  std::vector<IdentityDocument> documents;
+  std::vector<Contact> contacts;
+
+  // The birth year from either field.
+  std::optional<int> BirthYear() const;
+};
+
+// What a caller provides to open a case.
+struct CaseFields {
+  std::optional<Id> organization_id;  // defaults to the caller's organisation
+  Date identified_on;
+  IdentifiedBy identified_by = IdentifiedBy::kOther;
+  std::vector<Exploitation> exploitation;
+  std::vector<MeansOfControl> means_of_control;
+  std::optional<RecruiterRelation> recruiter_relation;
+  std::optional<std::string> country_of_recruitment;   // alpha-2
+  std::optional<std::string> country_of_exploitation;  // alpha-2
+  std::optional<std::string> region;                   // ISO 3166-2:AZ
+  std::optional<bool> transnational;  // derived from the countries when absent
+};
+
+struct NewCase {
+  PersonIdentity person;
+  CaseFields fields;
+};
+
+// A case as stored, without identity.
+struct Case {
+  Id id = 0;
+  std::string code;  // e.g. AZ-2026-000123
+  Id organization_id = 0;
+  Id person_id = 0;
+  CaseFields fields;  // organization_id is always set here
+  bool transnational = false;
+  CaseStatus status = CaseStatus::kIdentified;
+  VictimStatus victim_status = VictimStatus::kPending;
+  std::optional<Date> victim_status_on;
+  std::optional<Date> reflection_start;
+  std::optional<Date> reflection_end;
+  // Non-identifying facts copied from the person for statistics.
+  Sex sex = Sex::kUnknown;
+  Citizenship citizenship;
+  std::optional<int> age_at_identification;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::int64_t version = 1;  // bumped by every change; for optimistic checks
+};
+
+struct CaseTransition {
+  Id id = 0;
+  Id case_id = 0;
+  CaseStatus from = CaseStatus::kIdentified;
+  CaseStatus to = CaseStatus::kIdentified;
+  Date on;
+  Id user_id = 0;
+  Timestamp at{};
+  std::string note;  // sealed at rest; free text
+};
+
+// Broad age bands used by statistics and exports.
+std::string AgeGroup(std::optional<int> age);
+
+}  // namespace haven::domain

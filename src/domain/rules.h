@@ -1,0 +1,39 @@
+#pragma once
+// Validation and workflow rules. Pure functions of their arguments: the caller
+// passes "today" so that rules never read a clock. No rule reads citizenship
+// except to validate its spelling (DESIGN §2.4: equal treatment).
+
+#include <span>
+#include <string_view>
+
+#include "common/error.h"
+#include "domain/model.h"
+
+namespace haven::domain {
+
+// Refuses empty, over-long text or text with control characters. `max_len` counts bytes.
+Status CheckText(std::string_view value, std::string_view field, std::size_t max_len,
+                 bool required = true);
+Status CheckCountry(std::string_view alpha2, std::string_view field);
+Status CheckAzRegion(std::string_view code, std::string_view field);
+
+Status ValidateIdentity(const PersonIdentity& p, const Date& today, std::string_view prefix);
+Status ValidateCaseFields(const CaseFields& c, const Date& today);
+Status ValidateNewCase(const NewCase& c, const Date& today);
+Status ValidateOrganization(const Organization& o);
+Status ValidateUsername(std::string_view username);
+// At least 12 characters: the login screen is the one door to identities.
+Status ValidatePassword(std::string_view password);
+
+// The transnational flag: as given, else true when recruitment and exploitation
+// countries are both known and differ.
+bool DeriveTransnational(const CaseFields& c);
+
+// The NRM workflow as an explicit state machine.
+std::span<const CaseStatus> NextStatuses(CaseStatus from);
+Status CheckTransition(CaseStatus from, CaseStatus to);
+
+// Statutory minimum of the recovery and reflection period, in days (configurable).
+inline constexpr int kDefaultReflectionDays = 30;
+
+}  // namespace haven::domain

@@ -1,0 +1,44 @@
+#pragma once
+// The HTTP adapter: translates requests into `app` calls and results into JSON
+// responses (DESIGN §6). Thin by design: parse, call one app function, render.
+// Thread-safe: the server runs handlers on its own worker threads.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/app.h"
+
+namespace haven::http {
+
+struct ServerOptions {
+  // Address to listen on. Loopback by default; nginx terminates TLS in front.
+  std::string bind = "127.0.0.1";
+  // Port; 0 picks a free one (see Server::port() after Bind()).
+  int port = 8080;
+  // Worker threads.
+  int threads = 8;
+  // Bodies over this many bytes are refused with 413 before they are read.
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+class Server {
+ public:
+  Server(app::App& app, ServerOptions options);
+  ~Server();
+
+  // Binds the socket; after this, port() is known.
+  Status Bind();
+  int port() const { return port_; }
+  // Serves until Stop() is called (from any thread). REQUIRES: Bind() succeeded.
+  Status Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace haven::http

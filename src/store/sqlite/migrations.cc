@@ -1,0 +1,141 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+
+namespace haven::store::sqlite {
+namespace {
+
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE organizations (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL,
+  region      TEXT,
+  created_at  TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  id              INTEGER PRIMARY KEY,
+  username        TEXT NOT NULL UNIQUE,
+  role            TEXT NOT NULL,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  password_hash   TEXT NOT NULL,
+  active          INTEGER NOT NULL DEFAULT 1,
+  failed_logins   INTEGER NOT NULL DEFAULT 0,
+  locked_until    TEXT,
+  created_at      TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_digest TEXT PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  csrf_token   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+-- Identity is only ever stored sealed; the blind index allows exact look-up.
+CREATE TABLE persons (
+  id              INTEGER PRIMARY KEY,
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  sealed_identity BLOB,
+  blind_index     TEXT,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX persons_blind_index ON persons(blind_index);
+
+CREATE TABLE case_counters (
+  year INTEGER PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+
+CREATE TABLE cases (
+  id                      INTEGER PRIMARY KEY,
+  code                    TEXT NOT NULL UNIQUE,
+  organization_id         INTEGER NOT NULL REFERENCES organizations(id),
+  person_id               INTEGER NOT NULL REFERENCES persons(id),
+  identified_on           TEXT NOT NULL,
+  identified_year         INTEGER NOT NULL,
+  identified_by           TEXT NOT NULL,
+  means_of_control        TEXT NOT NULL DEFAULT '[]',
+  recruiter_relation      TEXT,
+  country_of_recruitment  TEXT,
+  country_of_exploitation TEXT,
+  region                  TEXT,
+  transnational           INTEGER NOT NULL,
+  status                  TEXT NOT NULL,
+  victim_status           TEXT NOT NULL,
+  victim_status_on        TEXT,
+  reflection_start        TEXT,
+  reflection_end          TEXT,
+  sex                     TEXT NOT NULL,
+  citizenship             TEXT NOT NULL,
+  age_at_identification   INTEGER,
+  created_at              TEXT NOT NULL,
+  updated_at              TEXT NOT NULL,
+  version                 INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX cases_org ON cases(organization_id, id);
+CREATE INDEX cases_status ON cases(status, id);
+CREATE INDEX cases_year ON cases(identified_year, id);
+CREATE INDEX cases_person ON cases(person_id);
+
+CREATE TABLE case_exploitation (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  form    TEXT NOT NULL,
+  PRIMARY KEY (case_id, form)
+) WITHOUT ROWID;
+
+CREATE TABLE case_transitions (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  from_status TEXT NOT NULL,
+  to_status   TEXT NOT NULL,
+  on_date     TEXT NOT NULL,
+  user_id     INTEGER NOT NULL,
+  at          TEXT NOT NULL,
+  sealed_note BLOB
+);
+CREATE INDEX case_transitions_case ON case_transitions(case_id, id);
+
+CREATE TABLE audit_log (
+  seq                   INTEGER PRIMARY KEY,
+  at                    TEXT NOT NULL,
+  actor_user_id         INTEGER NOT NULL,
+  actor_role            TEXT NOT NULL,
+  actor_organization_id INTEGER NOT NULL,
+  action                TEXT NOT NULL,
+  object_type           TEXT NOT NULL,
+  object_id             TEXT NOT NULL,
+  reason                TEXT NOT NULL,
+  details               TEXT NOT NULL,
+  request_id            TEXT NOT NULL,
+  prev_hash             TEXT NOT NULL,
+  hash                  TEXT NOT NULL
+);
+-- Append-only as far as the application goes; `haven audit verify` catches
+-- changes made around these triggers.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE idempotency_keys (
+  user_id     INTEGER NOT NULL,
+  key         TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id   INTEGER NOT NULL,
+  created_at  TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() { return kMigrations; }
+
+}  // namespace haven::store::sqlite

@@ -1,0 +1,734 @@
+// SQLite implementation of the store: WAL, synchronous=FULL, a small pool of
+// connections, BEGIN IMMEDIATE for writers.
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <variant>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "domain/enums.h"
+#include "store/sqlite/migrations.h"
+#include "store/store.h"
+
+namespace haven::store {
+namespace {
+
+using domain::Name;
+using domain::ParseEnum;
+
+Error DbError(sqlite3* db, std::string_view what) {
+  int code = sqlite3_extended_errcode(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return Error{ErrorCode::kConflict, "busy", "the database is busy; try again", {}};
+  return Error{ErrorCode::kInternal, "database",
+               fmt::format("sqlite {}: {} ({})", what, sqlite3_errmsg(db), code), {}};
+}
+
+// One prepared statement; binds with Bind(...) in order, steps with Step().
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  using Value = std::variant<std::nullptr_t, std::int64_t, std::string, std::string_view>;
+
+  Stmt& Bind(std::int64_t v) {
+    sqlite3_bind_int64(stmt_, ++index_, v);
+    return *this;
+  }
+  Stmt& Bind(int v) { return Bind(static_cast<std::int64_t>(v)); }
+  Stmt& Bind(bool v) { return Bind(static_cast<std::int64_t>(v ? 1 : 0)); }
+  Stmt& Bind(std::string_view v) {
+    sqlite3_bind_text(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(const std::string& v) { return Bind(std::string_view(v)); }
+  Stmt& Bind(const char* v) { return Bind(std::string_view(v)); }
+  Stmt& BindBlob(std::string_view v) {
+    sqlite3_bind_blob(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull() {
+    sqlite3_bind_null(stmt_, ++index_);
+    return *this;
+  }
+  template <typename T>
+  Stmt& Bind(const std::optional<T>& v) {
+    if (v) return Bind(*v);
+    return BindNull();
+  }
+  Stmt& Bind(Timestamp t) { return Bind(FormatTimestamp(t)); }
+  Stmt& Bind(const domain::Date& d) { return Bind(d.ToString()); }
+
+  // true: a row is ready; false: done.
+  Result<bool> Step() {
+    if (rc_ != SQLITE_OK) return std::unexpected(DbError(db_, "prepare"));
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+      return Fail(ErrorCode::kConflict, "constraint",
+                  fmt::format("the change conflicts with stored data ({})", sqlite3_errmsg(db_)));
+    return std::unexpected(DbError(db_, "step"));
+  }
+  Status Run() {
+    TRY(bool row, Step());
+    (void)row;
+    return {};
+  }
+
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+  std::string Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+  std::optional<std::string> OptText(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Text(col);
+  }
+  std::optional<std::int64_t> OptInt(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+  }
+  Timestamp Time(int col) const { return ParseTimestamp(Text(col)).value_or(Timestamp{}); }
+  std::optional<Timestamp> OptTime(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return ParseTimestamp(Text(col));
+  }
+  std::optional<domain::Date> OptDate(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    auto d = domain::Date::Parse(Text(col), "db");
+    if (!d) return std::nullopt;
+    return *d;
+  }
+  domain::Date Date(int col) const { return OptDate(col).value_or(domain::Date{}); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+  int index_ = 0;
+};
+
+Status Exec(sqlite3* db, std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    Error e = DbError(db, "exec");
+    sqlite3_free(err);
+    return std::unexpected(e);
+  }
+  return {};
+}
+
+template <typename E>
+E EnumOr(const std::string& s, E fallback) {
+  return ParseEnum<E>(s).value_or(fallback);
+}
+
+domain::Citizenship CitizenshipFrom(const std::string& s) {
+  auto c = domain::Citizenship::Parse(s, "db");
+  return c ? *c : domain::Citizenship{};
+}
+
+class Pool;
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(Pool& pool, sqlite3* db) : pool_(pool), db_(db) {}
+  ~SqliteTransaction() override;
+
+  Status Begin(bool write) { return Exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+
+  Status Commit() override {
+    TRY_STATUS(Exec(db_, "COMMIT"));
+    committed_ = true;
+    return {};
+  }
+
+  // ---- organisations ----
+  Result<Id> InsertOrganization(const domain::Organization& o) override {
+    Stmt s(db_, "INSERT INTO organizations(name, kind, region, created_at) VALUES (?,?,?,?)");
+    s.Bind(o.name).Bind(Name(o.kind)).Bind(o.region).Bind(o.created_at);
+    TRY_STATUS(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  static domain::Organization OrgFrom(const Stmt& s) {
+    domain::Organization o;
+    o.id = s.Int(0);
+    o.name = s.Text(1);
+    o.kind = EnumOr(s.Text(2), domain::OrgKind::kNgo);
+    o.region = s.OptText(3);
+    o.created_at = s.Time(4);
+    return o;
+  }
+  static constexpr std::string_view kOrgCols = "id, name, kind, region, created_at";
+
+  Result<std::optional<domain::Organization>> GetOrganization(Id id) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM organizations WHERE id = ?", kOrgCols));
+    s.Bind(id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<domain::Organization>();
+    return std::optional(OrgFrom(s));
+  }
+
+  Result<std::vector<domain::Organization>> ListOrganizations(Id after_id, int limit) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM organizations WHERE id > ? ORDER BY id LIMIT ?",
+                            kOrgCols));
+    s.Bind(after_id).Bind(limit);
+    std::vector<domain::Organization> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(OrgFrom(s));
+    }
+    return out;
+  }
+
+  Result<bool> OrganizationNameTaken(const std::string& name) override {
+    Stmt s(db_, "SELECT 1 FROM organizations WHERE name = ?");
+    s.Bind(name);
+    return s.Step();
+  }
+
+  // ---- users ----
+  Result<Id> InsertUser(const domain::User& u, const std::string& password_hash) override {
+    Stmt s(db_,
+           "INSERT INTO users(username, role, organization_id, password_hash, active, created_at)"
+           " VALUES (?,?,?,?,?,?)");
+    s.Bind(u.username).Bind(Name(u.role)).Bind(u.organization_id).Bind(password_hash)
+        .Bind(u.active).Bind(u.created_at);
+    TRY_STATUS(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  static constexpr std::string_view kUserCols =
+      "id, username, role, organization_id, active, created_at, password_hash, failed_logins, "
+      "locked_until";
+  static StoredUser UserFrom(const Stmt& s) {
+    StoredUser u;
+    u.user.id = s.Int(0);
+    u.user.username = s.Text(1);
+    u.user.role = EnumOr(s.Text(2), domain::Role::kAnalyst);
+    u.user.organization_id = s.Int(3);
+    u.user.active = s.Int(4) != 0;
+    u.user.created_at = s.Time(5);
+    u.password_hash = s.Text(6);
+    u.failed_logins = static_cast<int>(s.Int(7));
+    u.locked_until = s.OptTime(8);
+    return u;
+  }
+
+  Result<std::optional<StoredUser>> GetUser(Id id) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM users WHERE id = ?", kUserCols));
+    s.Bind(id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<StoredUser>();
+    return std::optional(UserFrom(s));
+  }
+
+  Result<std::optional<StoredUser>> FindUserByUsername(const std::string& username) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM users WHERE username = ?", kUserCols));
+    s.Bind(username);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<StoredUser>();
+    return std::optional(UserFrom(s));
+  }
+
+  Result<std::vector<domain::User>> ListUsers(Id after_id, int limit) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM users WHERE id > ? ORDER BY id LIMIT ?", kUserCols));
+    s.Bind(after_id).Bind(limit);
+    std::vector<domain::User> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(UserFrom(s).user);
+    }
+    return out;
+  }
+
+  Status SetLoginState(Id user_id, int failed_logins,
+                       std::optional<Timestamp> locked_until) override {
+    Stmt s(db_, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    s.Bind(failed_logins);
+    if (locked_until) s.Bind(*locked_until); else s.BindNull();
+    s.Bind(user_id);
+    return s.Run();
+  }
+
+  // ---- sessions ----
+  Status InsertSession(const Session& x) override {
+    Stmt s(db_,
+           "INSERT INTO sessions(token_digest, user_id, csrf_token, created_at, expires_at)"
+           " VALUES (?,?,?,?,?)");
+    s.Bind(x.token_digest).Bind(x.user_id).Bind(x.csrf_token).Bind(x.created_at)
+        .Bind(x.expires_at);
+    return s.Run();
+  }
+
+  Result<std::optional<Session>> FindSession(const std::string& digest) override {
+    Stmt s(db_,
+           "SELECT token_digest, user_id, csrf_token, created_at, expires_at FROM sessions"
+           " WHERE token_digest = ?");
+    s.Bind(digest);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<Session>();
+    return std::optional(Session{s.Text(0), s.Int(1), s.Text(2), s.Time(3), s.Time(4)});
+  }
+
+  Status DeleteSession(const std::string& digest) override {
+    Stmt s(db_, "DELETE FROM sessions WHERE token_digest = ?");
+    s.Bind(digest);
+    return s.Run();
+  }
+
+  Status DeleteExpiredSessions(Timestamp now) override {
+    Stmt s(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+    s.Bind(now);
+    return s.Run();
+  }
+
+  // ---- persons ----
+  Result<Id> InsertPerson(Id organization_id, Timestamp created_at) override {
+    Stmt s(db_, "INSERT INTO persons(organization_id, created_at) VALUES (?,?)");
+    s.Bind(organization_id).Bind(created_at);
+    TRY_STATUS(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status SetPersonIdentity(Id person_id, const std::string& sealed,
+                           const std::string& blind_index) override {
+    Stmt s(db_, "UPDATE persons SET sealed_identity = ?, blind_index = ? WHERE id = ?");
+    s.BindBlob(sealed).Bind(blind_index).Bind(person_id);
+    return s.Run();
+  }
+
+  Result<std::optional<StoredPerson>> GetPerson(Id id) override {
+    Stmt s(db_,
+           "SELECT id, organization_id, sealed_identity, blind_index, created_at FROM persons"
+           " WHERE id = ?");
+    s.Bind(id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<StoredPerson>();
+    return std::optional(StoredPerson{s.Int(0), s.Int(1), s.Blob(2), s.Text(3), s.Time(4)});
+  }
+
+  Result<std::vector<PersonMatch>> FindPersonsByBlindIndex(const std::string& index) override {
+    Stmt s(db_,
+           "SELECT p.id, p.organization_id, o.kind,"
+           " (SELECT max(c.id) FROM cases c WHERE c.person_id = p.id), p.created_at"
+           " FROM persons p JOIN organizations o ON o.id = p.organization_id"
+           " WHERE p.blind_index = ? ORDER BY p.id");
+    s.Bind(index);
+    std::vector<PersonMatch> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(PersonMatch{s.Int(0), s.Int(1), EnumOr(s.Text(2), domain::OrgKind::kNgo),
+                                s.OptInt(3), s.Time(4)});
+    }
+    return out;
+  }
+
+  // ---- cases ----
+  Result<std::int64_t> NextCaseNumber(int year) override {
+    Stmt s(db_,
+           "INSERT INTO case_counters(year, last) VALUES (?, 1)"
+           " ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last");
+    s.Bind(year);
+    TRY(bool row, s.Step());
+    if (!row) return Internal("case counter did not return a value");
+    return s.Int(0);
+  }
+
+  Result<Id> InsertCase(const domain::Case& c) override {
+    const auto& f = c.fields;
+    nlohmann::json means = nlohmann::json::array();
+    for (auto m : f.means_of_control) means.push_back(Name(m));
+    Stmt s(db_,
+           "INSERT INTO cases(code, organization_id, person_id, identified_on, identified_year,"
+           " identified_by, means_of_control, recruiter_relation, country_of_recruitment,"
+           " country_of_exploitation, region, transnational, status, victim_status,"
+           " victim_status_on, reflection_start, reflection_end, sex, citizenship,"
+           " age_at_identification, created_at, updated_at, version)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(c.code).Bind(c.organization_id).Bind(c.person_id).Bind(f.identified_on)
+        .Bind(f.identified_on.Year()).Bind(Name(f.identified_by)).Bind(means.dump());
+    if (f.recruiter_relation) s.Bind(Name(*f.recruiter_relation)); else s.BindNull();
+    s.Bind(f.country_of_recruitment).Bind(f.country_of_exploitation).Bind(f.region)
+        .Bind(c.transnational).Bind(Name(c.status)).Bind(Name(c.victim_status))
+        .Bind(c.victim_status_on).Bind(c.reflection_start).Bind(c.reflection_end)
+        .Bind(Name(c.sex)).Bind(c.citizenship.ToString()).Bind(c.age_at_identification)
+        .Bind(c.created_at).Bind(c.updated_at).Bind(c.version);
+    TRY_STATUS(s.Run());
+    Id id = sqlite3_last_insert_rowid(db_);
+    for (auto form : f.exploitation) {
+      Stmt e(db_, "INSERT INTO case_exploitation(case_id, form) VALUES (?,?)");
+      e.Bind(id).Bind(Name(form));
+      TRY_STATUS(e.Run());
+    }
+    return id;
+  }
+
+  static constexpr std::string_view kCaseCols =
+      "id, code, organization_id, person_id, identified_on, identified_by, means_of_control,"
+      " recruiter_relation, country_of_recruitment, country_of_exploitation, region,"
+      " transnational, status, victim_status, victim_status_on, reflection_start,"
+      " reflection_end, sex, citizenship, age_at_identification, created_at, updated_at,"
+      " version";
+
+  Result<domain::Case> CaseFrom(const Stmt& s) {
+    domain::Case c;
+    c.id = s.Int(0);
+    c.code = s.Text(1);
+    c.organization_id = s.Int(2);
+    c.fields.organization_id = c.organization_id;
+    c.person_id = s.Int(3);
+    c.fields.identified_on = s.Date(4);
+    c.fields.identified_by = EnumOr(s.Text(5), domain::IdentifiedBy::kOther);
+    auto means = nlohmann::json::parse(s.Text(6), nullptr, false);
+    if (means.is_array())
+      for (const auto& m : means)
+        if (m.is_string())
+          if (auto e = ParseEnum<domain::MeansOfControl>(m.get<std::string>()))
+            c.fields.means_of_control.push_back(*e);
+    if (auto r = s.OptText(7)) c.fields.recruiter_relation = ParseEnum<domain::RecruiterRelation>(*r);
+    c.fields.country_of_recruitment = s.OptText(8);
+    c.fields.country_of_exploitation = s.OptText(9);
+    c.fields.region = s.OptText(10);
+    c.transnational = s.Int(11) != 0;
+    c.fields.transnational = c.transnational;
+    c.status = EnumOr(s.Text(12), domain::CaseStatus::kIdentified);
+    c.victim_status = EnumOr(s.Text(13), domain::VictimStatus::kPending);
+    c.victim_status_on = s.OptDate(14);
+    c.reflection_start = s.OptDate(15);
+    c.reflection_end = s.OptDate(16);
+    c.sex = EnumOr(s.Text(17), domain::Sex::kUnknown);
+    c.citizenship = CitizenshipFrom(s.Text(18));
+    if (auto a = s.OptInt(19)) c.age_at_identification = static_cast<int>(*a);
+    c.created_at = s.Time(20);
+    c.updated_at = s.Time(21);
+    c.version = s.Int(22);
+    Stmt e(db_, "SELECT form FROM case_exploitation WHERE case_id = ?");
+    e.Bind(c.id);
+    while (true) {
+      TRY(bool row, e.Step());
+      if (!row) break;
+      if (auto form = ParseEnum<domain::Exploitation>(e.Text(0)))
+        c.fields.exploitation.push_back(*form);
+    }
+    std::sort(c.fields.exploitation.begin(), c.fields.exploitation.end());
+    return c;
+  }
+
+  Result<std::optional<domain::Case>> GetCase(Id id) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM cases WHERE id = ?", kCaseCols));
+    s.Bind(id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<domain::Case>();
+    TRY(auto c, CaseFrom(s));
+    return std::optional(std::move(c));
+  }
+
+  Result<std::vector<domain::Case>> ListCases(const CaseFilter& f) override {
+    std::string sql = fmt::format("SELECT {} FROM cases WHERE 1=1", kCaseCols);
+    if (f.organization_id) sql += " AND organization_id = ?";
+    if (f.status) sql += " AND status = ?";
+    if (f.year) sql += " AND identified_year = ?";
+    if (f.before_id) sql += " AND id < ?";
+    sql += " ORDER BY id DESC LIMIT ?";
+    Stmt s(db_, sql);
+    if (f.organization_id) s.Bind(*f.organization_id);
+    if (f.status) s.Bind(Name(*f.status));
+    if (f.year) s.Bind(*f.year);
+    if (f.before_id) s.Bind(*f.before_id);
+    s.Bind(f.limit);
+    std::vector<domain::Case> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      TRY(auto c, CaseFrom(s));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Status UpdateCase(const domain::Case& c) override {
+    Stmt s(db_,
+           "UPDATE cases SET status = ?, victim_status = ?, victim_status_on = ?,"
+           " reflection_start = ?, reflection_end = ?, updated_at = ?, version = ?"
+           " WHERE id = ? AND version = ?");
+    s.Bind(Name(c.status)).Bind(Name(c.victim_status)).Bind(c.victim_status_on)
+        .Bind(c.reflection_start).Bind(c.reflection_end).Bind(c.updated_at).Bind(c.version)
+        .Bind(c.id).Bind(c.version - 1);
+    TRY_STATUS(s.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Fail(ErrorCode::kConflict, "stale_case",
+                  "the case was changed by someone else in the meantime; reload and retry");
+    return {};
+  }
+
+  Result<Id> InsertTransition(const domain::CaseTransition& t,
+                              const std::string& sealed_note) override {
+    Stmt s(db_,
+           "INSERT INTO case_transitions(case_id, from_status, to_status, on_date, user_id, at,"
+           " sealed_note) VALUES (?,?,?,?,?,?,?)");
+    s.Bind(t.case_id).Bind(Name(t.from)).Bind(Name(t.to)).Bind(t.on).Bind(t.user_id)
+        .Bind(t.at).BindBlob(sealed_note);
+    TRY_STATUS(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<StoredTransition>> ListTransitions(Id case_id) override {
+    Stmt s(db_,
+           "SELECT id, case_id, from_status, to_status, on_date, user_id, at, sealed_note"
+           " FROM case_transitions WHERE case_id = ? ORDER BY id");
+    s.Bind(case_id);
+    std::vector<StoredTransition> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      StoredTransition st;
+      st.transition.id = s.Int(0);
+      st.transition.case_id = s.Int(1);
+      st.transition.from = EnumOr(s.Text(2), domain::CaseStatus::kIdentified);
+      st.transition.to = EnumOr(s.Text(3), domain::CaseStatus::kIdentified);
+      st.transition.on = s.Date(4);
+      st.transition.user_id = s.Int(5);
+      st.transition.at = s.Time(6);
+      st.sealed_note = s.Blob(7);
+      out.push_back(std::move(st));
+    }
+    return out;
+  }
+
+  // ---- audit ----
+  static constexpr std::string_view kAuditCols =
+      "seq, at, actor_user_id, actor_role, actor_organization_id, action, object_type,"
+      " object_id, reason, details, request_id, prev_hash, hash";
+  static AuditRecord AuditFrom(const Stmt& s) {
+    AuditRecord r;
+    r.seq = s.Int(0);
+    r.at = s.Time(1);
+    r.actor_user_id = s.Int(2);
+    r.actor_role = s.Text(3);
+    r.actor_organization_id = s.Int(4);
+    r.action = s.Text(5);
+    r.object_type = s.Text(6);
+    r.object_id = s.Text(7);
+    r.reason = s.Text(8);
+    r.details = s.Text(9);
+    r.request_id = s.Text(10);
+    r.prev_hash = s.Text(11);
+    r.hash = s.Text(12);
+    return r;
+  }
+
+  Result<std::optional<AuditRecord>> LastAudit() override {
+    // Writers hold SQLite's write lock (BEGIN IMMEDIATE): the head cannot move.
+    Stmt s(db_, fmt::format("SELECT {} FROM audit_log ORDER BY seq DESC LIMIT 1", kAuditCols));
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<AuditRecord>();
+    return std::optional(AuditFrom(s));
+  }
+
+  Status AppendAudit(const AuditRecord& r) override {
+    Stmt s(db_, fmt::format("INSERT INTO audit_log({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            kAuditCols));
+    s.Bind(r.seq).Bind(r.at).Bind(r.actor_user_id).Bind(r.actor_role)
+        .Bind(r.actor_organization_id).Bind(r.action).Bind(r.object_type).Bind(r.object_id)
+        .Bind(r.reason).Bind(r.details).Bind(r.request_id).Bind(r.prev_hash).Bind(r.hash);
+    return s.Run();
+  }
+
+  Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                            kAuditCols));
+    s.Bind(after_seq).Bind(limit);
+    std::vector<AuditRecord> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(AuditFrom(s));
+    }
+    return out;
+  }
+
+  // ---- idempotency ----
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(Id user_id,
+                                                           const std::string& key) override {
+    Stmt s(db_,
+           "SELECT user_id, key, fingerprint, object_type, object_id, created_at"
+           " FROM idempotency_keys WHERE user_id = ? AND key = ?");
+    s.Bind(user_id).Bind(key);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<IdempotencyRecord>();
+    return std::optional(
+        IdempotencyRecord{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Time(5)});
+  }
+
+  Status InsertIdempotency(const IdempotencyRecord& r) override {
+    Stmt s(db_,
+           "INSERT INTO idempotency_keys(user_id, key, fingerprint, object_type, object_id,"
+           " created_at) VALUES (?,?,?,?,?,?)");
+    s.Bind(r.user_id).Bind(r.key).Bind(r.fingerprint).Bind(r.object_type).Bind(r.object_id)
+        .Bind(r.created_at);
+    return s.Run();
+  }
+
+ private:
+  Pool& pool_;
+  sqlite3* db_;
+  bool committed_ = false;
+};
+
+// Connections are opened lazily up to the pool size and handed to one
+// transaction at a time. Thread-safe.
+class Pool {
+ public:
+  explicit Pool(StoreOptions options) : options_(std::move(options)) {}
+  ~Pool() {
+    for (sqlite3* db : idle_) sqlite3_close_v2(db);
+  }
+
+  Result<sqlite3*> Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
+    if (!idle_.empty()) {
+      sqlite3* db = idle_.back();
+      idle_.pop_back();
+      return db;
+    }
+    ++open_;
+    lock.unlock();
+    auto db = OpenConnection(options_.create_if_missing);
+    if (!db) {
+      std::lock_guard relock(mu_);
+      --open_;
+      cv_.notify_one();
+    }
+    return db;
+  }
+
+  void Release(sqlite3* db) {
+    std::lock_guard lock(mu_);
+    idle_.push_back(db);
+    cv_.notify_one();
+  }
+
+  Result<sqlite3*> OpenConnection(bool create) {
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(options_.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close_v2(db);
+      return Fail(ErrorCode::kInternal, "database",
+                  fmt::format("cannot open database {}: {}", options_.path.string(), msg));
+    }
+    sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+    for (std::string_view pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+          "PRAGMA secure_delete = ON"}) {
+      if (auto st = Exec(db, pragma); !st) {
+        sqlite3_close_v2(db);
+        return std::unexpected(st.error());
+      }
+    }
+    return db;
+  }
+
+ private:
+  StoreOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<sqlite3*> idle_;  // GUARDED_BY(mu_)
+  int open_ = 0;                // GUARDED_BY(mu_)
+};
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!committed_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  pool_.Release(db_);
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const StoreOptions& options) : pool_(options) {}
+
+  Status Migrate() {
+    TRY(sqlite3* db, pool_.Acquire());
+    struct Lease {
+      Pool& p;
+      sqlite3* db;
+      ~Lease() { p.Release(db); }
+    } lease{pool_, db};
+    TRY_STATUS(Exec(db, "BEGIN IMMEDIATE"));
+    auto fail = [&](Error e) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return std::unexpected(std::move(e));
+    };
+    if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        !st)
+      return fail(st.error());
+    Stmt cur(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    auto row = cur.Step();
+    if (!row) return fail(row.error());
+    int current = static_cast<int>(cur.Int(0));
+    auto migrations = sqlite::Migrations();
+    if (current > static_cast<int>(migrations.size()))
+      return fail(Error{ErrorCode::kInternal, "schema_too_new",
+                        fmt::format("the database has schema version {}, newer than this "
+                                    "program knows ({})",
+                                    current, migrations.size()),
+                        {}});
+    for (int v = current + 1; v <= static_cast<int>(migrations.size()); ++v) {
+      if (auto st = Exec(db, migrations[v - 1]); !st) return fail(st.error());
+      Stmt ins(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (?,?)");
+      ins.Bind(v).Bind(SystemClock().Now());
+      if (auto st = ins.Run(); !st) return fail(st.error());
+    }
+    TRY_STATUS(Exec(db, "COMMIT"));
+    version_ = static_cast<int>(migrations.size());
+    return {};
+  }
+
+  Result<std::unique_ptr<Transaction>> Begin(bool write) override {
+    TRY(sqlite3* db, pool_.Acquire());
+    auto tx = std::make_unique<SqliteTransaction>(pool_, db);
+    TRY_STATUS(tx->Begin(write));
+    return std::unique_ptr<Transaction>(std::move(tx));
+  }
+
+  int SchemaVersion() const override { return version_; }
+
+ private:
+  Pool pool_;
+  int version_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
+  if (!options.create_if_missing && !std::filesystem::exists(options.path))
+    return Fail(ErrorCode::kNotFound, "database_missing",
+                fmt::format("database {} not found", options.path.string()));
+  auto store = std::make_unique<SqliteStore>(options);
+  TRY_STATUS(store->Migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace haven::store

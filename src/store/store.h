@@ -1,0 +1,174 @@
+#pragma once
+// The store interface: everything Haven keeps, behind one transaction type.
+// SQLite (src/store/sqlite) implements it today; PostgreSQL will implement the
+// same interface. No SQL or dialect detail leaves src/store.
+//
+// The store never sees a plaintext identity: `app` seals before it writes.
+// Thread-safety: a Store is safe to use from several threads; a Transaction
+// belongs to one thread at a time.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "domain/model.h"
+
+namespace haven::store {
+
+using domain::Id;
+
+struct StoreOptions {
+  // The database file. Created (with all migrations applied) when missing.
+  std::filesystem::path path;
+  // Connections kept open; each transaction takes one for its lifetime.
+  int pool_size = 8;
+  // How long a writer waits for another writer before giving up, in ms.
+  int busy_timeout_ms = 15000;
+  // If false, Open fails when the database does not exist yet.
+  bool create_if_missing = true;
+};
+
+struct StoredUser {
+  domain::User user;
+  std::string password_hash;
+  int failed_logins = 0;
+  std::optional<Timestamp> locked_until;
+};
+
+struct Session {
+  std::string token_digest;  // BLAKE2b of the bearer token; the token itself is never stored
+  Id user_id = 0;
+  std::string csrf_token;
+  Timestamp created_at{};
+  Timestamp expires_at{};
+};
+
+struct StoredPerson {
+  Id id = 0;
+  Id organization_id = 0;
+  std::string sealed_identity;  // XChaCha20-Poly1305 blob
+  std::string blind_index;
+  Timestamp created_at{};
+};
+
+struct PersonMatch {
+  Id person_id = 0;
+  Id organization_id = 0;
+  domain::OrgKind organization_kind = domain::OrgKind::kNgo;
+  std::optional<Id> case_id;  // the person's most recent case
+  Timestamp created_at{};
+};
+
+struct CaseFilter {
+  std::optional<Id> organization_id;  // only cases of this organisation
+  std::optional<domain::CaseStatus> status;
+  std::optional<int> year;  // year of identification
+  std::optional<Id> before_id;  // cursor: cases with a smaller id (lists go newest first)
+  int limit = 50;
+};
+
+struct StoredTransition {
+  domain::CaseTransition transition;  // `note` empty here
+  std::string sealed_note;
+};
+
+struct AuditRecord {
+  std::int64_t seq = 0;  // 1, 2, 3, … without gaps
+  Timestamp at{};
+  Id actor_user_id = 0;  // 0: the system (init, migrations, demo generator)
+  std::string actor_role;
+  Id actor_organization_id = 0;
+  std::string action;  // e.g. "case.create", "case.identity_view"
+  std::string object_type;
+  std::string object_id;
+  std::string reason;   // stated reason of an identity view; otherwise empty
+  std::string details;  // JSON object text, never identity content
+  std::string request_id;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct IdempotencyRecord {
+  Id user_id = 0;
+  std::string key;
+  std::string fingerprint;  // what the request asked for; a reuse with other content is refused
+  std::string object_type;
+  Id object_id = 0;
+  Timestamp created_at{};
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+  virtual Status Commit() = 0;
+
+  // Organisations.
+  virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;
+  virtual Result<std::optional<domain::Organization>> GetOrganization(Id id) = 0;
+  virtual Result<std::vector<domain::Organization>> ListOrganizations(Id after_id, int limit) = 0;
+  virtual Result<bool> OrganizationNameTaken(const std::string& name) = 0;
+
+  // Users.
+  virtual Result<Id> InsertUser(const domain::User& u, const std::string& password_hash) = 0;
+  virtual Result<std::optional<StoredUser>> GetUser(Id id) = 0;
+  virtual Result<std::optional<StoredUser>> FindUserByUsername(const std::string& username) = 0;
+  virtual Result<std::vector<domain::User>> ListUsers(Id after_id, int limit) = 0;
+  virtual Status SetLoginState(Id user_id, int failed_logins,
+                               std::optional<Timestamp> locked_until) = 0;
+
+  // Sessions.
+  virtual Status InsertSession(const Session& s) = 0;
+  virtual Result<std::optional<Session>> FindSession(const std::string& token_digest) = 0;
+  virtual Status DeleteSession(const std::string& token_digest) = 0;
+  virtual Status DeleteExpiredSessions(Timestamp now) = 0;
+
+  // Persons: inserted first without identity, so that the identity can be sealed
+  // with the new id as associated data, then sealed in the same transaction.
+  virtual Result<Id> InsertPerson(Id organization_id, Timestamp created_at) = 0;
+  virtual Status SetPersonIdentity(Id person_id, const std::string& sealed_identity,
+                                   const std::string& blind_index) = 0;
+  virtual Result<std::optional<StoredPerson>> GetPerson(Id id) = 0;
+  virtual Result<std::vector<PersonMatch>> FindPersonsByBlindIndex(const std::string& index) = 0;
+
+  // Cases.
+  // The next number of the per-year sequence behind case codes; never reused.
+  virtual Result<std::int64_t> NextCaseNumber(int year) = 0;
+  virtual Result<Id> InsertCase(const domain::Case& c) = 0;
+  virtual Result<std::optional<domain::Case>> GetCase(Id id) = 0;
+  virtual Result<std::vector<domain::Case>> ListCases(const CaseFilter& filter) = 0;
+  // Writes the mutable fields; fails with kConflict unless the stored version is
+  // `c.version - 1` (another request changed the case in between).
+  virtual Status UpdateCase(const domain::Case& c) = 0;
+  virtual Result<Id> InsertTransition(const domain::CaseTransition& t,
+                                      const std::string& sealed_note) = 0;
+  virtual Result<std::vector<StoredTransition>> ListTransitions(Id case_id) = 0;
+
+  // Audit log: append-only. LastAudit locks the chain head for this transaction.
+  virtual Result<std::optional<AuditRecord>> LastAudit() = 0;
+  virtual Status AppendAudit(const AuditRecord& r) = 0;
+  virtual Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) = 0;
+
+  // Idempotency keys of writes.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(Id user_id,
+                                                                    const std::string& key) = 0;
+  virtual Status InsertIdempotency(const IdempotencyRecord& r) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // A write transaction takes the write lock at once, so that read-then-write
+  // decisions (capacity, audit chain head, counters) cannot race.
+  virtual Result<std::unique_ptr<Transaction>> Begin(bool write) = 0;
+  virtual int SchemaVersion() const = 0;
+};
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);
+
+}  // namespace haven::store

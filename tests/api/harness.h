@@ -1,0 +1,198 @@
+#pragma once
+// Runs the real `haven` binary as a user would: `haven init` into a fresh
+// folder, `haven serve --port 0` on loopback, and an HTTP client against it.
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace haven::testing {
+
+using Json = nlohmann::json;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+// Runs `haven ARGS...` to completion.
+inline CommandResult RunHaven(const std::vector<std::string>& args) {
+  std::string cmd = HAVEN_BINARY;
+  for (const auto& a : args) {
+    cmd += " '";
+    for (char c : a) {
+      if (c == '\'') cmd += "'\\''"; else cmd += c;
+    }
+    cmd += "'";
+  }
+  cmd += " 2>&1";
+  CommandResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+inline std::filesystem::path TempDir(const std::string& tag) {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("haven-test-" + tag + "-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A running `haven serve` on a free loopback port; stopped with SIGTERM.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::filesystem::path& dir, const std::string& command = "serve") {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) throw std::runtime_error("pipe");
+    log_path_ = dir / "server.log";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+    std::string bin = HAVEN_BINARY;
+    std::string dir_s = dir.string();
+    std::vector<std::string> args = {bin, command, "--dir", dir_s, "--port", "0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ) != 0)
+      throw std::runtime_error("cannot start haven");
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    // Read until the "listening on" line tells the port.
+    FILE* out = fdopen(pipefd[0], "r");
+    char line[512];
+    while (fgets(line, sizeof line, out)) {
+      std::string s(line);
+      auto pos = s.find("listening on http://");
+      if (pos != std::string::npos) {
+        auto colon = s.rfind(':');
+        port_ = std::stoi(s.substr(colon + 1));
+        break;
+      }
+    }
+    stdout_ = out;  // keep the pipe open so that the server never gets SIGPIPE
+    if (port_ == 0) throw std::runtime_error("haven serve did not start: " + Log());
+  }
+
+  ~ServerProcess() { Stop(); if (stdout_) fclose(stdout_); }
+
+  // SIGTERM and wait; returns the exit status.
+  int Stop() {
+    if (pid_ <= 0) return exit_code_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+
+  int port() const { return port_; }
+  std::string Log() const {
+    std::ifstream in(log_path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+ private:
+  pid_t pid_ = 0;
+  int port_ = 0;
+  int exit_code_ = -1;
+  FILE* stdout_ = nullptr;
+  std::filesystem::path log_path_;
+};
+
+struct Response {
+  int status = 0;
+  Json body;
+  std::string raw;
+  httplib::Headers headers;
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+  std::string ErrorCode() const {
+    return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
+  }
+  std::string ErrorField() const {
+    return body.is_object() && body.contains("error") ? body["error"].value("field", "") : "";
+  }
+};
+
+// An HTTP client bound to one server, optionally carrying a bearer token.
+class Client {
+ public:
+  explicit Client(int port) : cli_("127.0.0.1", port) {
+    cli_.set_read_timeout(60, 0);
+    cli_.set_connection_timeout(10, 0);
+  }
+
+  void SetToken(std::string token) { token_ = std::move(token); }
+
+  Response Request(const std::string& method, const std::string& path,
+                   const std::string& body = "", httplib::Headers headers = {},
+                   const std::string& content_type = "application/json") {
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+    httplib::Result r{nullptr, httplib::Error::Unknown};
+    if (method == "GET") r = cli_.Get(path.c_str(), headers);
+    else if (method == "POST") r = cli_.Post(path.c_str(), headers, body, content_type.c_str());
+    else if (method == "DELETE") r = cli_.Delete(path.c_str(), headers);
+    Response out;
+    if (!r) {
+      out.status = -1;
+      return out;
+    }
+    out.status = r->status;
+    out.raw = r->body;
+    out.headers = r->headers;
+    out.body = Json::parse(r->body, nullptr, false);
+    return out;
+  }
+  Response Get(const std::string& path, httplib::Headers h = {}) { return Request("GET", path, "", h); }
+  Response Post(const std::string& path, const Json& body, httplib::Headers h = {}) {
+    return Request("POST", path, body.dump(), h);
+  }
+
+  // Logs in and keeps the token; returns the login response.
+  Response Login(const std::string& username, const std::string& password) {
+    token_.clear();
+    auto r = Post("/api/v1/auth/login", {{"username", username}, {"password", password}});
+    if (r.status == 200) token_ = r.body["token"].get<std::string>();
+    return r;
+  }
+
+ private:
+  httplib::Client cli_;
+  std::string token_;
+};
+
+}  // namespace haven::testing
