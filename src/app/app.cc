@@ -82,27 +82,33 @@ Actor Actor::System(std::string request_id) {
   return a;
 }
 
-// Per-client attempt counter over a sliding window: slows password guessing
+// Failed logins per client over a sliding window: slows password guessing
 // across accounts, while the per-account lock-out (in the store) stops guessing
-// one account. Thread-safe.
+// one account. Successful logins do not count, so that an office behind one
+// address is never locked out by its own colleagues. Thread-safe.
 class App::LoginThrottle {
  public:
-  static constexpr int kMaxAttempts = 30;
+  static constexpr int kMaxFailures = 30;
   static constexpr std::chrono::seconds kWindow{300};
 
   bool Allow(const std::string& client, Timestamp now) {
     std::lock_guard lock(mu_);
-    auto& q = attempts_[client];
+    auto it = failures_.find(client);
+    if (it == failures_.end()) return true;
+    auto& q = it->second;
     while (!q.empty() && q.front() <= now - kWindow) q.pop_front();
-    if (static_cast<int>(q.size()) >= kMaxAttempts) return false;
-    q.push_back(now);
-    if (attempts_.size() > 10000) attempts_.clear();  // bounded memory under a flood
-    return true;
+    return static_cast<int>(q.size()) < kMaxFailures;
+  }
+
+  void Failed(const std::string& client, Timestamp now) {
+    std::lock_guard lock(mu_);
+    if (failures_.size() > 10000) failures_.clear();  // bounded memory under a flood
+    failures_[client].push_back(now);
   }
 
  private:
   std::mutex mu_;
-  std::map<std::string, std::deque<Timestamp>> attempts_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::deque<Timestamp>> failures_;  // GUARDED_BY(mu_)
 };
 
 App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
@@ -291,7 +297,8 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
   if (!throttle_->Allow(client, Now()))
     return Fail(ErrorCode::kRateLimited, "too_many_attempts",
                 "too many login attempts from this address; wait a few minutes");
-  auto invalid = [] {
+  auto invalid = [&] {
+    throttle_->Failed(client, Now());
     return Fail(ErrorCode::kUnauthenticated, "invalid_credentials",
                 "the username or password is wrong");
   };

@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "cli/linkage_commands.h"
 #include "http/server.h"
 
 namespace haven::cli {
@@ -135,11 +136,15 @@ int Main(int argc, char** argv) {
   user_add->add_option("--password", new_user.password,
                        "password (at least 12 characters); generated and printed when omitted");
 
+  AddLinkageCommands(cli);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+  // The standalone linkage commands run inside parse: they need no instance.
+  if (LinkageCommandRan(cli)) return 0;
   std::filesystem::path dir = app::ResolveDir(dir_flag);
 
   if (*init) {

@@ -47,7 +47,9 @@ thread_local RequestContext tl_ctx;
 
 void SetJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Replace, never throw: a message may quote bytes of a malformed request.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 void SetError(httplib::Response& res, const Error& e) {

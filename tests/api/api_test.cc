@@ -1,0 +1,484 @@
+// The JSON API over HTTP against a real `haven serve`: authentication, cases,
+// identity disclosure, organisation scoping, the workflow, bad input of every
+// class, idempotency, and what reaches the raw database file.
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "api/harness.h"
+
+namespace haven::testing {
+namespace {
+
+constexpr const char* kAdminPassword = "admin-password-for-tests";
+constexpr const char* kPassword = "a-long-test-password";
+
+class Api : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(TempDir("api"));
+    auto r = RunHaven({"init", "--dir", (*dir_ / "inst").string(), "--admin-password",
+                       kAdminPassword});
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    server_ = new ServerProcess(*dir_ / "inst");
+    Client admin(server_->port());
+    ASSERT_EQ(admin.Login("admin", kAdminPassword).status, 200);
+    auto org = [&](const std::string& name, const std::string& kind) {
+      auto r = admin.Post("/api/v1/organizations", {{"name", name}, {"kind", kind}});
+      EXPECT_EQ(r.status, 201) << r.raw;
+      return r.body["id"].get<long>();
+    };
+    ngo1_ = org("NGO One", "ngo");
+    ngo2_ = org("NGO Two", "ngo");
+    coord_org_ = org("Coordinating Body", "state_body");
+    auto user = [&](const std::string& name, const std::string& role, long org_id) {
+      auto r = admin.Post("/api/v1/users", {{"username", name},
+                                            {"password", kPassword},
+                                            {"role", role},
+                                            {"organization_id", org_id}});
+      EXPECT_EQ(r.status, 201) << r.raw;
+    };
+    user("cw1", "caseworker", ngo1_);
+    user("cw2", "caseworker", ngo2_);
+    user("sm1", "shelter_manager", ngo1_);
+    user("coord", "coordinator", coord_org_);
+    user("analyst", "analyst", coord_org_);
+    user("auditor", "auditor", coord_org_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+
+  Client As(const std::string& username) {
+    Client c(server_->port());
+    auto r = c.Login(username, username == "admin" ? kAdminPassword : kPassword);
+    EXPECT_EQ(r.status, 200) << username << " " << r.raw;
+    return c;
+  }
+
+  static Json CaseBody(const std::string& given, const std::string& family,
+                       const std::string& birth = "1990-07-02",
+                       const std::string& citizenship = "AZ") {
+    return {{"person",
+             {{"given_name", given},
+              {"family_name", family},
+              {"birth_date", birth},
+              {"sex", "female"},
+              {"citizenship", citizenship},
+              {"documents", {{{"type", "passport"}, {"number", "C0099887"}}}},
+              {"contacts", {{{"type", "phone"}, {"value", "+994 50 555 12 34"}}}}}},
+            {"identified_on", "2026-03-01"},
+            {"identified_by", "police"},
+            {"exploitation", {"sexual"}},
+            {"means_of_control", {"debt_bondage", "threats"}},
+            {"recruiter_relation", "acquaintance"},
+            {"country_of_recruitment", "AZ"},
+            {"country_of_exploitation", "TR"},
+            {"region", "AZ-BA"}};
+  }
+
+  // How many cases exist, and how many audit entries other than logins:
+  // "nothing changed" means both stay.
+  std::pair<size_t, size_t> Counts() {
+    Client coord = As("coord");
+    size_t cases = 0;
+    std::string cursor;
+    do {
+      auto r = coord.Get("/api/v1/cases?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(r.status, 200);
+      cases += r.body["items"].size();
+      cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+    } while (!cursor.empty());
+    Client auditor = As("auditor");
+    size_t audit = 0;
+    cursor.clear();
+    do {
+      auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(r.status, 200);
+      for (const auto& e : r.body["items"])
+        if (e["action"].get<std::string>().rfind("auth.", 0) != 0) ++audit;
+      cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+    } while (!cursor.empty());
+    // Logins are audited too; they are not what "nothing changed" is about.
+    return {cases, audit};
+  }
+
+  static std::filesystem::path* dir_;
+  static ServerProcess* server_;
+  static long ngo1_, ngo2_, coord_org_;
+};
+
+std::filesystem::path* Api::dir_;
+ServerProcess* Api::server_;
+long Api::ngo1_, Api::ngo2_, Api::coord_org_;
+
+TEST_F(Api, HealthNeedsNoLogin) {
+  Client c(server_->port());
+  auto r = c.Get("/api/v1/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["status"], "ok");
+  EXPECT_FALSE(r.Header("X-Request-Id").empty());
+  EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(Api, LoginLogoutAndMe) {
+  Client c(server_->port());
+  EXPECT_EQ(c.Get("/api/v1/me").status, 401);
+  auto bad = c.Login("cw1", "wrong-password-here");
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.ErrorCode(), "invalid_credentials");
+  auto ok = c.Login("cw1", kPassword);
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_FALSE(ok.body["csrf_token"].get<std::string>().empty());
+  EXPECT_EQ(ok.body["user"]["role"], "caseworker");
+  std::string cookie = ok.Header("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  auto me = c.Get("/api/v1/me");
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.body["username"], "cw1");
+  EXPECT_EQ(c.Post("/api/v1/auth/logout", Json::object()).status, 204);
+  EXPECT_EQ(c.Get("/api/v1/me").status, 401);
+}
+
+TEST_F(Api, RepeatedFailuresLockTheAccount) {
+  Client admin = As("admin");
+  ASSERT_EQ(admin.Post("/api/v1/users", {{"username", "victim-of-guessing"},
+                                         {"password", kPassword},
+                                         {"role", "caseworker"},
+                                         {"organization_id", ngo1_}})
+                .status,
+            201);
+  Client c(server_->port());
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c.Login("victim-of-guessing", "wrong-guess-" + std::to_string(i)).status, 401);
+  auto locked = c.Login("victim-of-guessing", kPassword);
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(locked.ErrorCode(), "account_locked");
+}
+
+TEST_F(Api, CookieSessionsNeedTheCsrfTokenOnWrites) {
+  Client c(server_->port());
+  auto login = c.Post("/api/v1/auth/login", {{"username", "cw1"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200);
+  std::string cookie = login.Header("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  std::string csrf = login.body["csrf_token"];
+  Client raw(server_->port());
+  auto read = raw.Get("/api/v1/me", {{"Cookie", cookie}});
+  EXPECT_EQ(read.status, 200);
+  auto before = Counts();
+  auto no_csrf = raw.Post("/api/v1/cases", CaseBody("Cookie", "Tester"), {{"Cookie", cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(no_csrf.ErrorCode(), "csrf_token_invalid");
+  EXPECT_EQ(Counts(), before);
+  auto with_csrf = raw.Post("/api/v1/cases", CaseBody("Cookie", "Tester"),
+                            {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(with_csrf.status, 201) << with_csrf.raw;
+}
+
+TEST_F(Api, CreateListAndGetCasesWithoutIdentity) {
+  Client cw = As("cw1");
+  auto created = cw.Post("/api/v1/cases", CaseBody("Gülnarə", "Əliyeva"));
+  ASSERT_EQ(created.status, 201) << created.raw;
+  std::string code = created.body["code"];
+  EXPECT_TRUE(code.rfind("AZ-2026-", 0) == 0) << code;
+  EXPECT_EQ(code.size(), std::string("AZ-2026-000123").size());
+  EXPECT_EQ(created.body["status"], "identified");
+  EXPECT_EQ(created.body["organization_id"], ngo1_);
+  EXPECT_EQ(created.body["transnational"], true);
+  EXPECT_EQ(created.body["citizenship"], "AZ");
+  for (const char* secret : {"Gülnarə", "Əliyeva", "1990-07-02", "C0099887", "555 12 34"})
+    EXPECT_EQ(created.raw.find(secret), std::string::npos) << secret;
+  long id = created.body["id"];
+
+  auto got = cw.Get("/api/v1/cases/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body["code"], code);
+  EXPECT_EQ(got.body["means_of_control"], Json({"debt_bondage", "threats"}));
+  EXPECT_EQ(got.raw.find("Əliyeva"), std::string::npos);
+
+  auto list = cw.Get("/api/v1/cases?limit=200");
+  ASSERT_EQ(list.status, 200);
+  bool found = false;
+  for (const auto& item : list.body["items"]) {
+    EXPECT_EQ(item["organization_id"], ngo1_);
+    found |= item["id"] == id;
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(list.raw.find("Əliyeva"), std::string::npos);
+  EXPECT_EQ(list.raw.find("1990-07-02"), std::string::npos);
+}
+
+TEST_F(Api, CaseCodesAreUniqueAndPagesCoverEveryCaseOnce) {
+  Client cw = As("cw2");
+  std::set<std::string> codes;
+  std::set<long> ids;
+  for (int i = 0; i < 7; ++i) {
+    auto r = cw.Post("/api/v1/cases", CaseBody("Person" + std::to_string(i), "Paged"));
+    ASSERT_EQ(r.status, 201) << r.raw;
+    codes.insert(r.body["code"].get<std::string>());
+    ids.insert(r.body["id"].get<long>());
+  }
+  EXPECT_EQ(codes.size(), 7u);
+  std::set<long> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto r = cw.Get("/api/v1/cases?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200) << r.raw;
+    EXPECT_LE(r.body["items"].size(), 3u);
+    for (const auto& item : r.body["items"]) EXPECT_TRUE(seen.insert(item["id"].get<long>()).second);
+    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+    ++pages;
+  } while (!cursor.empty());
+  for (long id : ids) EXPECT_TRUE(seen.count(id));
+  EXPECT_GE(pages, 3);
+  auto filtered = cw.Get("/api/v1/cases?status=closed");
+  EXPECT_EQ(filtered.status, 200);
+  EXPECT_EQ(filtered.body["items"].size(), 0u);
+  EXPECT_EQ(cw.Get("/api/v1/cases?year=2026").body["items"].size(), 7u);
+  EXPECT_EQ(cw.Get("/api/v1/cases?year=2025").body["items"].size(), 0u);
+  EXPECT_EQ(cw.Get("/api/v1/cases?status=lost").ErrorField(), "status");
+  EXPECT_EQ(cw.Get("/api/v1/cases?limit=0").ErrorField(), "limit");
+  EXPECT_EQ(cw.Get("/api/v1/cases?cursor=abc").ErrorField(), "cursor");
+}
+
+TEST_F(Api, OrganisationsSeeOnlyTheirOwnCases) {
+  Client cw1 = As("cw1");
+  auto created = cw1.Post("/api/v1/cases", CaseBody("Scoped", "Person"));
+  ASSERT_EQ(created.status, 201);
+  std::string path = "/api/v1/cases/" + std::to_string(created.body["id"].get<long>());
+
+  Client cw2 = As("cw2");
+  EXPECT_EQ(cw2.Get(path).status, 404);
+  EXPECT_EQ(cw2.Get(path + "/identity?reason=checking%20a%20referral").status, 404);
+  EXPECT_EQ(cw2.Post(path + "/transitions", {{"to", "referred"}}).status, 404);
+  for (const auto& item : cw2.Get("/api/v1/cases?limit=200").body["items"])
+    EXPECT_EQ(item["organization_id"], ngo2_);
+  EXPECT_EQ(cw2.Get("/api/v1/cases?organization_id=" + std::to_string(ngo1_)).status, 403);
+  // A case can only be registered for the caller's own organisation.
+  Json other = CaseBody("Other", "Org");
+  other["organization_id"] = ngo1_;
+  EXPECT_EQ(cw2.Post("/api/v1/cases", other).status, 403);
+
+  // The shelter manager of the same organisation sees it.
+  EXPECT_EQ(As("sm1").Get(path).status, 200);
+  // The coordinator sees every case, but never its identity or notes.
+  Client coord = As("coord");
+  EXPECT_EQ(coord.Get(path).status, 200);
+  EXPECT_EQ(coord.Get(path + "/identity?reason=national%20statistics").status, 403);
+  // Analysts, auditors and admins do not read cases.
+  for (const char* who : {"analyst", "auditor", "admin"}) {
+    Client c = As(who);
+    EXPECT_EQ(c.Get(path).status, 403) << who;
+    EXPECT_EQ(c.Get("/api/v1/cases").status, 403) << who;
+    EXPECT_EQ(c.Post("/api/v1/cases", CaseBody("No", "Access")).status, 403) << who;
+    EXPECT_EQ(c.Get(path + "/identity?reason=curiosity%20only").status, 403) << who;
+  }
+}
+
+TEST_F(Api, IdentityViewNeedsAReasonAndIsAudited) {
+  Client cw = As("cw1");
+  auto created = cw.Post("/api/v1/cases", CaseBody("Leyla", "İsmayılova", "1988-12-17", "stateless"));
+  ASSERT_EQ(created.status, 201);
+  long id = created.body["id"];
+  std::string path = "/api/v1/cases/" + std::to_string(id) + "/identity";
+  auto no_reason = cw.Get(path);
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(no_reason.ErrorField(), "reason");
+  auto ok = cw.Get(path + "?reason=preparing%20the%20legal%20aid%20request");
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(ok.body["given_name"], "Leyla");
+  EXPECT_EQ(ok.body["family_name"], "İsmayılova");
+  EXPECT_EQ(ok.body["birth_date"], "1988-12-17");
+  EXPECT_EQ(ok.body["citizenship"], "stateless");
+  EXPECT_EQ(ok.body["documents"][0]["number"], "C0099887");
+
+  Client auditor = As("auditor");
+  bool found = false;
+  std::string cursor;
+  do {
+    auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200);
+    for (const auto& e : r.body["items"]) {
+      if (e["action"] == "case.identity_view" && e["object_id"] == std::to_string(id)) {
+        found = true;
+        EXPECT_EQ(e["reason"], "preparing the legal aid request");
+      }
+    }
+    EXPECT_EQ(r.raw.find("İsmayılova"), std::string::npos);
+    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+  } while (!cursor.empty());
+  EXPECT_TRUE(found);
+  // Only the auditor reads the audit log.
+  EXPECT_EQ(cw.Get("/api/v1/audit").status, 403);
+  EXPECT_EQ(As("coord").Get("/api/v1/audit").status, 403);
+}
+
+TEST_F(Api, WorkflowRefusesIllegalTransitions) {
+  Client cw = As("cw1");
+  auto created = cw.Post("/api/v1/cases", CaseBody("Work", "Flow"));
+  ASSERT_EQ(created.status, 201);
+  std::string path = "/api/v1/cases/" + std::to_string(created.body["id"].get<long>());
+  auto illegal = cw.Post(path + "/transitions", {{"to", "reintegrated"}});
+  EXPECT_EQ(illegal.status, 409);
+  EXPECT_EQ(illegal.ErrorCode(), "invalid_transition");
+  auto reflection = cw.Post(path + "/transitions", {{"to", "reflection_period"}, {"on", "2026-03-02"}});
+  ASSERT_EQ(reflection.status, 200) << reflection.raw;
+  EXPECT_EQ(reflection.body["status"], "reflection_period");
+  EXPECT_EQ(reflection.body["reflection_period"]["start"], "2026-03-02");
+  EXPECT_EQ(reflection.body["reflection_period"]["end"], "2026-04-01");
+  auto before_previous = cw.Post(path + "/transitions", {{"to", "assisted"}, {"on", "2026-03-01"}});
+  EXPECT_EQ(before_previous.status, 400);
+  EXPECT_EQ(before_previous.ErrorField(), "on");
+  EXPECT_EQ(cw.Post(path + "/transitions", {{"to", "assisted"}, {"note", "moved to shelter"}}).status, 200);
+  auto close_without_reason = cw.Post(path + "/transitions", {{"to", "closed"}});
+  EXPECT_EQ(close_without_reason.status, 400);
+  EXPECT_EQ(close_without_reason.ErrorField(), "note");
+  auto closed = cw.Post(path + "/transitions", {{"to", "closed"}, {"note", "reintegrated with family"}});
+  ASSERT_EQ(closed.status, 200);
+  EXPECT_EQ(closed.body["allowed_transitions"].size(), 0u);
+  EXPECT_EQ(closed.body["transitions"].size(), 3u);
+  EXPECT_EQ(closed.body["transitions"][1]["note"], "moved to shelter");
+  EXPECT_EQ(cw.Post(path + "/transitions", {{"to", "assisted"}}).status, 409);
+  // The coordinator sees the history without the free-text notes.
+  auto coord_view = As("coord").Get(path);
+  EXPECT_EQ(coord_view.body["transitions"].size(), 3u);
+  EXPECT_FALSE(coord_view.body["transitions"][1].contains("note"));
+  EXPECT_EQ(coord_view.raw.find("moved to shelter"), std::string::npos);
+}
+
+TEST_F(Api, BadInputIsRefusedWithTheFieldNamedAndChangesNothing) {
+  Client cw = As("cw1");
+  auto before = Counts();
+  struct Case {
+    std::string name;
+    std::string body;
+    int status;
+    std::string field;
+  };
+  auto with = [](std::function<void(Json&)> f) {
+    Json j = CaseBody("Bad", "Input");
+    f(j);
+    return j.dump();
+  };
+  std::vector<Case> cases = {
+      {"malformed JSON", "{\"person\": ", 400, "body"},
+      {"not an object", "[1,2,3]", 400, "body"},
+      {"invalid UTF-8", std::string("{\"person\": {\"given_name\": \"\xff\xfe\"}}"), 400, "body"},
+      {"wrong type", with([](Json& j) { j["transnational"] = "yes"; }), 400, "transnational"},
+      {"wrong nested type", with([](Json& j) { j["person"]["given_name"] = 42; }), 400, "person.given_name"},
+      {"unknown enum", with([](Json& j) { j["identified_by"] = "neighbour"; }), 400, "identified_by"},
+      {"unknown enum in list", with([](Json& j) { j["exploitation"] = {"sexual", "slavery"}; }), 400, "exploitation[1]"},
+      {"unknown sex", with([](Json& j) { j["person"]["sex"] = "F"; }), 400, "person.sex"},
+      {"invalid date", with([](Json& j) { j["identified_on"] = "2026-02-30"; }), 400, "identified_on"},
+      {"date in wrong format", with([](Json& j) { j["person"]["birth_date"] = "02.07.1990"; }), 400, "person.birth_date"},
+      {"future date", with([](Json& j) { j["identified_on"] = "2099-01-01"; }), 400, "identified_on"},
+      {"unknown country", with([](Json& j) { j["country_of_exploitation"] = "XX"; }), 400, "country_of_exploitation"},
+      {"unknown citizenship", with([](Json& j) { j["person"]["citizenship"] = "Atlantis"; }), 400, "person.citizenship"},
+      {"unknown region", with([](Json& j) { j["region"] = "AZ-QQQ"; }), 400, "region"},
+      {"unknown field", with([](Json& j) { j["favourite_colour"] = "red"; }), 400, "favourite_colour"},
+      {"missing person", with([](Json& j) { j.erase("person"); }), 400, "person"},
+      {"no exploitation", with([](Json& j) { j["exploitation"] = Json::array(); }), 400, "exploitation"},
+      {"control characters", with([](Json& j) { j["person"]["family_name"] = "a\u0001b"; }), 400, "person.family_name"},
+      {"starts closed", with([](Json& j) { j["status"] = "closed"; }), 400, "status"},
+  };
+  for (const auto& c : cases) {
+    auto r = cw.Request("POST", "/api/v1/cases", c.body);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.raw;
+    EXPECT_EQ(r.ErrorField(), c.field) << c.name << ": " << r.raw;
+    EXPECT_FALSE(r.body["error"]["message"].get<std::string>().empty()) << c.name;
+  }
+  auto not_json = cw.Request("POST", "/api/v1/cases", "given_name=x", {}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(not_json.status, 400);
+  auto huge = cw.Request("POST", "/api/v1/cases", std::string(2 << 20, 'x'));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.ErrorCode(), "too_large");
+  EXPECT_EQ(Counts(), before);
+}
+
+TEST_F(Api, IdempotencyKeyNeverCreatesTwice) {
+  Client cw = As("cw1");
+  auto before = Counts();
+  httplib::Headers key = {{"Idempotency-Key", "register-2026-03-01-xyz"}};
+  auto first = cw.Post("/api/v1/cases", CaseBody("Idem", "Potent"), key);
+  ASSERT_EQ(first.status, 201) << first.raw;
+  auto second = cw.Post("/api/v1/cases", CaseBody("Idem", "Potent"), key);
+  ASSERT_EQ(second.status, 201) << second.raw;
+  EXPECT_EQ(first.body["id"], second.body["id"]);
+  EXPECT_EQ(first.body["code"], second.body["code"]);
+  auto reused = cw.Post("/api/v1/cases", CaseBody("Someone", "Else"), key);
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(reused.ErrorCode(), "idempotency_key_reused");
+  auto after = Counts();
+  EXPECT_EQ(after.first, before.first + 1);
+}
+
+TEST_F(Api, DuplicateRegistrationElsewhereIsFlaggedWithoutDisclosure) {
+  auto first = As("cw1").Post("/api/v1/cases", CaseBody("Könül", "Özdəmir", "1992-08-06"));
+  ASSERT_EQ(first.status, 201);
+  EXPECT_EQ(first.body["known_elsewhere"].size(), 0u);
+  auto second = As("cw2").Post("/api/v1/cases", CaseBody("KÖNÜL", "Özdəmir", "1992-08-06"));
+  ASSERT_EQ(second.status, 201);
+  ASSERT_EQ(second.body["known_elsewhere"].size(), 1u);
+  EXPECT_EQ(second.body["known_elsewhere"][0]["organization_kind"], "ngo");
+  EXPECT_FALSE(second.body["known_elsewhere"][0].contains("organization_id"));
+}
+
+TEST_F(Api, UsersAndOrganisationsAreManagedByAdminsAndCoordinators) {
+  Client cw = As("cw1");
+  EXPECT_EQ(cw.Post("/api/v1/organizations", {{"name", "Rogue"}, {"kind", "ngo"}}).status, 403);
+  EXPECT_EQ(cw.Get("/api/v1/users").status, 403);
+  EXPECT_EQ(cw.Get("/api/v1/organizations").status, 200);
+  Client coord = As("coord");
+  auto org = coord.Post("/api/v1/organizations", {{"name", "Shelter North"}, {"kind", "shelter"}, {"region", "AZ-GA"}});
+  EXPECT_EQ(org.status, 201) << org.raw;
+  EXPECT_EQ(coord.Post("/api/v1/organizations", {{"name", "Shelter North"}, {"kind", "shelter"}}).status, 409);
+  EXPECT_EQ(coord.Post("/api/v1/organizations", {{"name", "X"}, {"kind", "church"}}).ErrorField(), "kind");
+  auto admin_by_coord = coord.Post("/api/v1/users", {{"username", "newadmin"}, {"password", kPassword},
+                                                     {"role", "admin"}, {"organization_id", coord_org_}});
+  EXPECT_EQ(admin_by_coord.status, 403);
+  auto weak = coord.Post("/api/v1/users", {{"username", "weak"}, {"password", "short"},
+                                           {"role", "caseworker"}, {"organization_id", ngo1_}});
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.ErrorField(), "password");
+  auto users = coord.Get("/api/v1/users?limit=200");
+  ASSERT_EQ(users.status, 200);
+  EXPECT_EQ(users.raw.find("argon2"), std::string::npos);
+  EXPECT_EQ(users.raw.find(kPassword), std::string::npos);
+}
+
+TEST_F(Api, UnknownEndpointsAnswerJson) {
+  Client cw = As("cw1");
+  auto r = cw.Get("/api/v1/nothing-here");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.ErrorCode(), "not_found");
+  EXPECT_EQ(cw.Get("/api/v1/cases/abc").status, 404);
+  EXPECT_EQ(cw.Get("/api/v1/cases/999999").status, 404);
+}
+
+// The raw database file (and its WAL) never holds a name or a birth date.
+TEST_F(Api, RawDatabaseNeverRevealsAnIdentity) {
+  const std::string given = "Zərifə", family = "Qəhrəmanova", birth = "1991-04-17";
+  auto created = As("cw1").Post("/api/v1/cases", CaseBody(given, family, birth));
+  ASSERT_EQ(created.status, 201);
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto db = *dir_ / "inst" / "haven.db";
+  std::string bytes = read(db) + read(db.string() + "-wal");
+  ASSERT_GT(bytes.size(), 10000u);
+  for (const std::string& secret : {given, family, birth, std::string("19910417"),
+                                    std::string("Qahramanova"), std::string("C0099887")})
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+}
+
+}  // namespace
+}  // namespace haven::testing
