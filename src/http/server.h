@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 
@@ -23,8 +24,18 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
 };
 
+// One row of the route table, for documentation checks.
+struct RouteInfo {
+  std::string method;
+  std::string path;  // OpenAPI style: /api/v1/cases/{id}
+  bool is_public = false;
+};
+
 class Server {
  public:
+  // Every route the server answers, in registration order.
+  static std::vector<RouteInfo> RouteTable();
+
   Server(app::App& app, ServerOptions options);
   ~Server();
 

@@ -1,0 +1,252 @@
+// Routes of the foundation: authentication, organisations, users, cases,
+// identity disclosure, person look-up and the audit log.
+
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "domain/codec.h"
+#include "http/support.h"
+
+namespace haven::http {
+namespace {
+
+using domain::Name;
+using Req = httplib::Request;
+using Res = httplib::Response;
+using Ctx = RequestContext;
+
+constexpr std::string_view kCookieName = "haven_session";
+
+Json CaseDetailJson(const app::CaseDetail& d) {
+  Json j = domain::CaseToJson(d.c);
+  Json transitions = Json::array();
+  for (const auto& v : d.transitions) {
+    Json t = {{"from", Name(v.transition.from)},
+              {"to", Name(v.transition.to)},
+              {"on", v.transition.on.ToString()},
+              {"at", FormatTimestamp(v.transition.at)},
+              {"user_id", v.transition.user_id}};
+    if (v.note_visible) t["note"] = v.transition.note;
+    transitions.push_back(std::move(t));
+  }
+  j["transitions"] = std::move(transitions);
+  j["allowed_transitions"] = domain::EnumListToJson(d.allowed_next);
+  return j;
+}
+
+Json KnownElsewhereJson(const std::vector<app::KnownElsewhere>& v) {
+  Json out = Json::array();
+  for (const auto& k : v)
+    out.push_back({{"organization_kind", Name(k.organization_kind)},
+                   {"registered_on", k.registered_on.ToString()}});
+  return out;
+}
+
+Json AuditJson(const store::AuditRecord& r) {
+  Json details = Json::parse(r.details, nullptr, false);
+  return {{"seq", r.seq},
+          {"at", FormatTimestamp(r.at)},
+          {"actor_user_id", r.actor_user_id},
+          {"actor_role", r.actor_role},
+          {"actor_organization_id", r.actor_organization_id},
+          {"action", r.action},
+          {"object_type", r.object_type},
+          {"object_id", r.object_id},
+          {"reason", r.reason},
+          {"details", details.is_discarded() ? Json::object() : details},
+          {"request_id", r.request_id},
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
+}
+
+Status Health(app::App& app, const Req&, Res& res, const Ctx&) {
+  SetJson(res, 200, {{"status", "ok"}, {"schema_version", app.Store().SchemaVersion()}});
+  return {};
+}
+
+Status Login(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"username", "password"}));
+  TRY(std::string username, r.String("username"));
+  TRY(std::string password, r.String("password"));
+  TRY(auto login, app.Login(username, password, req.remote_addr, ctx.request_id));
+  res.set_header("Set-Cookie",
+                 fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", kCookieName,
+                             login.token, app.config().session_hours * 3600));
+  SetJson(res, 200,
+          {{"token", login.token},
+           {"csrf_token", login.csrf_token},
+           {"expires_at", FormatTimestamp(login.expires_at)},
+           {"user", domain::UserToJson(login.user)}});
+  return {};
+}
+
+Status Logout(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  TRY_STATUS(app.Logout(ctx.Actor(), ctx.token));
+  res.set_header("Set-Cookie",
+                 fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kCookieName));
+  res.status = 204;
+  return {};
+}
+
+Status Me(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  TRY(auto user, app.Me(ctx.Actor()));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
+Status ListOrganizations(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto page, PageParams(req));
+  TRY(auto result, app.ListOrganizations(ctx.Actor(), page));
+  SetJson(res, 200, PageJson(result, domain::OrganizationToJson));
+  return {};
+}
+
+Status GetOrganization(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "organisation"));
+  TRY(auto org, app.GetOrganization(ctx.Actor(), id));
+  SetJson(res, 200, domain::OrganizationToJson(org));
+  return {};
+}
+
+Status CreateOrganization(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"name", "kind", "region"}));
+  domain::Organization o;
+  TRY(o.name, r.String("name"));
+  TRY(o.kind, r.RequiredEnum<domain::OrgKind>("kind"));
+  TRY(o.region, r.OptionalString("region"));
+  TRY(auto created, app.CreateOrganization(ctx.Actor(), o, WriteOptionsOf(req)));
+  SetJson(res, 201, domain::OrganizationToJson(created));
+  return {};
+}
+
+Status ListUsers(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto page, PageParams(req));
+  TRY(auto result, app.ListUsers(ctx.Actor(), page));
+  SetJson(res, 200, PageJson(result, domain::UserToJson));
+  return {};
+}
+
+Status CreateUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"username", "password", "role", "organization_id"}));
+  app::NewUser u;
+  TRY(u.username, r.String("username"));
+  TRY(u.password, r.String("password"));
+  TRY(u.role, r.RequiredEnum<domain::Role>("role"));
+  TRY(auto org, r.OptionalInt("organization_id"));
+  if (!org) return Invalid("organization_id", "is required");
+  u.organization_id = *org;
+  TRY(auto created, app.CreateUser(ctx.Actor(), u, WriteOptionsOf(req)));
+  SetJson(res, 201, domain::UserToJson(created));
+  return {};
+}
+
+Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  app::CaseQuery q;
+  TRY(q.page, PageParams(req));
+  if (req.has_param("status")) {
+    auto st = domain::ParseEnum<domain::CaseStatus>(req.get_param_value("status"));
+    if (!st)
+      return Invalid("status", "must be one of " + domain::AllowedNames<domain::CaseStatus>());
+    q.status = st;
+  }
+  if (req.has_param("year")) {
+    TRY(int year, IntParam(req, "year", 0, 1900, 2200));
+    q.year = year;
+  }
+  if (req.has_param("organization_id")) {
+    TRY(int org, IntParam(req, "organization_id", 0, 1, std::numeric_limits<int>::max()));
+    q.organization_id = org;
+  }
+  TRY(auto result, app.ListCases(ctx.Actor(), q));
+  SetJson(res, 200, PageJson(result, domain::CaseToJson));
+  return {};
+}
+
+Status CreateCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  TRY(auto input, domain::NewCaseFromJson(body));
+  TRY(auto created, app.CreateCase(ctx.Actor(), input, WriteOptionsOf(req)));
+  Json j = domain::CaseToJson(created.c);
+  j["known_elsewhere"] = KnownElsewhereJson(created.known_elsewhere);
+  SetJson(res, 201, j);
+  return {};
+}
+
+Status GetCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(auto detail, app.GetCase(ctx.Actor(), id));
+  SetJson(res, 200, CaseDetailJson(detail));
+  return {};
+}
+
+Status ViewIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(auto identity, app.ViewIdentity(ctx.Actor(), id, req.get_param_value("reason")));
+  SetJson(res, 200, domain::IdentityToJson(identity));
+  return {};
+}
+
+Status Transition(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"to", "note", "on"}));
+  app::TransitionRequest t;
+  TRY(t.to, r.RequiredEnum<domain::CaseStatus>("to"));
+  TRY(t.note, r.String("note", false));
+  TRY(t.on, r.OptionalDate("on"));
+  TRY(auto c, app.Transition(ctx.Actor(), id, t, WriteOptionsOf(req)));
+  TRY(auto detail, app.GetCase(ctx.Actor(), c.id));
+  SetJson(res, 200, CaseDetailJson(detail));
+  return {};
+}
+
+Status LookupPerson(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  TRY(auto identity, domain::IdentityFromJson(body, ""));
+  TRY(auto result, app.LookupPerson(ctx.Actor(), identity));
+  Json own = Json::array();
+  for (const auto& c : result.own_cases) own.push_back({{"id", c.id}, {"code", c.code}});
+  SetJson(res, 200,
+          {{"own_cases", own}, {"known_elsewhere", KnownElsewhereJson(result.elsewhere)}});
+  return {};
+}
+
+Status ListAudit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto page, PageParams(req));
+  TRY(auto result, app.ListAudit(ctx.Actor(), page));
+  SetJson(res, 200, PageJson(result, AuditJson));
+  return {};
+}
+
+}  // namespace
+
+std::vector<Route> CoreRoutes() {
+  return {
+      {"GET", "/api/v1/health", true, Health},
+      {"POST", "/api/v1/auth/login", true, Login},
+      {"POST", "/api/v1/auth/logout", false, Logout},
+      {"GET", "/api/v1/me", false, Me},
+      {"GET", "/api/v1/organizations", false, ListOrganizations},
+      {"POST", "/api/v1/organizations", false, CreateOrganization},
+      {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
+      {"GET", "/api/v1/users", false, ListUsers},
+      {"POST", "/api/v1/users", false, CreateUser},
+      {"GET", "/api/v1/cases", false, ListCases},
+      {"POST", "/api/v1/cases", false, CreateCase},
+      {"GET", "/api/v1/cases/{id}", false, GetCase},
+      {"GET", "/api/v1/cases/{id}/identity", false, ViewIdentity},
+      {"POST", "/api/v1/cases/{id}/transitions", false, Transition},
+      {"POST", "/api/v1/persons/lookup", false, LookupPerson},
+      {"GET", "/api/v1/audit", false, ListAudit},
+  };
+}
+
+}  // namespace haven::http

@@ -1,0 +1,102 @@
+#include "http/support.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "privacy/crypto.h"
+
+namespace haven::http {
+
+int StatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kValidation: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kUnprocessable: return 422;
+    case ErrorCode::kRateLimited: return 429;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+void SetJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  // Replace, never throw: a message may quote bytes of a malformed request.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+void SetError(httplib::Response& res, const Error& e, const std::string& request_id) {
+  bool internal = e.code == ErrorCode::kInternal;
+  Json err = {{"code", e.reason.empty() ? std::string(ErrorCodeName(e.code)) : e.reason},
+              {"message", internal ? "an internal error occurred; it was logged with request id " +
+                                         request_id
+                                   : e.message}};
+  if (!e.field.empty()) err["field"] = e.field;
+  if (internal) spdlog::error("request_id={} internal error: {}", request_id, e.message);
+  SetJson(res, StatusFor(e.code), Json{{"error", err}});
+}
+
+Result<Json> ParseBody(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0)
+    return Invalid("body", "must be JSON sent with Content-Type: application/json");
+  Json j = Json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) {
+    // Parse again for the parser's own description (position, invalid UTF-8, ...).
+    try {
+      (void)Json::parse(req.body);
+    } catch (const Json::parse_error& e) {
+      std::string what = e.what();
+      auto pos = what.find("parse error");
+      return Fail(ErrorCode::kValidation, "invalid_json",
+                  "the body is not valid JSON: " +
+                      (pos == std::string::npos ? what : what.substr(pos)),
+                  "body");
+    }
+    return Fail(ErrorCode::kValidation, "invalid_json", "the body is not valid JSON", "body");
+  }
+  if (!j.is_object()) return Invalid("body", "must be a JSON object");
+  return j;
+}
+
+Result<int> IntParam(const httplib::Request& req, const std::string& name, int def, int min,
+                     int max) {
+  if (!req.has_param(name)) return def;
+  std::string v = req.get_param_value(name);
+  int out = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || ptr != v.data() + v.size() || out < min || out > max)
+    return Invalid(name, fmt::format("must be a whole number from {} to {}", min, max));
+  return out;
+}
+
+Result<app::PageRequest> PageParams(const httplib::Request& req) {
+  app::PageRequest p;
+  TRY(p.limit, IntParam(req, "limit", 50, 1, 200));
+  p.cursor = req.get_param_value("cursor");
+  return p;
+}
+
+Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index) {
+  const std::string s = req.matches[index];
+  domain::Id id = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0)
+    return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", what));
+  return id;
+}
+
+app::WriteOptions WriteOptionsOf(const httplib::Request& req) {
+  app::WriteOptions w;
+  w.idempotency_key = req.get_header_value("Idempotency-Key");
+  w.fingerprint = privacy::Digest(req.method + " " + req.path + "\n" + req.body);
+  return w;
+}
+
+}  // namespace haven::http

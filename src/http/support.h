@@ -1,0 +1,65 @@
+#pragma once
+// Private to src/http: the route table type and the small helpers every handler
+// uses to parse a request and render a response. Handlers stay thin: parse,
+// call one app function, render.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+#include "app/app.h"
+#include "domain/codec.h"
+
+namespace haven::http {
+
+using domain::Json;
+
+// What pre-routing established for the request in hand.
+struct RequestContext {
+  std::string request_id;
+  std::optional<app::Authenticated> auth;
+  std::string token;
+  std::chrono::steady_clock::time_point started;
+
+  // REQUIRES: the route is not public (authentication ran).
+  const app::Actor& Actor() const { return auth->actor; }
+};
+
+using Handler = std::function<Status(app::App&, const httplib::Request&, httplib::Response&,
+                                     const RequestContext&)>;
+
+struct Route {
+  const char* method;  // GET, POST, ...
+  // OpenAPI-style path, e.g. /api/v1/cases/{id}; each {name} matches one segment
+  // and is available as req.matches[1], [2], ... in order.
+  const char* path;
+  bool is_public;  // no authentication (login, health)
+  Handler handler;
+};
+
+// The route tables, one per area; server.cc registers them all.
+std::vector<Route> CoreRoutes();
+
+int StatusFor(ErrorCode code);
+void SetJson(httplib::Response& res, int status, const Json& body);
+void SetError(httplib::Response& res, const Error& e, const std::string& request_id);
+Result<Json> ParseBody(const httplib::Request& req);
+Result<int> IntParam(const httplib::Request& req, const std::string& name, int def, int min,
+                     int max);
+Result<app::PageRequest> PageParams(const httplib::Request& req);
+// The numeric path parameter `index`; a kNotFound error naming `what` otherwise.
+Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index = 1);
+app::WriteOptions WriteOptionsOf(const httplib::Request& req);
+
+template <typename T, typename F>
+Json PageJson(const app::Page<T>& page, F render) {
+  Json items = Json::array();
+  for (const auto& item : page.items) items.push_back(render(item));
+  return Json{{"items", std::move(items)},
+              {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}};
+}
+
+}  // namespace haven::http
