@@ -26,12 +26,7 @@ namespace {
 constexpr std::string_view kZeroHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-Status Require(const Actor& actor, Permission p) {
-  if (!Can(actor.role, p))
-    return Fail(ErrorCode::kForbidden, "forbidden",
-                fmt::format("the {} role may not do this", Name(actor.role)));
-  return {};
-}
+Status Require(const Actor& actor, Permission p) { return app::Require(actor.role, p); }
 
 Result<std::int64_t> ParseCursor(const std::string& cursor) {
   if (cursor.empty()) return 0;
@@ -71,6 +66,13 @@ std::string CanonicalAuditEntry(const store::AuditRecord& r) {
 }
 
 }  // namespace
+
+Status Require(domain::Role role, Permission p) {
+  if (!Can(role, p))
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                fmt::format("the {} role may not do this", Name(role)));
+  return {};
+}
 
 Actor Actor::System(std::string request_id) {
   Actor a;

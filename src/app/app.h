@@ -173,22 +173,28 @@ class App {
   Result<Page<store::AuditRecord>> ListAudit(const Actor& actor, const PageRequest& p);
   Result<AuditVerification> VerifyAudit();
 
-  // Internal to app (demo generator, importers): the store and keys.
+  // ---- For the use cases in other files of src/app (assistance, reports, …)
+  // that are built on the same transaction, permission and audit rules. Not
+  // for adapters: http and cli call the use cases only.
   store::Store& Store() { return *store_; }
+  const privacy::Keyring& Keys() const { return keyring_; }
+  Timestamp Now() const { return clock_->Now(); }
+  // Appends the audit entry of a write to `tx` (hash-chained).
+  Status Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
+               std::string_view object_type, std::string_view object_id,
+               const std::string& details_json, std::string_view reason = {});
+  // Idempotency: the id a previous request with the same key produced, if any ...
+  Result<std::optional<Id>> Replay(store::Transaction& tx, const Actor& actor,
+                                   const WriteOptions& w, std::string_view object_type);
+  // ... and recording the id this request produced.
+  Status Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
+                  std::string_view object_type, Id id);
+  // The case if the actor may read it; kNotFound for another organisation's case.
+  Result<domain::Case> VisibleCase(store::Transaction& tx, const Actor& actor, Id id);
 
  private:
   App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
       std::unique_ptr<Clock> clock);
-
-  Timestamp Now() const { return clock_->Now(); }
-  Status Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
-               std::string_view object_type, std::string_view object_id,
-               const std::string& details_json, std::string_view reason = {});
-  Result<std::optional<Id>> Replay(store::Transaction& tx, const Actor& actor,
-                                   const WriteOptions& w, std::string_view object_type);
-  Status Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
-                  std::string_view object_type, Id id);
-  Result<domain::Case> VisibleCase(store::Transaction& tx, const Actor& actor, Id id);
 
   Config config_;
   std::unique_ptr<store::Store> store_;

@@ -2,6 +2,7 @@
 // Who may do what: one table, read by every use case. Organisation scoping
 // (own organisation vs. all) is a separate permission, not a special case.
 
+#include "common/error.h"
 #include "domain/enums.h"
 
 namespace haven::app {
@@ -16,7 +17,12 @@ enum class Permission {
   kChangeCase,           // move an own-organisation case through the workflow
   kReadCaseNotes,        // case-level free text of the own organisation
   kReadAudit,            // the audit log
+  kReadStatistics,       // anonymised statistics and exports (small cells suppressed)
+  kImportData,           // import case-level data from partners (CTDC)
 };
+
+// Fails with kForbidden unless the role has the permission.
+Status Require(domain::Role role, Permission p);
 
 constexpr bool Can(domain::Role role, Permission p) {
   using R = domain::Role;
@@ -31,6 +37,8 @@ constexpr bool Can(domain::Role role, Permission p) {
     case P::kReadCaseNotes: return role == R::kCaseworker || role == R::kShelterManager;
     case P::kReadAllCases: return role == R::kCoordinator;
     case P::kReadAudit: return role == R::kAuditor;
+    case P::kReadStatistics: return role == R::kAnalyst || role == R::kCoordinator;
+    case P::kImportData: return role == R::kCoordinator || role == R::kAdmin;
   }
   return false;
 }

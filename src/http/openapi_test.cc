@@ -22,9 +22,11 @@ TEST(OpenApi, DocumentMatchesTheRouteTable) {
       for (auto& c : m) c = static_cast<char>(std::toupper(c));
       documented.insert(m + " " + path);
       bool is_public = op.contains("security") && op["security"].empty();
-      for (const auto& r : Server::RouteTable())
-        if (r.method == m && r.path == path)
+      for (const auto& r : Server::RouteTable()) {
+        if (r.method == m && r.path == path) {
           EXPECT_EQ(r.is_public, is_public) << m << " " << path << ": public/secured differs";
+        }
+      }
     }
   for (const auto& r : Server::RouteTable()) served.insert(r.method + " " + r.path);
   for (const auto& s : served) EXPECT_TRUE(documented.count(s)) << "undocumented route: " << s;

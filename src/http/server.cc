@@ -51,7 +51,12 @@ std::string PathRegex(std::string_view path) {
   return out;
 }
 
-std::vector<Route> AllRoutes() { return CoreRoutes(); }
+std::vector<Route> AllRoutes() {
+  std::vector<Route> all;
+  for (auto table : {CoreRoutes, AssistanceRoutes, ReportRoutes})
+    for (auto& route : table()) all.push_back(std::move(route));
+  return all;
+}
 
 }  // namespace
 

@@ -50,7 +50,8 @@ Result<Json> ParseBody(const httplib::Request& req) {
   if (j.is_discarded()) {
     // Parse again for the parser's own description (position, invalid UTF-8, ...).
     try {
-      (void)Json::parse(req.body);
+      auto reparsed = Json::parse(req.body);
+      (void)reparsed;
     } catch (const Json::parse_error& e) {
       std::string what = e.what();
       auto pos = what.find("parse error");

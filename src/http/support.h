@@ -41,7 +41,9 @@ struct Route {
 };
 
 // The route tables, one per area; server.cc registers them all.
-std::vector<Route> CoreRoutes();
+std::vector<Route> CoreRoutes();        // core_routes.cc
+std::vector<Route> AssistanceRoutes();  // assistance_routes.cc
+std::vector<Route> ReportRoutes();      // report_routes.cc
 
 int StatusFor(ErrorCode code);
 void SetJson(httplib::Response& res, int status, const Json& body);

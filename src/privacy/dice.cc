@@ -49,6 +49,27 @@ void ScalarPortable(const KernelArgs& a) { ScalarBody<0>(a); }
 
 }  // namespace
 
+ThresholdTable::ThresholdTable(double threshold, size_t bits)
+    : threshold_(threshold), min_count_(2 * bits + 1) {
+  for (size_t s = 0; s < min_count_.size(); ++s) {
+    if (s == 0) {
+      min_count_[s] = kNever;
+      continue;
+    }
+    auto reaches = [&](uint64_t c) {
+      return 2.0 * static_cast<double>(c) / static_cast<double>(s) >= threshold;
+    };
+    auto c = static_cast<uint64_t>(std::ceil(threshold * static_cast<double>(s) / 2.0));
+    while (c > 0 && reaches(c - 1)) --c;
+    while (c <= s / 2 && !reaches(c)) ++c;
+    min_count_[s] = c <= s / 2 ? static_cast<uint32_t>(c) : kNever;
+  }
+  // A little below threshold·2^16, so the kernels' pre-test never drops a pair that
+  // the exact test would keep (see KernelArgs).
+  double scaled = std::floor(threshold * 65536.0) - 1.0;
+  t_lo_ = scaled > 0 ? static_cast<uint32_t>(scaled) : 0;
+}
+
 void DiceKernelScalar(const KernelArgs& args) {
   static const bool has_popcnt = __builtin_cpu_supports("popcnt");
   if (has_popcnt) {
@@ -62,6 +83,7 @@ void DiceKernelScalar(const KernelArgs& args) {
 
 namespace {
 
+using internal::ThresholdTable;
 using KernelFn = void (*)(const KernelArgs&);
 
 // 64-byte alignment keeps every 512-bit row load inside one cache line.
@@ -96,41 +118,6 @@ KernelFn ResolveKernel(DiceKernel kernel) {
   }
   return &internal::DiceKernelScalar;
 }
-
-// The smallest intersection that reaches the threshold for each popcount sum, decided
-// with exactly the expression DiceCandidate::score() uses, so that "is a candidate"
-// and "score >= threshold" never disagree. kNever when no intersection can.
-class ThresholdTable {
- public:
-  static constexpr uint32_t kNever = std::numeric_limits<uint32_t>::max();
-
-  ThresholdTable(double threshold, size_t bits) : threshold_(threshold), min_count_(2 * bits + 1) {
-    for (size_t s = 0; s < min_count_.size(); ++s) {
-      if (s == 0) {
-        min_count_[s] = kNever;
-        continue;
-      }
-      auto reaches = [&](uint64_t c) { return 2.0 * static_cast<double>(c) / static_cast<double>(s) >= threshold; };
-      auto c = static_cast<uint64_t>(std::ceil(threshold * static_cast<double>(s) / 2.0));
-      while (c > 0 && reaches(c - 1)) --c;
-      while (c <= s / 2 && !reaches(c)) ++c;
-      min_count_[s] = c <= s / 2 ? static_cast<uint32_t>(c) : kNever;
-    }
-    // A little below threshold·2^16, so the kernels' pre-test never drops a pair that
-    // the exact test would keep (see KernelArgs).
-    double scaled = std::floor(threshold * 65536.0) - 1.0;
-    t_lo_ = scaled > 0 ? static_cast<uint32_t>(scaled) : 0;
-  }
-
-  uint32_t min_count(size_t popcount_sum) const { return min_count_[popcount_sum]; }
-  uint32_t t_lo() const { return t_lo_; }
-  double threshold() const { return threshold_; }
-
- private:
-  double threshold_;
-  std::vector<uint32_t> min_count_;
-  uint32_t t_lo_ = 0;
-};
 
 // Sorted positions of B whose popcount can reach the threshold against a query of
 // popcount pa: since |a ∧ b| <= min(pa, pb), that is a contiguous popcount range.

@@ -18,6 +18,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "domain/model.h"
+#include "store/assistance_store.h"
+#include "store/report_store.h"
 
 namespace haven::store {
 
@@ -107,6 +109,10 @@ class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless committed
   virtual Status Commit() = 0;
+
+  // The queries of the other areas, inside this same transaction.
+  virtual AssistanceStore& Assistance() = 0;
+  virtual ReportStore& Reports() = 0;
 
   // Organisations.
   virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;

@@ -1,4 +1,4 @@
-#include "store/sqlite/migrations.h"
+#include "store/sqlite/areas.h"
 
 #include <array>
 
@@ -132,10 +132,19 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+constexpr std::array<std::string_view, 1> kCore = {kV1};
 
 }  // namespace
 
-std::span<const std::string_view> Migrations() { return kMigrations; }
+std::span<const std::string_view> CoreMigrations() { return kCore; }
+
+std::span<const MigrationArea> MigrationAreas() {
+  static const std::array<MigrationArea, 3> kAreas = {
+      MigrationArea{"core", CoreMigrations()},
+      MigrationArea{"assistance", AssistanceMigrations()},
+      MigrationArea{"reports", ReportMigrations()},
+  };
+  return kAreas;
+}
 
 }  // namespace haven::store::sqlite

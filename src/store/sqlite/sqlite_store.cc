@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/enums.h"
-#include "store/sqlite/migrations.h"
+#include "store/sqlite/areas.h"
+#include "store/sqlite/statement.h"
 #include "store/store.h"
 
 namespace haven::store {
@@ -19,136 +20,25 @@ namespace {
 
 using domain::Name;
 using domain::ParseEnum;
-
-Error DbError(sqlite3* db, std::string_view what) {
-  int code = sqlite3_extended_errcode(db);
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-    return Error{ErrorCode::kConflict, "busy", "the database is busy; try again", {}};
-  return Error{ErrorCode::kInternal, "database",
-               fmt::format("sqlite {}: {} ({})", what, sqlite3_errmsg(db), code), {}};
-}
-
-// One prepared statement; binds with Bind(...) in order, steps with Step().
-class Stmt {
- public:
-  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  using Value = std::variant<std::nullptr_t, std::int64_t, std::string, std::string_view>;
-
-  Stmt& Bind(std::int64_t v) {
-    sqlite3_bind_int64(stmt_, ++index_, v);
-    return *this;
-  }
-  Stmt& Bind(int v) { return Bind(static_cast<std::int64_t>(v)); }
-  Stmt& Bind(bool v) { return Bind(static_cast<std::int64_t>(v ? 1 : 0)); }
-  Stmt& Bind(std::string_view v) {
-    sqlite3_bind_text(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Bind(const std::string& v) { return Bind(std::string_view(v)); }
-  Stmt& Bind(const char* v) { return Bind(std::string_view(v)); }
-  Stmt& BindBlob(std::string_view v) {
-    sqlite3_bind_blob(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& BindNull() {
-    sqlite3_bind_null(stmt_, ++index_);
-    return *this;
-  }
-  template <typename T>
-  Stmt& Bind(const std::optional<T>& v) {
-    if (v) return Bind(*v);
-    return BindNull();
-  }
-  Stmt& Bind(Timestamp t) { return Bind(FormatTimestamp(t)); }
-  Stmt& Bind(const domain::Date& d) { return Bind(d.ToString()); }
-
-  // true: a row is ready; false: done.
-  Result<bool> Step() {
-    if (rc_ != SQLITE_OK) return std::unexpected(DbError(db_, "prepare"));
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
-      return Fail(ErrorCode::kConflict, "constraint",
-                  fmt::format("the change conflicts with stored data ({})", sqlite3_errmsg(db_)));
-    return std::unexpected(DbError(db_, "step"));
-  }
-  Status Run() {
-    TRY(bool row, Step());
-    (void)row;
-    return {};
-  }
-
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
-  }
-  std::string Blob(int col) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
-  }
-  std::optional<std::string> OptText(int col) const {
-    if (IsNull(col)) return std::nullopt;
-    return Text(col);
-  }
-  std::optional<std::int64_t> OptInt(int col) const {
-    if (IsNull(col)) return std::nullopt;
-    return Int(col);
-  }
-  Timestamp Time(int col) const { return ParseTimestamp(Text(col)).value_or(Timestamp{}); }
-  std::optional<Timestamp> OptTime(int col) const {
-    if (IsNull(col)) return std::nullopt;
-    return ParseTimestamp(Text(col));
-  }
-  std::optional<domain::Date> OptDate(int col) const {
-    if (IsNull(col)) return std::nullopt;
-    auto d = domain::Date::Parse(Text(col), "db");
-    if (!d) return std::nullopt;
-    return *d;
-  }
-  domain::Date Date(int col) const { return OptDate(col).value_or(domain::Date{}); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-  int index_ = 0;
-};
-
-Status Exec(sqlite3* db, std::string_view sql) {
-  char* err = nullptr;
-  std::string s(sql);
-  if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e = DbError(db, "exec");
-    sqlite3_free(err);
-    return std::unexpected(e);
-  }
-  return {};
-}
-
-template <typename E>
-E EnumOr(const std::string& s, E fallback) {
-  return ParseEnum<E>(s).value_or(fallback);
-}
-
-domain::Citizenship CitizenshipFrom(const std::string& s) {
-  auto c = domain::Citizenship::Parse(s, "db");
-  return c ? *c : domain::Citizenship{};
-}
+using sqlite::CitizenshipFrom;
+using sqlite::EnumOr;
+using sqlite::Exec;
+using sqlite::Stmt;
 
 class Pool;
 
 class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(Pool& pool, sqlite3* db) : pool_(pool), db_(db) {}
+
+  AssistanceStore& Assistance() override {
+    if (!assistance_) assistance_ = sqlite::MakeAssistanceStore(db_);
+    return *assistance_;
+  }
+  ReportStore& Reports() override {
+    if (!reports_) reports_ = sqlite::MakeReportStore(db_);
+    return *reports_;
+  }
   ~SqliteTransaction() override;
 
   Status Begin(bool write) { return Exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN"); }
@@ -594,6 +484,8 @@ class SqliteTransaction final : public Transaction {
   Pool& pool_;
   sqlite3* db_;
   bool committed_ = false;
+  std::unique_ptr<AssistanceStore> assistance_;
+  std::unique_ptr<ReportStore> reports_;
 };
 
 // Connections are opened lazily up to the pool size and handed to one
@@ -681,28 +573,34 @@ class SqliteStore final : public Store {
       return std::unexpected(std::move(e));
     };
     if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                           "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+                           "area TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+                           " PRIMARY KEY (area, version))");
         !st)
       return fail(st.error());
-    Stmt cur(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-    auto row = cur.Step();
-    if (!row) return fail(row.error());
-    int current = static_cast<int>(cur.Int(0));
-    auto migrations = sqlite::Migrations();
-    if (current > static_cast<int>(migrations.size()))
-      return fail(Error{ErrorCode::kInternal, "schema_too_new",
-                        fmt::format("the database has schema version {}, newer than this "
-                                    "program knows ({})",
-                                    current, migrations.size()),
-                        {}});
-    for (int v = current + 1; v <= static_cast<int>(migrations.size()); ++v) {
-      if (auto st = Exec(db, migrations[v - 1]); !st) return fail(st.error());
-      Stmt ins(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (?,?)");
-      ins.Bind(v).Bind(SystemClock().Now());
-      if (auto st = ins.Run(); !st) return fail(st.error());
+    int total = 0;
+    for (const auto& area : sqlite::MigrationAreas()) {
+      Stmt cur(db, "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE area = ?");
+      cur.Bind(area.name);
+      auto row = cur.Step();
+      if (!row) return fail(row.error());
+      int current = static_cast<int>(cur.Int(0));
+      int known = static_cast<int>(area.steps.size());
+      if (current > known)
+        return fail(Error{ErrorCode::kInternal, "schema_too_new",
+                          fmt::format("the database has {} schema version {}, newer than this "
+                                      "program knows ({})",
+                                      area.name, current, known),
+                          {}});
+      for (int v = current + 1; v <= known; ++v) {
+        if (auto st = Exec(db, area.steps[v - 1]); !st) return fail(st.error());
+        Stmt ins(db, "INSERT INTO schema_migrations(area, version, applied_at) VALUES (?,?,?)");
+        ins.Bind(area.name).Bind(v).Bind(SystemClock().Now());
+        if (auto st = ins.Run(); !st) return fail(st.error());
+      }
+      total += known;
     }
     TRY_STATUS(Exec(db, "COMMIT"));
-    version_ = static_cast<int>(migrations.size());
+    version_ = total;
     return {};
   }
 
