@@ -19,6 +19,9 @@ struct CaseFact {
   domain::Id organization_id = 0;
   domain::OrgKind organization_kind = domain::OrgKind::kNgo;
   domain::Id person_id = 0;
+  // The same person registered by several organisations, as found by linkage
+  // (`haven link`), shares one cluster id; an unlinked person is its own cluster.
+  domain::Id person_cluster = 0;
   domain::Date identified_on;
   domain::IdentifiedBy identified_by = domain::IdentifiedBy::kOther;
   domain::Sex sex = domain::Sex::kUnknown;
@@ -35,9 +38,18 @@ struct CaseFact {
   domain::VictimStatus victim_status = domain::VictimStatus::kPending;
 };
 
+struct LinkageRun {
+  Timestamp at{};
+  double threshold = 0;
+  std::int64_t persons = 0;
+  std::int64_t clusters = 0;
+};
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
+  // The last `haven link` run, if any: reports say whether linkage was applied.
+  virtual Result<std::optional<LinkageRun>> LastLinkageRun() = 0;
   // Every case identified in `year` (all years when empty), oldest first.
   virtual Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year) = 0;
 };

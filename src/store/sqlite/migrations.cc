@@ -132,7 +132,27 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kCore = {kV1};
+// Linkage: persons found to be the same across organisations share a cluster.
+// A person without a row here is a cluster of its own.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE person_clusters (
+  person_id  INTEGER PRIMARY KEY REFERENCES persons(id),
+  cluster_id INTEGER NOT NULL,
+  score      REAL NOT NULL,
+  linked_at  TEXT NOT NULL
+);
+CREATE INDEX person_clusters_cluster ON person_clusters(cluster_id);
+CREATE TABLE linkage_runs (
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  threshold  REAL NOT NULL,
+  persons    INTEGER NOT NULL,
+  clusters   INTEGER NOT NULL
+);
+ALTER TABLE persons ADD COLUMN clk BLOB;
+)sql";
+
+constexpr std::array<std::string_view, 2> kCore = {kV1, kV2};
 
 }  // namespace
 

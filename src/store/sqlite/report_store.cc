@@ -18,8 +18,10 @@ class SqliteReportStore final : public ReportStore {
         " c.sex, c.age_at_identification, c.citizenship, c.means_of_control,"
         " c.recruiter_relation, c.country_of_recruitment, c.country_of_exploitation,"
         " c.transnational, c.status, c.victim_status,"
-        " (SELECT group_concat(form) FROM case_exploitation e WHERE e.case_id = c.id)"
-        " FROM cases c JOIN organizations o ON o.id = c.organization_id";
+        " (SELECT group_concat(form) FROM case_exploitation e WHERE e.case_id = c.id),"
+        " coalesce(pc.cluster_id, c.person_id)"
+        " FROM cases c JOIN organizations o ON o.id = c.organization_id"
+        " LEFT JOIN person_clusters pc ON pc.person_id = c.person_id";
     if (year) sql += " WHERE c.identified_year = ?";
     sql += " ORDER BY c.id";
     Stmt s(db_, sql);
@@ -47,9 +49,22 @@ class SqliteReportStore final : public ReportStore {
       f.status = EnumOr(s.Text(14), domain::CaseStatus::kIdentified);
       f.victim_status = EnumOr(s.Text(15), domain::VictimStatus::kPending);
       f.exploitation = EnumListFromCsv<domain::Exploitation>(s.Text(16));
+      f.person_cluster = s.Int(17);
       out.push_back(std::move(f));
     }
     return out;
+  }
+
+  Result<std::optional<LinkageRun>> LastLinkageRun() override {
+    Stmt s(db_, "SELECT at, threshold, persons, clusters FROM linkage_runs ORDER BY id DESC LIMIT 1");
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<LinkageRun>();
+    LinkageRun r;
+    r.at = s.Time(0);
+    r.threshold = s.Double(1);
+    r.persons = s.Int(2);
+    r.clusters = s.Int(3);
+    return std::optional(r);
   }
 
  private:

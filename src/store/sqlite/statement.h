@@ -83,6 +83,12 @@ class Stmt {
     return {};
   }
 
+  sqlite3_stmt* Raw() const { return stmt_; }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  Stmt& Bind(double v) {
+    sqlite3_bind_double(stmt_, ++index_, v);
+    return *this;
+  }
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const {
