@@ -19,6 +19,13 @@ enum class Permission {
   kReadAudit,            // the audit log
   kReadStatistics,       // anonymised statistics and exports (small cells suppressed)
   kImportData,           // import case-level data from partners (CTDC)
+  kManageShelters,       // create shelters (coordinators: any organisation; staff: their own)
+  kShelterStaff,         // admit and discharge in the own organisation's shelters
+  kRecordDecision,       // record the formal identification decision (victim status)
+  kManageRates,          // set allowance rates
+  kRequestPayment,       // request an allowance payment for an own-organisation case
+  kApprovePayment,       // approve a requested payment
+  kSeeShelterAddresses,  // the addresses of every shelter
 };
 
 // Fails with kForbidden unless the role has the permission.
@@ -39,6 +46,13 @@ constexpr bool Can(domain::Role role, Permission p) {
     case P::kReadAudit: return role == R::kAuditor;
     case P::kReadStatistics: return role == R::kAnalyst || role == R::kCoordinator;
     case P::kImportData: return role == R::kCoordinator || role == R::kAdmin;
+    case P::kManageShelters: return role == R::kCoordinator || role == R::kShelterManager;
+    case P::kShelterStaff:
+    case P::kRequestPayment: return role == R::kCaseworker || role == R::kShelterManager;
+    case P::kRecordDecision:
+    case P::kManageRates:
+    case P::kApprovePayment:
+    case P::kSeeShelterAddresses: return role == R::kCoordinator;
   }
   return false;
 }

@@ -24,4 +24,8 @@ const IsoEntry* FindAzRegion(std::string_view code) {
   return Find(kAzRegions, kAzRegionCount, code);
 }
 
+const IsoEntry* FindCurrency(std::string_view alpha3) {
+  return Find(kCurrencies, kCurrencyCount, alpha3);
+}
+
 }  // namespace haven::domain

@@ -18,10 +18,14 @@ extern const IsoEntry kCountries[];
 extern const std::size_t kCountryCount;
 extern const IsoEntry kAzRegions[];
 extern const std::size_t kAzRegionCount;
+extern const IsoEntry kCurrencies[];  // code: alpha-3, extra: numeric code
+extern const std::size_t kCurrencyCount;
 
 // Looks up an upper-case alpha-2 country code.
 const IsoEntry* FindCountry(std::string_view alpha2);
 // Looks up an ISO 3166-2:AZ code such as "AZ-BA".
 const IsoEntry* FindAzRegion(std::string_view code);
+// Looks up an ISO 4217 alphabetic currency code such as "AZN".
+const IsoEntry* FindCurrency(std::string_view alpha3);
 
 }  // namespace haven::domain

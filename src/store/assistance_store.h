@@ -1,15 +1,97 @@
 #pragma once
-// The "assistance" area of the store: shelters, stays, services, support
-// plans, allowances. Thread-safety: as Transaction (one thread at a time).
+// The "assistance" area of the store: shelters, stays, services, the formal
+// identification decision, allowance rates and payments. Free text (shelter
+// addresses, service notes, decision reasons) arrives here already sealed.
+// Thread-safety: as Transaction (one thread at a time).
+
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
-#include "domain/model.h"
+#include "domain/assistance.h"
 
 namespace haven::store {
+
+struct StoredShelter {
+  domain::Shelter shelter;  // address empty here
+  std::string sealed_address;
+};
+
+struct StoredService {
+  domain::Service service;  // notes empty here
+  std::string sealed_notes;
+};
+
+struct StoredDecision {
+  domain::IdentificationDecision decision;  // reasons empty here
+  std::string sealed_reasons;
+};
+
+struct OccupancyPoint {
+  domain::Date day;
+  int occupied = 0;
+};
+
+struct PaymentTotal {
+  std::string period;  // "2026" or "2026-03", or the organisation id
+  std::string currency;
+  std::int64_t amount_minor = 0;
+  std::int64_t payments = 0;
+};
+
+struct PaymentFilter {
+  std::optional<domain::Id> case_id;
+  std::optional<domain::PaymentStatus> status;
+  std::optional<domain::Id> before_id;
+  int limit = 50;
+};
 
 class AssistanceStore {
  public:
   virtual ~AssistanceStore() = default;
+
+  // Shelters.
+  virtual Result<domain::Id> InsertShelter(const domain::Shelter& s) = 0;
+  virtual Status SetShelterAddress(domain::Id id, const std::string& sealed_address) = 0;
+  virtual Result<std::optional<StoredShelter>> GetShelter(domain::Id id) = 0;
+  virtual Result<std::vector<StoredShelter>> ListShelters(domain::Id after_id, int limit) = 0;
+  // People in the shelter now (stays not discharged).
+  virtual Result<int> Occupied(domain::Id shelter_id) = 0;
+  // People in the shelter on each day of [from, to].
+  virtual Result<std::vector<OccupancyPoint>> Occupancy(domain::Id shelter_id,
+                                                        const domain::Date& from,
+                                                        const domain::Date& to) = 0;
+
+  // Stays.
+  virtual Result<domain::Id> InsertStay(const domain::Stay& s) = 0;
+  virtual Result<std::optional<domain::Stay>> GetStay(domain::Id id) = 0;
+  virtual Result<std::optional<domain::Stay>> OpenStayOfCase(domain::Id case_id) = 0;
+  virtual Result<std::vector<domain::Stay>> StaysOfCase(domain::Id case_id) = 0;
+  virtual Status DischargeStay(domain::Id id, const domain::Date& on,
+                               domain::DischargeReason reason) = 0;
+
+  // Services.
+  virtual Result<domain::Id> InsertService(const domain::Service& s,
+                                           const std::string& sealed_notes) = 0;
+  virtual Result<std::vector<StoredService>> ServicesOfCase(domain::Id case_id) = 0;
+
+  // Identification decisions (history; the newest is in force).
+  virtual Result<domain::Id> InsertDecision(const domain::IdentificationDecision& d,
+                                            const std::string& sealed_reasons) = 0;
+  virtual Result<std::vector<StoredDecision>> DecisionsOfCase(domain::Id case_id) = 0;
+
+  // Allowance rates and payments.
+  virtual Result<domain::Id> InsertRate(const domain::AllowanceRate& r) = 0;
+  virtual Result<std::vector<domain::AllowanceRate>> Rates(const std::string& kind) = 0;
+  virtual Result<std::vector<domain::AllowanceRate>> AllRates() = 0;
+  virtual Result<domain::Id> InsertPayment(const domain::Payment& p) = 0;
+  virtual Result<std::optional<domain::Payment>> GetPayment(domain::Id id) = 0;
+  virtual Result<std::vector<domain::Payment>> ListPayments(const PaymentFilter& f) = 0;
+  virtual Status ApprovePayment(domain::Id id, domain::Id approved_by, Timestamp at) = 0;
+  // Approved payments of `year`, summed per month ("month"), per organisation
+  // ("organization") or for the whole year ("year").
+  virtual Result<std::vector<PaymentTotal>> PaymentTotals(int year, const std::string& group_by) = 0;
 };
 
 }  // namespace haven::store

@@ -1,0 +1,594 @@
+#include "app/assistance.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "app/permissions.h"
+#include "domain/codec.h"
+#include "domain/rules.h"
+
+namespace haven::app {
+
+using domain::Json;
+using domain::Name;
+using P = Permission;
+
+namespace {
+
+std::string AddressAd(Id shelter_id) { return fmt::format("shelter:{}:address", shelter_id); }
+std::string ServiceNotesAd(Id case_id) { return fmt::format("case:{}:service_notes", case_id); }
+std::string ReasonsAd(Id case_id) { return fmt::format("case:{}:decision_reasons", case_id); }
+
+Result<std::int64_t> Cursor(const std::string& cursor) {
+  if (cursor.empty()) return 0;
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), v);
+  if (ec != std::errc() || ptr != cursor.data() + cursor.size() || v <= 0)
+    return Invalid("cursor", "is not a cursor this server handed out");
+  return v;
+}
+
+Status Limit(int limit) {
+  if (limit < 1 || limit > 200) return Invalid("limit", "must be between 1 and 200");
+  return {};
+}
+
+Status CaseOpen(const domain::Case& c) {
+  if (c.status == domain::CaseStatus::kClosed)
+    return Fail(ErrorCode::kConflict, "case_closed",
+                fmt::format("case {} is closed", c.code), "case_id");
+  return {};
+}
+
+Status NotFuture(const domain::Date& d, const domain::Date& today, std::string_view field) {
+  if (d > today) return Invalid(std::string(field), "is in the future");
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- shelters
+
+ShelterView AssistanceService::View(const Actor& actor, const store::StoredShelter& s,
+                                    int occupied) {
+  ShelterView v;
+  v.shelter = s.shelter;
+  v.occupied = occupied;
+  v.address_visible = Can(actor.role, P::kSeeShelterAddresses) ||
+                      (Can(actor.role, P::kShelterStaff) &&
+                       actor.organization_id == s.shelter.organization_id);
+  if (v.address_visible && !s.sealed_address.empty()) {
+    auto opened = privacy::Open(app_.Keys().OrganizationDataKey(s.shelter.organization_id),
+                                s.sealed_address, AddressAd(s.shelter.id));
+    if (opened) v.shelter.address = *opened;
+  }
+  return v;
+}
+
+Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain::Shelter s,
+                                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kManageShelters));
+  if (!Can(actor.role, P::kSeeShelterAddresses) && s.organization_id != actor.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "you may only create shelters of your own organisation", "organization_id");
+  TRY_STATUS(domain::ValidateShelter(s));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "shelter"));
+  if (replay) {
+    TRY(auto existing, a.GetShelter(*replay));
+    TRY(int occupied, a.Occupied(*replay));
+    if (existing) return View(actor, *existing, occupied);
+  }
+  TRY(auto org, tx->GetOrganization(s.organization_id));
+  if (!org) return Invalid("organization_id", "no such organisation");
+  s.created_at = app_.Now();
+  auto inserted = a.InsertShelter(s);
+  if (!inserted && inserted.error().reason == "constraint")
+    return Fail(ErrorCode::kConflict, "duplicate_name",
+                "this organisation already has a shelter with this name", "name");
+  if (!inserted) return std::unexpected(inserted.error());
+  s.id = *inserted;
+  store::StoredShelter stored{s, {}};
+  if (!s.address.empty()) {
+    stored.sealed_address = privacy::Seal(app_.Keys().OrganizationDataKey(s.organization_id),
+                                          s.address, AddressAd(s.id));
+    TRY_STATUS(a.SetShelterAddress(s.id, stored.sealed_address));
+  }
+  TRY_STATUS(app_.Audit(*tx, actor, "shelter.create", "shelter", std::to_string(s.id),
+                        Json{{"name", s.name},
+                             {"organization_id", s.organization_id},
+                             {"capacity", s.capacity}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "shelter", s.id));
+  TRY_STATUS(tx->Commit());
+  return View(actor, stored, 0);
+}
+
+Result<Page<ShelterView>> AssistanceService::ListShelters(const Actor& actor,
+                                                          const PageRequest& p) {
+  TRY_STATUS(Limit(p.limit));
+  TRY(auto after, Cursor(p.cursor));
+  TRY(auto tx, app_.Store().Begin(false));
+  auto& a = tx->Assistance();
+  TRY(auto rows, a.ListShelters(after, p.limit + 1));
+  Page<ShelterView> page;
+  if (static_cast<int>(rows.size()) > p.limit) {
+    rows.resize(p.limit);
+    page.next_cursor = std::to_string(rows.back().shelter.id);
+  }
+  for (const auto& s : rows) {
+    TRY(int occupied, a.Occupied(s.shelter.id));
+    page.items.push_back(View(actor, s, occupied));
+  }
+  return page;
+}
+
+Result<ShelterView> AssistanceService::GetShelter(const Actor& actor, Id id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto s, tx->Assistance().GetShelter(id));
+  if (!s) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
+  TRY(int occupied, tx->Assistance().Occupied(id));
+  return View(actor, *s, occupied);
+}
+
+Result<std::vector<store::OccupancyPoint>> AssistanceService::Occupancy(const Actor& actor, Id id,
+                                                                        const domain::Date& from,
+                                                                        const domain::Date& to) {
+  (void)actor;  // occupancy is not sensitive: every signed-in user plans with it
+  if (to < from) return Invalid("to", "is before from");
+  if ((to.Days() - from.Days()).count() > 3660) return Invalid("to", "at most ten years at once");
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto s, tx->Assistance().GetShelter(id));
+  if (!s) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
+  return tx->Assistance().Occupancy(id, from, to);
+}
+
+// ---------------------------------------------------------------- stays
+
+Result<Id> AssistanceService::StaffOf(const Actor& actor, const store::StoredShelter& s) {
+  TRY_STATUS(Require(actor.role, P::kShelterStaff));
+  if (actor.organization_id != s.shelter.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "only the staff of the shelter's organisation admit and discharge");
+  return s.shelter.id;
+}
+
+Result<domain::Stay> AssistanceService::Admit(const Actor& actor, Id shelter_id, Id case_id,
+                                              const domain::Date& admitted_on,
+                                              const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kShelterStaff));
+  TRY_STATUS(NotFuture(admitted_on, app_.Today(), "admitted_on"));
+  // The write transaction holds the database's write lock from its first
+  // statement: counting the occupants and inserting the stay cannot interleave
+  // with another admission, so the last bed goes to exactly one request.
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "stay"));
+  if (replay) {
+    TRY(auto existing, a.GetStay(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto shelter, a.GetShelter(shelter_id));
+  if (!shelter) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
+  TRY_STATUS(StaffOf(actor, *shelter));
+  auto c = app_.VisibleCase(*tx, actor, case_id);
+  if (!c) {
+    if (c.error().code == ErrorCode::kNotFound) c.error().field = "case_id";
+    return std::unexpected(c.error());
+  }
+  TRY_STATUS(CaseOpen(*c));
+  if (admitted_on < c->fields.identified_on)
+    return Invalid("admitted_on", "is before the case was identified");
+  TRY(auto open, a.OpenStayOfCase(case_id));
+  if (open)
+    return Fail(ErrorCode::kConflict, "already_admitted",
+                fmt::format("case {} is already in a shelter (stay {}); discharge it first",
+                            c->code, open->id),
+                "case_id");
+  TRY(int occupied, a.Occupied(shelter_id));
+  if (occupied >= shelter->shelter.capacity)
+    return Fail(ErrorCode::kConflict, "shelter_full",
+                fmt::format("{} is full ({} of {} beds taken)", shelter->shelter.name, occupied,
+                            shelter->shelter.capacity),
+                "shelter_id");
+  domain::Stay stay;
+  stay.shelter_id = shelter_id;
+  stay.case_id = case_id;
+  stay.admitted_on = admitted_on;
+  stay.created_at = app_.Now();
+  TRY(stay.id, a.InsertStay(stay));
+  TRY_STATUS(app_.Audit(*tx, actor, "stay.admit", "stay", std::to_string(stay.id),
+                        Json{{"shelter_id", shelter_id},
+                             {"case_id", case_id},
+                             {"code", c->code},
+                             {"admitted_on", admitted_on.ToString()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "stay", stay.id));
+  TRY_STATUS(tx->Commit());
+  return stay;
+}
+
+Result<domain::Stay> AssistanceService::Discharge(const Actor& actor, Id stay_id,
+                                                  const domain::Date& on,
+                                                  domain::DischargeReason reason,
+                                                  const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kShelterStaff));
+  TRY_STATUS(NotFuture(on, app_.Today(), "discharged_on"));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "stay_discharge"));
+  if (replay) {
+    TRY(auto existing, a.GetStay(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto stay, a.GetStay(stay_id));
+  if (!stay) return Fail(ErrorCode::kNotFound, "not_found", "no such stay");
+  TRY(auto shelter, a.GetShelter(stay->shelter_id));
+  if (!shelter) return Internal("a stay refers to a missing shelter");
+  TRY_STATUS(StaffOf(actor, *shelter));
+  if (stay->discharged_on)
+    return Fail(ErrorCode::kConflict, "already_discharged",
+                fmt::format("this stay ended on {}", stay->discharged_on->ToString()));
+  if (on < stay->admitted_on)
+    return Invalid("discharged_on", fmt::format("is before the admission on {}",
+                                                stay->admitted_on.ToString()));
+  TRY_STATUS(a.DischargeStay(stay_id, on, reason));
+  stay->discharged_on = on;
+  stay->discharge_reason = reason;
+  TRY_STATUS(app_.Audit(*tx, actor, "stay.discharge", "stay", std::to_string(stay_id),
+                        Json{{"shelter_id", stay->shelter_id},
+                             {"case_id", stay->case_id},
+                             {"discharged_on", on.ToString()},
+                             {"reason", Name(reason)}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "stay_discharge", stay_id));
+  TRY_STATUS(tx->Commit());
+  return *stay;
+}
+
+Result<std::vector<domain::Stay>> AssistanceService::StaysOfCase(const Actor& actor, Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  return tx->Assistance().StaysOfCase(c.id);
+}
+
+// ---------------------------------------------------------------- services
+
+Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id case_id,
+                                                         domain::Service s,
+                                                         const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "service"));
+  if (replay) {
+    TRY(auto rows, a.ServicesOfCase(case_id));
+    for (auto& r : rows)
+      if (r.service.id == *replay) return r.service;
+  }
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY_STATUS(CaseOpen(c));
+  TRY_STATUS(domain::ValidateService(s, c.fields.identified_on, app_.Today()));
+  TRY(auto provider, tx->GetOrganization(s.provider_organization_id));
+  if (!provider) return Invalid("provider_organization_id", "no such organisation");
+  s.case_id = case_id;
+  s.recorded_by = actor.user_id;
+  s.created_at = app_.Now();
+  std::string sealed;
+  if (!s.notes.empty())
+    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), s.notes,
+                           ServiceNotesAd(case_id));
+  TRY(s.id, a.InsertService(s, sealed));
+  TRY_STATUS(app_.Audit(*tx, actor, "service.record", "service", std::to_string(s.id),
+                        Json{{"case_id", case_id},
+                             {"code", c.code},
+                             {"type", Name(s.type)},
+                             {"provider_organization_id", s.provider_organization_id},
+                             {"delivered_on", s.delivered_on.ToString()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "service", s.id));
+  TRY_STATUS(tx->Commit());
+  return s;
+}
+
+Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& actor,
+                                                                   Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  bool notes = Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
+  TRY(auto rows, tx->Assistance().ServicesOfCase(case_id));
+  std::vector<ServiceView> out;
+  for (auto& r : rows) {
+    ServiceView v{r.service, notes};
+    if (notes && !r.sealed_notes.empty()) {
+      TRY(v.service.notes, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
+                                         r.sealed_notes, ServiceNotesAd(case_id)));
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- identification
+
+Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id case_id,
+                                                       domain::IdentificationDecision d,
+                                                       const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kRecordDecision));
+  TRY(auto tx, app_.Store().Begin(true));
+  TRY(auto replay, app_.Replay(*tx, actor, w, "identification_decision"));
+  if (replay) {
+    TRY(auto existing, tx->GetCase(case_id));
+    if (existing) return *existing;
+  }
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY_STATUS(domain::ValidateDecision(d, c.fields.identified_on, app_.Today()));
+  d.case_id = case_id;
+  d.recorded_by = actor.user_id;
+  d.created_at = app_.Now();
+  std::string sealed;
+  if (!d.reasons.empty())
+    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), d.reasons,
+                           ReasonsAd(case_id));
+  TRY(d.id, tx->Assistance().InsertDecision(d, sealed));
+  // The status in force: the appeal's outcome once decided, else the decision.
+  c.victim_status = d.appeal_outcome.value_or(d.decision);
+  c.victim_status_on = d.appeal_decided_on.value_or(d.decided_on);
+  c.updated_at = app_.Now();
+  c.version += 1;
+  TRY_STATUS(tx->UpdateCase(c));
+  TRY_STATUS(app_.Audit(*tx, actor, "case.identification_decision", "case",
+                        std::to_string(case_id),
+                        Json{{"code", c.code},
+                             {"decision", Name(d.decision)},
+                             {"decided_on", d.decided_on.ToString()},
+                             {"victim_status", Name(c.victim_status)},
+                             {"appeal", d.appeal_filed_on.has_value()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "identification_decision", case_id));
+  TRY_STATUS(tx->Commit());
+  return c;
+}
+
+Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor& actor,
+                                                                     Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  // The reasons are case-level free text: the owning organisation and the
+  // coordinators who record the decision read them.
+  bool reasons = Can(actor.role, P::kRecordDecision) ||
+                 (Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id);
+  TRY(auto rows, tx->Assistance().DecisionsOfCase(case_id));
+  std::vector<DecisionView> out;
+  for (auto& r : rows) {
+    DecisionView v{r.decision, reasons};
+    if (reasons && !r.sealed_reasons.empty()) {
+      TRY(v.decision.reasons, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
+                                            r.sealed_reasons, ReasonsAd(case_id)));
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- allowances
+
+Result<domain::AllowanceRate> AssistanceService::CreateRate(const Actor& actor,
+                                                            domain::AllowanceRate r,
+                                                            const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kManageRates));
+  TRY_STATUS(domain::ValidateRate(r));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "allowance_rate"));
+  if (replay) {
+    TRY(auto all, a.AllRates());
+    for (auto& existing : all)
+      if (existing.id == *replay) return existing;
+  }
+  TRY(auto same_kind, a.Rates(r.kind));
+  for (const auto& existing : same_kind) {
+    if (existing.effective_from == r.effective_from)
+      return Fail(ErrorCode::kConflict, "rate_overlaps",
+                  fmt::format("a {} rate already takes effect on {}", r.kind,
+                              r.effective_from.ToString()),
+                  "effective_from");
+    if (existing.currency != r.currency)
+      return Fail(ErrorCode::kConflict, "currency_mismatch",
+                  fmt::format("{} rates are in {}; a schedule keeps one currency", r.kind,
+                              existing.currency),
+                  "currency");
+  }
+  r.created_at = app_.Now();
+  TRY(r.id, a.InsertRate(r));
+  TRY_STATUS(app_.Audit(*tx, actor, "allowance_rate.create", "allowance_rate",
+                        std::to_string(r.id),
+                        Json{{"kind", r.kind},
+                             {"amount_minor", r.amount_minor},
+                             {"currency", r.currency},
+                             {"effective_from", r.effective_from.ToString()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "allowance_rate", r.id));
+  TRY_STATUS(tx->Commit());
+  return r;
+}
+
+Result<std::vector<domain::AllowanceRate>> AssistanceService::ListRates(const Actor&) {
+  TRY(auto tx, app_.Store().Begin(false));
+  return tx->Assistance().AllRates();
+}
+
+Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id case_id,
+                                                          const std::string& kind,
+                                                          const domain::Date& paid_on,
+                                                          const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kRequestPayment));
+  if (w.idempotency_key.empty())
+    return Invalid("Idempotency-Key",
+                   "a payment request needs an Idempotency-Key header, so that a retry can "
+                   "never pay twice");
+  TRY_STATUS(domain::CheckKind(kind, "kind"));
+  TRY_STATUS(NotFuture(paid_on, app_.Today(), "paid_on"));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "payment"));
+  if (replay) {
+    TRY(auto existing, a.GetPayment(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY_STATUS(domain::CheckEligibleForAllowance(c));
+  if (paid_on < c.fields.identified_on)
+    return Invalid("paid_on", "is before the case was identified");
+  TRY(auto rates, a.Rates(kind));
+  if (rates.empty()) return Invalid("kind", fmt::format("no {} rate is defined", kind));
+  const domain::AllowanceRate* rate = domain::RateInForce(rates, paid_on);
+  if (!rate)
+    return Fail(ErrorCode::kConflict, "no_rate_in_force",
+                fmt::format("no {} rate was in force on {}", kind, paid_on.ToString()), "paid_on");
+  domain::Payment p;
+  p.case_id = case_id;
+  p.organization_id = c.organization_id;
+  p.kind = kind;
+  p.paid_on = paid_on;
+  p.amount_minor = rate->amount_minor;  // from the schedule, never from the request
+  p.currency = rate->currency;
+  p.rate_id = rate->id;
+  p.status = domain::PaymentStatus::kPendingApproval;
+  p.requested_by = actor.user_id;
+  p.created_at = app_.Now();
+  auto inserted = a.InsertPayment(p);
+  if (!inserted && inserted.error().reason == "constraint")
+    return Fail(ErrorCode::kConflict, "duplicate_payment",
+                fmt::format("a {} payment for case {} on {} already exists", kind, c.code,
+                            paid_on.ToString()),
+                "paid_on");
+  if (!inserted) return std::unexpected(inserted.error());
+  p.id = *inserted;
+  TRY_STATUS(app_.Audit(*tx, actor, "payment.request", "payment", std::to_string(p.id),
+                        Json{{"case_id", case_id},
+                             {"code", c.code},
+                             {"kind", kind},
+                             {"paid_on", paid_on.ToString()},
+                             {"amount_minor", p.amount_minor},
+                             {"currency", p.currency}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "payment", p.id));
+  TRY_STATUS(tx->Commit());
+  return p;
+}
+
+Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id payment_id,
+                                                          const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kApprovePayment));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "payment_approval"));
+  if (replay) {
+    TRY(auto existing, a.GetPayment(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto p, a.GetPayment(payment_id));
+  if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
+  if (p->status == domain::PaymentStatus::kApproved)
+    return Fail(ErrorCode::kConflict, "already_approved", "this payment is already approved");
+  if (p->requested_by == actor.user_id)
+    return Fail(ErrorCode::kForbidden, "four_eyes", "a payment is approved by someone else "
+                                                    "than who requested it");
+  TRY_STATUS(a.ApprovePayment(payment_id, actor.user_id, app_.Now()));
+  p->status = domain::PaymentStatus::kApproved;
+  p->approved_by = actor.user_id;
+  p->approved_at = app_.Now();
+  TRY_STATUS(app_.Audit(*tx, actor, "payment.approve", "payment", std::to_string(payment_id),
+                        Json{{"case_id", p->case_id},
+                             {"amount_minor", p->amount_minor},
+                             {"currency", p->currency}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "payment_approval", payment_id));
+  TRY_STATUS(tx->Commit());
+  return *p;
+}
+
+Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor,
+                                                              std::optional<Id> case_id,
+                                                              const PageRequest& p) {
+  TRY_STATUS(Limit(p.limit));
+  TRY(auto before, Cursor(p.cursor));
+  TRY(auto tx, app_.Store().Begin(false));
+  if (case_id) {
+    TRY(auto c, app_.VisibleCase(*tx, actor, *case_id));
+    (void)c;
+  } else {
+    // The whole ledger is the coordinators' (they approve it).
+    TRY_STATUS(Require(actor.role, P::kApprovePayment));
+  }
+  store::PaymentFilter f;
+  f.case_id = case_id;
+  if (before) f.before_id = before;
+  f.limit = p.limit + 1;
+  TRY(auto rows, tx->Assistance().ListPayments(f));
+  Page<domain::Payment> page;
+  if (static_cast<int>(rows.size()) > p.limit) {
+    rows.resize(p.limit);
+    page.next_cursor = std::to_string(rows.back().id);
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+Result<PaymentTotalsView> AssistanceService::PaymentTotals(const Actor& actor, int year,
+                                                           const std::string& group_by) {
+  TRY_STATUS(Require(actor.role, P::kReadStatistics));
+  if (year < 1900 || year > 2200) return Invalid("year", "must be a year such as 2026");
+  if (group_by != "year" && group_by != "month" && group_by != "organization")
+    return Invalid("group_by", "must be year, month or organization");
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto rows, tx->Assistance().PaymentTotals(year, group_by));
+  return PaymentTotalsView{year, group_by, std::move(rows)};
+}
+
+// ---------------------------------------------------------------- tasks
+
+Result<std::vector<Task>> AssistanceService::Tasks(const Actor& actor, int within_days) {
+  if (within_days < 0 || within_days > 365) return Invalid("within_days", "must be 0 to 365");
+  domain::Date today = app_.Today();
+  domain::Date horizon = today.PlusDays(within_days);
+  std::vector<Task> out;
+  TRY(auto tx, app_.Store().Begin(false));
+  if (Can(actor.role, P::kReadOwnCases)) {
+    store::CaseFilter f;
+    f.organization_id = actor.organization_id;
+    f.status = domain::CaseStatus::kReflectionPeriod;
+    f.limit = 10000;
+    TRY(auto cases, tx->ListCases(f));
+    for (const auto& c : cases) {
+      if (!c.reflection_end || *c.reflection_end > horizon) continue;
+      bool overdue = *c.reflection_end < today;
+      out.push_back(Task{"reflection_period_ending", c.id, c.code, *c.reflection_end, overdue,
+                         overdue ? "the recovery and reflection period has ended; decide the "
+                                   "next step"
+                                 : "the recovery and reflection period ends soon"});
+    }
+  }
+  if (Can(actor.role, P::kApprovePayment)) {
+    store::PaymentFilter f;
+    f.status = domain::PaymentStatus::kPendingApproval;
+    f.limit = 10000;
+    TRY(auto pending, tx->Assistance().ListPayments(f));
+    for (const auto& p : pending) {
+      TRY(auto c, tx->GetCase(p.case_id));
+      out.push_back(Task{"payment_awaiting_approval", p.case_id, c ? c->code : "", p.paid_on,
+                         p.paid_on < today,
+                         fmt::format("a {} payment of {} {} awaits approval", p.kind,
+                                     p.amount_minor, p.currency)});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
+    return std::tie(a.due_on, a.case_id) < std::tie(b.due_on, b.case_id);
+  });
+  return out;
+}
+
+}  // namespace haven::app

@@ -1,0 +1,97 @@
+#pragma once
+// Use cases of assistance: shelters and stays (never more occupants than beds,
+// also under concurrent requests), services delivered, the formal
+// identification decision that grants victim status, allowance rates and
+// payments (idempotent, approved by a coordinator), and the tasks due.
+// Thread-safe: stateless over a thread-safe App.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "app/tasks.h"
+#include "domain/assistance.h"
+#include "store/assistance_store.h"
+
+namespace haven::app {
+
+struct ShelterView {
+  domain::Shelter shelter;
+  int occupied = 0;
+  bool address_visible = false;  // own staff and coordinators only
+};
+
+struct ServiceView {
+  domain::Service service;
+  bool notes_visible = false;
+};
+
+struct DecisionView {
+  domain::IdentificationDecision decision;
+  bool reasons_visible = false;
+};
+
+struct PaymentTotalsView {
+  int year = 0;
+  std::string group_by;
+  std::vector<store::PaymentTotal> rows;
+};
+
+class AssistanceService {
+ public:
+  explicit AssistanceService(App& app) : app_(app) {}
+
+  // Shelters.
+  Result<ShelterView> CreateShelter(const Actor& actor, domain::Shelter s,
+                                    const WriteOptions& w = {});
+  Result<Page<ShelterView>> ListShelters(const Actor& actor, const PageRequest& p);
+  Result<ShelterView> GetShelter(const Actor& actor, Id id);
+  Result<std::vector<store::OccupancyPoint>> Occupancy(const Actor& actor, Id id,
+                                                       const domain::Date& from,
+                                                       const domain::Date& to);
+
+  // Stays.
+  Result<domain::Stay> Admit(const Actor& actor, Id shelter_id, Id case_id,
+                             const domain::Date& admitted_on, const WriteOptions& w = {});
+  Result<domain::Stay> Discharge(const Actor& actor, Id stay_id, const domain::Date& on,
+                                 domain::DischargeReason reason, const WriteOptions& w = {});
+  Result<std::vector<domain::Stay>> StaysOfCase(const Actor& actor, Id case_id);
+
+  // Services.
+  Result<domain::Service> RecordService(const Actor& actor, Id case_id, domain::Service s,
+                                        const WriteOptions& w = {});
+  Result<std::vector<ServiceView>> ServicesOfCase(const Actor& actor, Id case_id);
+
+  // The formal identification decision: sets the case's victim status.
+  Result<domain::Case> RecordDecision(const Actor& actor, Id case_id,
+                                      domain::IdentificationDecision d,
+                                      const WriteOptions& w = {});
+  Result<std::vector<DecisionView>> DecisionsOfCase(const Actor& actor, Id case_id);
+
+  // Allowances.
+  Result<domain::AllowanceRate> CreateRate(const Actor& actor, domain::AllowanceRate r,
+                                           const WriteOptions& w = {});
+  Result<std::vector<domain::AllowanceRate>> ListRates(const Actor& actor);
+  // REQUIRES: w.idempotency_key set (a payment request without one is refused).
+  Result<domain::Payment> RequestPayment(const Actor& actor, Id case_id, const std::string& kind,
+                                         const domain::Date& paid_on, const WriteOptions& w);
+  Result<domain::Payment> ApprovePayment(const Actor& actor, Id payment_id,
+                                         const WriteOptions& w = {});
+  Result<Page<domain::Payment>> ListPayments(const Actor& actor, std::optional<Id> case_id,
+                                             const PageRequest& p);
+  // group_by: year, month or organization.
+  Result<PaymentTotalsView> PaymentTotals(const Actor& actor, int year,
+                                          const std::string& group_by);
+
+  // Reminders due for the caller within `within_days`.
+  Result<std::vector<Task>> Tasks(const Actor& actor, int within_days);
+
+ private:
+  Result<domain::Id> StaffOf(const Actor& actor, const store::StoredShelter& s);
+  ShelterView View(const Actor& actor, const store::StoredShelter& s, int occupied);
+
+  App& app_;
+};
+
+}  // namespace haven::app
