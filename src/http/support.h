@@ -44,6 +44,7 @@ struct Route {
 std::vector<Route> CoreRoutes();        // core_routes.cc
 std::vector<Route> AssistanceRoutes();  // assistance_routes.cc
 std::vector<Route> ReportRoutes();      // report_routes.cc
+std::vector<Route> StageRoutes();       // stage_routes.cc
 
 int StatusFor(ErrorCode code);
 void SetJson(httplib::Response& res, int status, const Json& body);

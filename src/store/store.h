@@ -20,6 +20,7 @@
 #include "domain/model.h"
 #include "store/assistance_store.h"
 #include "store/report_store.h"
+#include "store/stage_store.h"
 
 namespace haven::store {
 
@@ -113,6 +114,7 @@ class Transaction {
   // The queries of the other areas, inside this same transaction.
   virtual AssistanceStore& Assistance() = 0;
   virtual ReportStore& Reports() = 0;
+  virtual StageStore& Stages() = 0;
 
   // Organisations.
   virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;

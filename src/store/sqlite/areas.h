@@ -1,7 +1,8 @@
 #pragma once
 // The SQLite store is built from areas, each with its own tables, migrations and
 // query interface: "core" (organisations, users, persons, cases, audit),
-// "assistance" (shelters, stays, services, allowances) and "reports" (facts for
+// "assistance" (shelters, stays, services, allowances), "stages" (support plans,
+// residence, proceedings, return and reintegration) and "reports" (facts for
 // statistics, imported CTDC records). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
 // to the tables of an earlier one. A migration, once released, is never edited.
@@ -14,6 +15,7 @@
 
 #include "store/assistance_store.h"
 #include "store/report_store.h"
+#include "store/stage_store.h"
 
 namespace haven::store::sqlite {
 
@@ -28,10 +30,12 @@ std::span<const MigrationArea> MigrationAreas();
 std::span<const std::string_view> CoreMigrations();
 std::span<const std::string_view> AssistanceMigrations();
 std::span<const std::string_view> ReportMigrations();
+std::span<const std::string_view> StageMigrations();
 
 // Area implementations over one connection inside an open transaction. They do
 // not own `db`; the transaction that creates them outlives them.
 std::unique_ptr<AssistanceStore> MakeAssistanceStore(sqlite3* db);
 std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db);
+std::unique_ptr<StageStore> MakeStageStore(sqlite3* db);
 
 }  // namespace haven::store::sqlite

@@ -159,9 +159,10 @@ constexpr std::array<std::string_view, 2> kCore = {kV1, kV2};
 std::span<const std::string_view> CoreMigrations() { return kCore; }
 
 std::span<const MigrationArea> MigrationAreas() {
-  static const std::array<MigrationArea, 3> kAreas = {
+  static const std::array<MigrationArea, 4> kAreas = {
       MigrationArea{"core", CoreMigrations()},
       MigrationArea{"assistance", AssistanceMigrations()},
+      MigrationArea{"stages", StageMigrations()},
       MigrationArea{"reports", ReportMigrations()},
   };
   return kAreas;

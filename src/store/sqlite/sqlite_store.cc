@@ -35,6 +35,10 @@ class SqliteTransaction final : public Transaction {
     if (!assistance_) assistance_ = sqlite::MakeAssistanceStore(db_);
     return *assistance_;
   }
+  StageStore& Stages() override {
+    if (!stages_) stages_ = sqlite::MakeStageStore(db_);
+    return *stages_;
+  }
   ReportStore& Reports() override {
     if (!reports_) reports_ = sqlite::MakeReportStore(db_);
     return *reports_;
@@ -486,6 +490,7 @@ class SqliteTransaction final : public Transaction {
   bool committed_ = false;
   std::unique_ptr<AssistanceStore> assistance_;
   std::unique_ptr<ReportStore> reports_;
+  std::unique_ptr<StageStore> stages_;
 };
 
 // Connections are opened lazily up to the pool size and handed to one
