@@ -7,11 +7,14 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/permissions.h"
+#include "privacy/dice.h"
 #include "domain/codec.h"
 #include "domain/rules.h"
 
@@ -121,7 +124,22 @@ App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring ke
       blind_key_(keyring_.BlindIndexKey()),
       audit_key_(keyring_.AuditKey()),
       clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
-      throttle_(std::make_unique<LoginThrottle>()) {}
+      throttle_(std::make_unique<LoginThrottle>()) {
+  // The default schema with a non-empty secret always yields an encoder; should
+  // it not, registrations go on without linkage keys and `haven link` says so.
+  auto encoder = privacy::ClkEncoder::Create(privacy::DefaultPersonSchema(),
+                                             keyring_.LinkageSecret());
+  if (encoder) clk_encoder_ = std::make_unique<privacy::ClkEncoder>(std::move(*encoder));
+}
+
+Result<std::string> App::PersonClk(const domain::PersonIdentity& p) const {
+  if (!clk_encoder_) return Internal("the linkage encoder could not be created");
+  std::vector<std::string> values = {"", p.given_name, p.family_name,
+                                     p.birth_date ? p.birth_date->ToString() : std::string(),
+                                     std::string(Name(p.sex))};
+  TRY(auto clk, clk_encoder_->Encode(values));
+  return std::string(clk.begin(), clk.end());
+}
 
 App::~App() = default;
 
@@ -527,17 +545,44 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
 
   const Timestamp now = Now();
   std::string blind = privacy::PersonBlindIndex(blind_key_, input.person);
+  TRY(std::string clk, PersonClk(input.person));
+  // Possibly known elsewhere: the same normalised name and birth date (blind
+  // index), or a close linkage key (spelling variants, transliterations, typos).
+  // Only the kind of organisation and the date are told, never which one.
+  std::set<Id> seen;
+  auto elsewhere = [&](Id person_id, domain::OrgKind kind, Timestamp at) {
+    if (!seen.insert(person_id).second) return;
+    result.known_elsewhere.push_back(
+        KnownElsewhere{kind, domain::Date(std::chrono::floor<std::chrono::days>(at))});
+  };
   TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
   for (const auto& m : matches)
-    if (m.organization_id != org_id)
-      result.known_elsewhere.push_back(KnownElsewhere{
-          m.organization_kind, domain::Date(std::chrono::floor<std::chrono::days>(m.created_at))});
+    if (m.organization_id != org_id) elsewhere(m.person_id, m.organization_kind, m.created_at);
+  TRY(auto others, tx->ListPersonClks());
+  std::erase_if(others, [&](const store::PersonClk& p) {
+    return p.organization_id == org_id || p.clk.size() != clk.size();
+  });
+  if (!others.empty()) {
+    std::vector<std::vector<uint8_t>> rows;
+    for (const auto& p : others) rows.emplace_back(p.clk.begin(), p.clk.end());
+    TRY(auto matrix, privacy::ClkMatrix::Create(rows));
+    privacy::DiceOptions options;
+    options.threshold = config_.duplicate_warning_threshold;
+    options.top_k = 5;
+    options.threads = 1;
+    std::vector<uint8_t> query(clk.begin(), clk.end());
+    TRY(auto close, privacy::DiceOneToMany(query, matrix, options));
+    for (const auto& c : close) {
+      const auto& p = others[c.b];
+      elsewhere(p.person_id, p.organization_kind, p.created_at);
+    }
+  }
 
   TRY(Id person_id, tx->InsertPerson(org_id, now));
   std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(org_id),
                                      domain::IdentityToJson(input.person).dump(),
                                      PersonAd(person_id));
-  TRY_STATUS(tx->SetPersonIdentity(person_id, sealed, blind));
+  TRY_STATUS(tx->SetPersonIdentity(person_id, sealed, blind, clk));
 
   domain::Case& c = result.c;
   c.fields = input.fields;
@@ -704,6 +749,97 @@ Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonI
     }
   }
   return result;
+}
+
+// ---------------------------------------------------------------- linkage
+
+Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
+                                        const std::function<void(double)>& progress) {
+  TRY_STATUS(Require(actor, P::kImportData));
+  if (!(threshold > 0 && threshold <= 1)) return Invalid("threshold", "must be in (0, 1]");
+  auto report = [&](double v) {
+    if (progress) progress(v);
+  };
+  LinkageSummary summary;
+  summary.threshold = threshold;
+  std::vector<store::PersonClk> persons;
+  std::vector<std::pair<Id, std::string>> made;  // CLKs of persons registered before CLKs
+  {
+    TRY(auto tx, store_->Begin(false));
+    TRY(persons, tx->ListPersonClks());
+    for (std::size_t i = 0; i < persons.size(); ++i) {
+      auto& p = persons[i];
+      if (!p.clk.empty()) continue;
+      TRY(auto stored, tx->GetPerson(p.person_id));
+      if (!stored || stored->sealed_identity.empty()) continue;
+      // Unsealed in memory only, to compute the key; never written or logged.
+      TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(stored->organization_id),
+                                           stored->sealed_identity, PersonAd(stored->id)));
+      auto j = Json::parse(plain, nullptr, false);
+      if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
+      TRY(auto identity, domain::IdentityFromJson(j, ""));
+      TRY(p.clk, PersonClk(identity));
+      made.emplace_back(p.person_id, p.clk);
+      if (i % 256 == 0) report(0.4 * static_cast<double>(i) / persons.size());
+    }
+  }
+  report(0.4);
+  summary.persons = static_cast<std::int64_t>(persons.size());
+  summary.clks_made = static_cast<std::int64_t>(made.size());
+
+  // Union-find over every pair at or above the threshold.
+  std::vector<std::size_t> parent(persons.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  std::vector<double> best(persons.size(), 0.0);
+  if (persons.size() > 1) {
+    std::vector<std::vector<uint8_t>> rows;
+    for (const auto& p : persons) rows.emplace_back(p.clk.begin(), p.clk.end());
+    TRY(auto matrix, privacy::ClkMatrix::Create(rows));
+    privacy::DiceOptions options;
+    options.threshold = threshold;
+    options.top_k = 20;
+    TRY(auto pairs, privacy::DiceCandidates(matrix, matrix, options));
+    report(0.8);
+    for (const auto& c : pairs) {
+      if (c.a == c.b) continue;
+      best[c.a] = std::max(best[c.a], c.score());
+      best[c.b] = std::max(best[c.b], c.score());
+      auto ra = find(c.a), rb = find(c.b);
+      if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+    }
+  }
+  std::map<std::size_t, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < persons.size(); ++i) groups[find(i)].push_back(i);
+  std::vector<store::PersonCluster> clusters;
+  for (const auto& [root, members] : groups) {
+    if (members.size() < 2) continue;
+    Id cluster_id = persons[members.front()].person_id;
+    for (auto m : members) {
+      cluster_id = std::min(cluster_id, persons[m].person_id);
+    }
+    for (auto m : members) clusters.push_back({persons[m].person_id, cluster_id, best[m]});
+    summary.linked_persons += static_cast<std::int64_t>(members.size());
+  }
+  summary.clusters = static_cast<std::int64_t>(groups.size());
+
+  TRY(auto tx, store_->Begin(true));
+  for (const auto& [id, clk] : made) TRY_STATUS(tx->SetPersonClk(id, clk));
+  TRY_STATUS(tx->ReplacePersonClusters(
+      clusters, store::LinkageRunRecord{Now(), threshold, summary.persons, summary.clusters}));
+  TRY_STATUS(Audit(*tx, actor, "linkage.run", "linkage", "",
+                   Json{{"threshold", threshold},
+                        {"persons", summary.persons},
+                        {"clusters", summary.clusters},
+                        {"linked_persons", summary.linked_persons},
+                        {"clks_made", summary.clks_made}}
+                       .dump()));
+  TRY_STATUS(tx->Commit());
+  report(1.0);
+  return summary;
 }
 
 }  // namespace haven::app

@@ -7,6 +7,7 @@
 // Thread-safe: one App serves all request threads.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "domain/model.h"
+#include "privacy/clk.h"
 #include "privacy/crypto.h"
 #include "store/store.h"
 
@@ -115,6 +117,14 @@ struct LookupResult {
   std::vector<KnownElsewhere> elsewhere;
 };
 
+struct LinkageSummary {
+  std::int64_t persons = 0;
+  std::int64_t clks_made = 0;  // persons who had no CLK yet
+  std::int64_t clusters = 0;   // unique persons after linkage
+  std::int64_t linked_persons = 0;  // persons in a cluster with another registration
+  double threshold = 0;
+};
+
 struct AuditVerification {
   bool intact = true;
   std::int64_t entries = 0;
@@ -169,6 +179,12 @@ class App {
                                   const WriteOptions& w = {});
   Result<LookupResult> LookupPerson(const Actor& actor, const domain::PersonIdentity& p);
 
+  // Linkage of all persons across organisations by their CLKs: stores the
+  // clusters (one per unique person) that statistics count. `progress` gets
+  // values from 0 to 1.
+  Result<LinkageSummary> LinkPersons(const Actor& actor, double threshold,
+                                     const std::function<void(double)>& progress = {});
+
   // Audit.
   Result<Page<store::AuditRecord>> ListAudit(const Actor& actor, const PageRequest& p);
   Result<AuditVerification> VerifyAudit();
@@ -189,6 +205,8 @@ class App {
   // ... and recording the id this request produced.
   Status Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
                   std::string_view object_type, Id id);
+  // The person's linkage key under the coalition secret (Haven's default schema).
+  Result<std::string> PersonClk(const domain::PersonIdentity& p) const;
   // The case if the actor may read it; kNotFound for another organisation's case.
   Result<domain::Case> VisibleCase(store::Transaction& tx, const Actor& actor, Id id);
 
@@ -202,6 +220,7 @@ class App {
   privacy::Key blind_key_;
   privacy::Key audit_key_;
   std::unique_ptr<Clock> clock_;
+  std::unique_ptr<privacy::ClkEncoder> clk_encoder_;
   class LoginThrottle;
   std::unique_ptr<LoginThrottle> throttle_;
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "app/permissions.h"
+#include "app/stages.h"
 #include "domain/codec.h"
 #include "domain/rules.h"
 
@@ -585,6 +586,8 @@ Result<std::vector<Task>> AssistanceService::Tasks(const Actor& actor, int withi
                                      p.amount_minor, p.currency)});
     }
   }
+  TRY(auto stage_tasks, StageTasks(app_, *tx, actor, today, within_days));
+  out.insert(out.end(), stage_tasks.begin(), stage_tasks.end());
   std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
     return std::tie(a.due_on, a.case_id) < std::tie(b.due_on, b.case_id);
   });

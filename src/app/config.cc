@@ -31,6 +31,11 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
     auto v = node.value<std::string>();
     if (!v) return Invalid(fmt::format("{}.{}", section, key), "must be a string");
     out = *v;
+  } else if constexpr (std::is_same_v<T, double>) {
+    auto v = node.value<double>();
+    if (!v || *v <= 0 || *v > 1)
+      return Invalid(fmt::format("{}.{}", section, key), "must be a number in (0, 1]");
+    out = *v;
   } else {
     auto v = node.value<std::int64_t>();
     if (!v || *v < 0) return Invalid(fmt::format("{}.{}", section, key), "must be a whole number");
@@ -64,6 +69,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"server", {"bind", "port", "threads", "max_body_bytes"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold"}},
+      {"linkage", {"duplicate_warning_threshold", "link_threshold"}},
   };
   for (auto& [section, node] : t) {
     auto known = kKnown.find(std::string(section.str()));
@@ -91,6 +97,8 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
+  TRY_STATUS(Read(t, "linkage", "duplicate_warning_threshold", c.duplicate_warning_threshold));
+  TRY_STATUS(Read(t, "linkage", "link_threshold", c.link_threshold));
   if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
   if (c.threads < 1 || c.threads > 256) return Invalid("server.threads", "must be 1 to 256");
   if (c.session_hours < 1) return Invalid("security.session_hours", "must be at least 1");
@@ -134,10 +142,18 @@ reflection_days = {10}
 [statistics]
 # Counts below this are shown as "<N" in every output for analysts.
 suppression_threshold = {11}
+
+[linkage]
+# Dice similarity of linkage keys (CLKs) from which a registration warns that the
+# person is possibly already known to the NRM, and from which `haven link` joins
+# two registrations as one person.
+duplicate_warning_threshold = {12}
+link_threshold = {13}
 )",
                      country_code, database.string(), keyring.string(), session_hours,
                      max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
-                     reflection_days, suppression_threshold);
+                     reflection_days, suppression_threshold, duplicate_warning_threshold,
+                     link_threshold);
 }
 
 }  // namespace haven::app

@@ -35,6 +35,11 @@ struct Config {
   int reflection_days = 30;
   // Cells below this count are suppressed in every output for analysts.
   int suppression_threshold = 5;
+  // Dice similarity of CLKs at or above which a registration warns "possibly
+  // already known to the NRM".
+  double duplicate_warning_threshold = 0.85;
+  // Dice similarity at or above which `haven link` joins two persons.
+  double link_threshold = 0.85;
 
   std::filesystem::path DatabasePath() const { return dir / database; }
   std::filesystem::path KeyringPath() const;

@@ -17,6 +17,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "cli/linkage_commands.h"
+#include "cli/report_commands.h"
 #include "http/server.h"
 
 namespace haven::cli {
@@ -136,7 +137,18 @@ int Main(int argc, char** argv) {
   user_add->add_option("--password", new_user.password,
                        "password (at least 12 characters); generated and printed when omitted");
 
+  // link: all persons of the instance; `link clks` (linkage_commands.cc) links files.
+  auto* link = cli.add_subcommand(
+      "link", "link the persons of an instance across organisations (or files: link clks)");
+  add_dir(link);
+  double link_threshold = 0;
+  link->add_option("--threshold", link_threshold,
+                   "Dice similarity from which two registrations are one person "
+                   "(default: linkage.link_threshold in haven.toml)")
+      ->check(CLI::Range(0.0, 1.0));
+
   AddLinkageCommands(cli);
+  AddReportCommands(cli);
 
   try {
     cli.parse(argc, argv);
@@ -145,6 +157,7 @@ int Main(int argc, char** argv) {
   }
   // The standalone linkage commands run inside parse: they need no instance.
   if (LinkageCommandRan(cli)) return 0;
+  if (ReportCommandRan(cli)) return 0;
   std::filesystem::path dir = app::ResolveDir(dir_flag);
 
   if (*init) {
@@ -185,6 +198,25 @@ int Main(int argc, char** argv) {
   app::App& instance = **opened;
 
   if (*serve) return Serve(instance, bind, port);
+
+  if (*link) {
+    double threshold = link_threshold > 0 ? link_threshold : instance.config().link_threshold;
+    bool tty = isatty(STDERR_FILENO);
+    auto progress = [&](double v) {
+      if (!tty) return;
+      int width = 40, filled = static_cast<int>(v * width);
+      fmt::print(stderr, "\rlinking [{}{}] {:3.0f}%", std::string(filled, '#'),
+                 std::string(width - filled, ' '), v * 100);
+      if (v >= 1.0) fmt::print(stderr, "\n");
+    };
+    auto summary = instance.LinkPersons(app::Actor::System("cli"), threshold, progress);
+    if (!summary) return Report(summary.error());
+    fmt::print("linked {} persons at threshold {:.2f}: {} unique persons, {} registrations "
+               "joined with another ({} linkage keys made)\n",
+               summary->persons, summary->threshold, summary->clusters,
+               summary->linked_persons, summary->clks_made);
+    return 0;
+  }
 
   if (*verify) {
     auto v = instance.VerifyAudit();

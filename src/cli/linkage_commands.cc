@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "privacy/blocking.h"
 #include "privacy/clk.h"
 #include "privacy/dice.h"
 
@@ -321,6 +322,9 @@ struct LinkClksArgs {
   unsigned threads = 0;
   size_t top_k = 10;
   std::string kernel = "auto";
+  std::string blocking = "auto";
+  size_t lsh_tables = 0;
+  size_t lsh_window = privacy::LshOptions().window;
   bool quiet = false;
 };
 
@@ -333,25 +337,30 @@ void RunLinkClks(const LinkClksArgs& args) {
   if (!privacy::DiceKernelAvailable(*kernel)) {
     Die("this CPU cannot run the " + args.kernel + " kernel");
   }
+  auto blocking = privacy::ParseBlockingMethod(args.blocking);
+  if (!blocking) Die("--blocking " + blocking.error().message);
+  if (args.lsh_window < 8 || args.lsh_window % 8 != 0) {
+    Die("--lsh-window must be a positive multiple of 8");
+  }
+  if (args.lsh_tables > 512) Die("--lsh-tables must be at most 512");
 
   const auto start = std::chrono::steady_clock::now();
   ClkFile a = ReadClkFile(args.a, 0, "");
   ClkFile b = ReadClkFile(args.b, a.clk_bytes, args.a);
-  auto ma = privacy::ClkMatrix::Create(a.flat, a.clk_bytes);
-  auto mb = privacy::ClkMatrix::Create(b.flat, b.clk_bytes);
-  if (!ma) Die(args.a + ": " + ma.error().message);
-  if (!mb) Die(args.b + ": " + mb.error().message);
   const auto loaded = std::chrono::steady_clock::now();
 
-  privacy::DiceOptions options;
-  options.threshold = args.threshold;
-  options.top_k = args.top_k;
-  options.threads = ThreadCount(args.threads);
-  options.kernel = *kernel;
-  auto candidates = privacy::DiceCandidates(*ma, *mb, options);
-  if (!candidates) Die(candidates.error().message);
-  const size_t candidate_count = candidates->size();
-  std::vector<privacy::DiceCandidate> pairs = privacy::GreedyMatch(std::move(*candidates));
+  privacy::LinkageOptions options;
+  options.dice.threshold = args.threshold;
+  options.dice.top_k = args.top_k;
+  options.dice.threads = ThreadCount(args.threads);
+  options.dice.kernel = *kernel;
+  options.blocking = *blocking;
+  options.lsh.tables = args.lsh_tables;
+  options.lsh.window = args.lsh_window;
+  auto linkage = privacy::LinkOneToOne({a.flat, a.clk_bytes}, {b.flat, b.clk_bytes}, options);
+  if (!linkage) Die(linkage.error().message);
+  const size_t candidate_count = linkage->candidate_count;
+  const std::vector<privacy::DiceCandidate>& pairs = linkage->pairs;
   const auto linked = std::chrono::steady_clock::now();
 
   std::string out = "id_a,id_b,score\n";
@@ -370,17 +379,26 @@ void RunLinkClks(const LinkClksArgs& args) {
     const double total = Seconds(std::chrono::steady_clock::now() - start).count();
     const double compare = Seconds(linked - loaded).count();
     const double pairs_all = static_cast<double>(a.ids.size()) * static_cast<double>(b.ids.size());
+    std::string blocking_note = "no blocking (every pair compared)";
+    if (linkage->method_used == privacy::BlockingMethod::kLsh) {
+      const auto& st = linkage->stats;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "LSH blocking: %zu tables, window %zu, %.3g comparisons",
+                    st.tables, st.window, static_cast<double>(st.comparisons));
+      blocking_note = buf;
+    }
     std::fprintf(stderr,
                  "haven: linked %zu x %zu CLKs (%zu bits): %zu candidates, %zu pairs at "
-                 "threshold %s; %s kernel, %u threads; compare %.3f s (%.0f M pairs/s), "
+                 "threshold %s; %s; %s kernel, %u threads; compare %.3f s (%.0f M pairs/s), "
                  "total %.3f s\n",
                  a.ids.size(), b.ids.size(), a.clk_bytes * 8, candidate_count, pairs.size(),
-                 FormatScore(args.threshold).c_str(),
+                 FormatScore(args.threshold).c_str(), blocking_note.c_str(),
                  std::string(privacy::DiceKernelName(*kernel == privacy::DiceKernel::kAuto
                                                          ? privacy::BestDiceKernel()
                                                          : *kernel))
                      .c_str(),
-                 options.threads, compare, compare > 0 ? pairs_all / compare / 1e6 : 0.0, total);
+                 options.dice.threads, compare, compare > 0 ? pairs_all / compare / 1e6 : 0.0,
+                 total);
   }
 }
 
@@ -428,6 +446,16 @@ void AddLinkageCommands(CLI::App& app) {
       ->capture_default_str();
   clks->add_option("--kernel", link_args->kernel,
                    "CPU path: auto, scalar, avx2 or avx512 (all give the same pairs)")
+      ->capture_default_str();
+  clks->add_option("--blocking", link_args->blocking,
+                   "auto (compare every pair up to 10^10 pairs, LSH above), none (every pair: "
+                   "exact) or lsh (sorted-window Hamming LSH: may miss a few pairs)")
+      ->capture_default_str();
+  clks->add_option("--lsh-tables", link_args->lsh_tables,
+                   "LSH tables; 0 chooses them for 99 % recall at the threshold")
+      ->capture_default_str();
+  clks->add_option("--lsh-window", link_args->lsh_window,
+                   "records of B compared with each record of A per LSH table (multiple of 8)")
       ->capture_default_str();
   clks->add_flag("--quiet", link_args->quiet, "no summary line on stderr");
   clks->callback([link_args] { RunLinkClks(*link_args); });

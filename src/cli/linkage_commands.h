@@ -4,6 +4,7 @@
 //
 //   haven encode --schema SCHEMA.json|default --secret-file KEYFILE RECORDS.csv --out CLKS.csv
 //   haven link clks A.csv B.csv --threshold T --out pairs.csv [--threads N]
+//                   [--blocking auto|none|lsh] [--lsh-tables N] [--lsh-window W]
 //
 // On bad input they print `haven: error: …` to stderr, write nothing, and throw
 // CLI::RuntimeError(1) out of App::parse; `return app.exit(e)` in main turns that into

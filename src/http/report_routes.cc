@@ -1,9 +1,111 @@
-// Routes of the report area.
+// Routes of the report area: the list of named reports, counts over any
+// dimensions, and named reports in JSON, CSV or XLSX. Every handler parses,
+// calls one ReportService use case and renders.
 
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "app/reports.h"
 #include "http/support.h"
+#include "report/dimensions.h"
 
 namespace haven::http {
+namespace {
 
-std::vector<Route> ReportRoutes() { return {}; }
+using Req = httplib::Request;
+using Res = httplib::Response;
+using Ctx = RequestContext;
+
+Result<std::optional<int>> OptionalInt(const Req& req, const std::string& name, int min, int max) {
+  if (!req.has_param(name)) return std::optional<int>();
+  TRY(int v, IntParam(req, name, 0, min, max));
+  return std::optional(v);
+}
+
+// ?dp_epsilon=&dp_mechanism=&dp_delta= : a differentially private release when given.
+Result<std::optional<report::DpParams>> DpParams(const Req& req) {
+  if (!req.has_param("dp_epsilon")) {
+    if (req.has_param("dp_mechanism") || req.has_param("dp_delta"))
+      return Invalid("dp_epsilon", "is required with dp_mechanism or dp_delta");
+    return std::optional<report::DpParams>();
+  }
+  auto number = [&](const std::string& name) -> Result<double> {
+    std::string v = req.get_param_value(name);
+    double out = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(out))
+      return Invalid(name, "must be a number");
+    return out;
+  };
+  report::DpParams p;
+  TRY(p.epsilon, number("dp_epsilon"));
+  if (req.has_param("dp_mechanism")) p.mechanism = req.get_param_value("dp_mechanism");
+  if (req.has_param("dp_delta")) {
+    TRY(p.delta, number("dp_delta"));
+  }
+  TRY_STATUS(report::ValidateDp(p, "dp_epsilon"));
+  return std::optional(p);
+}
+
+void SetRendered(Res& res, const app::RenderedReport& r) {
+  res.status = 200;
+  res.set_header("X-Haven-Linkage-Applied", r.linkage_applied ? "true" : "false");
+  res.set_header("X-Haven-Suppression-Threshold", std::to_string(r.suppression.threshold));
+  if (r.format != report::Format::kJson)
+    res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", r.file_name));
+  res.set_content(r.body, std::string(report::ContentType(r.format)));
+}
+
+Status ListReports(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  app::ReportService service(app);
+  TRY(auto reports, service.List(ctx.Actor()));
+  Json items = Json::array();
+  for (const auto& r : reports)
+    items.push_back({{"name", r.name}, {"title", r.title}, {"description", r.description}});
+  Json dims = Json::array();
+  for (int d = 0; d <= static_cast<int>(report::Dimension::kAgeSex); ++d)
+    dims.push_back(std::string(report::DimensionName(static_cast<report::Dimension>(d))));
+  SetJson(res, 200, {{"reports", items}, {"counts", {{"dimensions", dims}}}});
+  return {};
+}
+
+Status Counts(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  app::CountsRequest r;
+  r.by = req.get_param_value("by");
+  TRY(r.year, OptionalInt(req, "year", 1900, 2200));
+  TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
+  if (req.has_param("format")) r.format = req.get_param_value("format");
+  TRY(r.dp, DpParams(req));
+  app::ReportService service(app);
+  TRY(auto rendered, service.Counts(ctx.Actor(), r));
+  SetRendered(res, rendered);
+  return {};
+}
+
+Status NamedReport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  app::ReportRequest r;
+  r.name = req.matches[1];
+  TRY(r.year, OptionalInt(req, "year", 1900, 2200));
+  TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
+  if (req.has_param("format")) r.format = req.get_param_value("format");
+  TRY(r.dp, DpParams(req));
+  app::ReportService service(app);
+  TRY(auto rendered, service.Run(ctx.Actor(), r));
+  SetRendered(res, rendered);
+  return {};
+}
+
+}  // namespace
+
+// /counts comes before /{name}: httplib tries routes in the order registered.
+std::vector<Route> ReportRoutes() {
+  return {
+      {"GET", "/api/v1/reports", false, ListReports},
+      {"GET", "/api/v1/reports/counts", false, Counts},
+      {"GET", "/api/v1/reports/{name}", false, NamedReport},
+  };
+}
 
 }  // namespace haven::http

@@ -1,10 +1,12 @@
 #include "privacy/blocking.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <thread>
 
@@ -20,9 +22,14 @@ constexpr size_t kKeyBits = 64;
 constexpr size_t kMaxTables = 512;
 // Below this many records a comparison sort beats the radix sort's fixed histogram cost.
 constexpr size_t kRadixMinSize = size_t{1} << 16;
-// A worker folds repeats away once it holds this many hits, so that a pair found in
-// most of the tables does not cost memory in each.
+// With top_k == 0 (keep everything) a worker folds repeats away once it holds this
+// many hits, so that a pair found in most of the tables does not cost memory in each.
 constexpr size_t kCompactAt = size_t{1} << 22;
+// Above this top_k the per-record store would cost more memory than it saves.
+constexpr size_t kMaxStoredTopK = 64;
+constexpr size_t kStoreLocks = 1024;
+// Rows fetched ahead when reading a set in key order (random order in memory).
+constexpr size_t kPrefetch = 8;
 
 uint64_t SplitMix64(uint64_t& state) {
   uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
@@ -109,15 +116,25 @@ struct SortedTargets {
     }
     std::memset(blocks.get(), 0, total * sizeof(uint64_t));
     popcounts.assign(block_count * kLanes, 0);
+    const bool whole_words = b.clk_bytes % 8 == 0;
     for (size_t s = 0; s < n; ++s) {
+      // B is read in key order, i.e. at random: fetch a few rows ahead.
+      if (s + kPrefetch < n) {
+        const uint8_t* ahead = b.flat.data() + size_t{order[s + kPrefetch].index} * b.clk_bytes;
+        for (size_t off = 0; off < b.clk_bytes; off += 64) __builtin_prefetch(ahead + off);
+      }
       const uint8_t* clk = b.flat.data() + size_t{order[s].index} * b.clk_bytes;
       popcounts[s] = row_popcounts[order[s].index];
-      const size_t base = (s / kLanes) * words * kLanes + s % kLanes;
+      uint64_t* base = blocks.get() + (s / kLanes) * words * kLanes + s % kLanes;
+      if (whole_words) {  // the usual case; a fixed-size copy compiles to one load
+        for (size_t j = 0; j < words; ++j) std::memcpy(base + j * kLanes, clk + 8 * j, 8);
+        continue;
+      }
       for (size_t j = 0; j < words; ++j) {
         uint64_t word = 0;
         const size_t offset = j * 8;
         std::memcpy(&word, clk + offset, std::min<size_t>(8, b.clk_bytes - offset));
-        blocks[base + j * kLanes] = word;
+        base[j * kLanes] = word;
       }
     }
   }
@@ -152,6 +169,72 @@ void Compact(std::vector<DiceCandidate>& hits) {
                          }),
              hits.end());
 }
+
+// BetterCandidate for pairs of one record of A, inline: this runs for every hit.
+inline bool BetterForOneRecord(const DiceCandidate& x, const DiceCandidate& y) {
+  const uint64_t left = uint64_t{x.intersection} * y.popcount_sum;
+  const uint64_t right = uint64_t{y.intersection} * x.popcount_sum;
+  return left != right ? left > right : x.b < y.b;
+}
+
+// The best top_k pairs found so far for each record of A, over all tables and threads.
+// Common names put many records above the threshold in one window (real data has
+// hundreds of people called Aysel Məmmədova), so keeping every hit until the end would
+// cost gigabytes and a long sort; this keeps |A|·top_k. Thread-safe: Offer locks a
+// stripe of records.
+class TopKStore {
+ public:
+  TopKStore(size_t records, size_t k)
+      : k_(k), slots_(records * k), fill_(records, 0), worst_(records, 0) {}
+
+  void Offer(const DiceCandidate& c) {
+    std::lock_guard<std::mutex> lock(locks_[c.a % kStoreLocks]);
+    DiceCandidate* slot = slots_.data() + size_t{c.a} * k_;
+    const size_t fill = fill_[c.a];
+    // Full and no better than the worst kept: nothing to do (a repeat of a kept pair
+    // ends here too, since it scores the same as itself).
+    if (fill == k_ && !BetterForOneRecord(c, slot[worst_[c.a]])) return;
+    for (size_t i = 0; i < fill; ++i) {
+      if (slot[i].b == c.b) return;  // found again by another table
+    }
+    if (fill < k_) {
+      slot[fill] = c;
+      ++fill_[c.a];
+    } else {
+      slot[worst_[c.a]] = c;
+    }
+    uint8_t worst = 0;
+    for (size_t i = 1; i < fill_[c.a]; ++i) {
+      if (BetterForOneRecord(slot[worst], slot[i])) worst = static_cast<uint8_t>(i);
+    }
+    worst_[c.a] = worst;
+  }
+
+  // The store is read in the order of a table's keys, i.e. at random.
+  void Prefetch(uint32_t a) const {
+    __builtin_prefetch(slots_.data() + size_t{a} * k_);
+    __builtin_prefetch(&fill_[a]);
+    __builtin_prefetch(&worst_[a]);
+  }
+
+  // Sorted by a, best first within each a.
+  std::vector<DiceCandidate> Take() {
+    std::vector<DiceCandidate> out;
+    for (size_t a = 0; a < fill_.size(); ++a) {
+      DiceCandidate* slot = slots_.data() + a * k_;
+      std::sort(slot, slot + fill_[a], BetterCandidate);
+      out.insert(out.end(), slot, slot + fill_[a]);
+    }
+    return out;
+  }
+
+ private:
+  size_t k_;
+  std::vector<DiceCandidate> slots_;
+  std::vector<uint8_t> fill_;   // REQUIRES k_ <= kMaxStoredTopK < 256
+  std::vector<uint8_t> worst_;  // index of the worst kept pair, when fill_ == k_
+  std::array<std::mutex, kStoreLocks> locks_;
+};
 
 }  // namespace
 
@@ -237,6 +320,11 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
   std::atomic<uint64_t> hits_total{0};
   unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
   threads = std::clamp<unsigned>(threads, 1, static_cast<unsigned>(tables));
+  // Bounded top-k: one shared store. Unbounded (or very large) top-k: every hit, per
+  // thread, compacted now and then.
+  const bool use_store = options.top_k != 0 && options.top_k <= kMaxStoredTopK;
+  std::unique_ptr<TopKStore> store;
+  if (use_store) store = std::make_unique<TopKStore>(a.size(), options.top_k);
   std::vector<std::vector<DiceCandidate>> per_thread(threads);
 
   auto worker = [&](unsigned id) {
@@ -246,6 +334,7 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
     std::vector<uint64_t> query(words);
     std::vector<uint32_t> counts(window + kLanes);
     std::vector<uint8_t> masks(window / kLanes + 1);
+    std::vector<DiceCandidate> query_hits;
     uint64_t my_comparisons = 0;
     uint64_t my_hits = 0;
     while (true) {
@@ -261,7 +350,14 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
       // A in key order: its place in B only moves forward, and consecutive windows
       // overlap almost entirely, so B streams through the cache once per table.
       size_t place = 0;
-      for (const Keyed& qa : keys_a) {
+      for (size_t qi = 0; qi < keys_a.size(); ++qi) {
+        const Keyed& qa = keys_a[qi];
+        if (qi + kPrefetch < keys_a.size()) {
+          const uint8_t* ahead =
+              a.flat.data() + size_t{keys_a[qi + kPrefetch].index} * a.clk_bytes;
+          for (size_t off = 0; off < a.clk_bytes; off += 64) __builtin_prefetch(ahead + off);
+          if (use_store) store->Prefetch(keys_a[qi + kPrefetch].index);
+        }
         while (place < keys_b.size() && keys_b[place].key < qa.key) ++place;
         size_t begin = place > window / 2 ? place - window / 2 : 0;
         if (begin + window > b.size()) begin = b.size() > window ? b.size() - window : 0;
@@ -285,6 +381,7 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
         RunDiceKernel(options.kernel, args);
         my_comparisons += block_count * kLanes;
 
+        query_hits.clear();
         for (size_t blk = 0; blk < block_count; ++blk) {
           uint32_t mask = masks[blk];
           while (mask != 0) {
@@ -295,9 +392,21 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
             const uint32_t count = counts[blk * kLanes + lane];
             const uint32_t sum = pa + targets.popcounts[sorted];
             if (count < table.min_count(sum)) continue;
-            hits.push_back({qa.index, keys_b[sorted].index, count, sum});
-            ++my_hits;
+            query_hits.push_back({qa.index, keys_b[sorted].index, count, sum});
           }
+        }
+        my_hits += query_hits.size();
+        if (use_store) {
+          // Only this table's best top_k can enter the store's best top_k.
+          if (query_hits.size() > options.top_k) {
+            std::partial_sort(query_hits.begin(),
+                              query_hits.begin() + static_cast<std::ptrdiff_t>(options.top_k),
+                              query_hits.end(), BetterForOneRecord);
+            query_hits.resize(options.top_k);
+          }
+          for (const DiceCandidate& c : query_hits) store->Offer(c);
+        } else {
+          hits.insert(hits.end(), query_hits.begin(), query_hits.end());
         }
       }
       if (hits.size() >= kCompactAt) Compact(hits);
@@ -312,28 +421,31 @@ Result<std::vector<DiceCandidate>> LshDiceCandidates(ClkRows a, ClkRows b,
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, t);
   }
 
-  std::vector<DiceCandidate> all;
-  size_t total = 0;
-  for (const auto& v : per_thread) total += v.size();
-  all.reserve(total);
-  for (auto& v : per_thread) {
-    all.insert(all.end(), v.begin(), v.end());
-    std::vector<DiceCandidate>().swap(v);
-  }
-  Compact(all);
-
-  // Best first within each record of A, then at most top_k of them.
   std::vector<DiceCandidate> out;
-  out.reserve(all.size());
-  for (size_t i = 0; i < all.size();) {
-    size_t j = i;
-    while (j < all.size() && all[j].a == all[i].a) ++j;
-    std::sort(all.begin() + static_cast<std::ptrdiff_t>(i),
-              all.begin() + static_cast<std::ptrdiff_t>(j), BetterCandidate);
-    const size_t keep = options.top_k == 0 ? j - i : std::min(options.top_k, j - i);
-    out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(i),
-               all.begin() + static_cast<std::ptrdiff_t>(i + keep));
-    i = j;
+  if (use_store) {
+    out = store->Take();
+  } else {
+    std::vector<DiceCandidate> all;
+    size_t total = 0;
+    for (const auto& v : per_thread) total += v.size();
+    all.reserve(total);
+    for (auto& v : per_thread) {
+      all.insert(all.end(), v.begin(), v.end());
+      std::vector<DiceCandidate>().swap(v);
+    }
+    Compact(all);
+    // Best first within each record of A, then at most top_k of them.
+    out.reserve(all.size());
+    for (size_t i = 0; i < all.size();) {
+      size_t j = i;
+      while (j < all.size() && all[j].a == all[i].a) ++j;
+      std::sort(all.begin() + static_cast<std::ptrdiff_t>(i),
+                all.begin() + static_cast<std::ptrdiff_t>(j), BetterCandidate);
+      const size_t keep = options.top_k == 0 ? j - i : std::min(options.top_k, j - i);
+      out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(i),
+                 all.begin() + static_cast<std::ptrdiff_t>(i + keep));
+      i = j;
+    }
   }
   if (stats != nullptr) {
     stats->tables = tables;

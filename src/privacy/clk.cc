@@ -295,10 +295,23 @@ Result<ClkFeature> ParseFeature(const json& feature, const std::string& path) {
   TRY(auto normalize, OptString(feature, "x-haven-normalize", path));
   if (normalize) {
     if (*normalize == "name") f.normalize = ClkNormalize::kName;
+    else if (*normalize == "name-linkage") f.normalize = ClkNormalize::kNameLinkage;
     else if (*normalize == "lower") f.normalize = ClkNormalize::kLower;
     else if (*normalize == "trim") f.normalize = ClkNormalize::kTrim;
     else if (*normalize == "none") f.normalize = ClkNormalize::kNone;
-    else return SchemaError(Join(path, "x-haven-normalize"), "must be name, lower, trim or none");
+    else {
+      return SchemaError(Join(path, "x-haven-normalize"),
+                         "must be name, name-linkage, lower, trim or none");
+    }
+  }
+  TRY(auto keys_of, OptString(feature, "x-haven-keys-of", path));
+  if (keys_of) f.keys_of = *keys_of;
+  TRY(auto date_tokens, OptBool(feature, "x-haven-date-tokens", path));
+  if (date_tokens.value_or(false)) {
+    if (f.format != ClkFormatType::kDate) {
+      return SchemaError(Join(path, "x-haven-date-tokens"), "needs a date format");
+    }
+    f.date_tokens = true;
   }
   return f;
 }
@@ -546,6 +559,8 @@ std::string ApplyNormalize(ClkNormalize how, std::string_view value) {
       return std::string(value);
     case ClkNormalize::kName:
       return NormalizeName(value);
+    case ClkNormalize::kNameLinkage:
+      return NormalizeNameForLinkage(value);
     case ClkNormalize::kTrim:
       return std::string(TrimSpace(value));
     case ClkNormalize::kLower: {
@@ -691,6 +706,9 @@ Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text) {
     if (!seen.insert(f.identifier).second) {
       return SchemaError(path + ".identifier", "duplicate identifier \"" + f.identifier + "\"");
     }
+    if (!f.keys_of.empty() && (f.keys_of == f.identifier || !seen.contains(f.keys_of))) {
+      return SchemaError(path + ".x-haven-keys-of", "must name an earlier feature");
+    }
     if (!f.ignored && f.hash == ClkHashType::kBlake) {
       int64_t filter_bits = int64_t{schema.l} << schema.xor_folds;
       if (!IsPowerOfTwo(filter_bits) || filter_bits > kMaxBlakeFilterBits) {
@@ -710,27 +728,37 @@ Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text) {
   return schema;
 }
 
+// Insertions per feature of the default schema, tuned with bench/linkage_quality_bench.
+constexpr int kDefaultNameInsertions = 200;
+constexpr int kDefaultDateInsertions = 300;
+
 std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
   auto b64 = [](std::string_view s) {
     return EncodeBase64(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
   };
-  auto name_feature = [](std::string_view id) {
-    // Bigrams of the normalised name; 200 insertions per name whatever its length, so
-    // that long names do not dominate the similarity.
-    return json{{"identifier", id},
-                {"x-haven-normalize", "name"},
-                {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 256}}},
-                {"hashing",
-                 {{"comparison", {{"type", "ngram"}, {"n", 2}}},
-                  {"strategy", {{"bitsPerFeature", 200}}},
-                  {"hash", {{"type", "blakeHash"}}}}}};
+  // Bigrams of the name after linkage normalisation (NormalizeNameForLinkage), a fixed
+  // number of insertions per name whatever its length so that long names do not
+  // dominate. Both names hash with the given name's keys: a bigram sets the same bits in
+  // either field, so a record with given and family name swapped (common when a
+  // registrar does not know which is which, e.g. for Chinese or Azerbaijani patronymic
+  // forms) still matches.
+  auto name_feature = [](std::string_view id, bool shared_keys) {
+    json f = {{"identifier", id},
+              {"x-haven-normalize", "name-linkage"},
+              {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 256}}},
+              {"hashing",
+               {{"comparison", {{"type", "ngram"}, {"n", 2}}},
+                {"strategy", {{"bitsPerFeature", kDefaultNameInsertions}}},
+                {"hash", {{"type", "blakeHash"}}}}}};
+    if (shared_keys) f["x-haven-keys-of"] = "given_name";
+    return f;
   };
   json config = {{"l", 1024},
                  {"kdf",
                   {{"type", "HKDF"},
                    {"hash", "SHA256"},
                    {"salt", b64("haven-person-clk-salt-v1")},
-                   {"info", b64("haven person schema v1")},
+                   {"info", b64("haven person schema v2")},
                    {"keySize", 64}}}};
   if (hardening.balance) config["x-haven-balance"] = true;
   if (!hardening.salt_feature.empty()) config["x-haven-salt-feature"] = hardening.salt_feature;
@@ -740,15 +768,19 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
       {"features",
        json::array(
            {{{"identifier", "id"}, {"ignored", true}},
-            name_feature("given_name"),
-            name_feature("family_name"),
-            // Positional digits: a one-digit typo costs 1/8 of the date's bits, a
-            // swapped day and month costs a few more.
+            name_feature("given_name", false),
+            name_feature("family_name", true),
+            // Year, month, day and their pairs as tokens (x-haven-date-tokens): a mistyped
+            // digit, swapped day and month, a year off by one or a year alone keep part of
+            // the date's bits, while the dates of two unrelated people share almost none.
+            // Weighted above one name: among people with the same common name the date is
+            // what tells them apart.
             {{"identifier", "birth_date"},
+             {"x-haven-date-tokens", true},
              {"format", {{"type", "date"}, {"format", "%Y-%m-%d"}}},
              {"hashing",
               {{"comparison", {{"type", "ngram"}, {"n", 1}, {"positional", true}}},
-               {"strategy", {{"bitsPerFeature", 200}}},
+               {"strategy", {{"bitsPerFeature", kDefaultDateInsertions}}},
                {"hash", {{"type", "blakeHash"}}},
                {"missingValue", {{"sentinel", ""}}}}}},
             // Unknown sex sets no bits: it neither supports nor contradicts a match.
@@ -790,6 +822,7 @@ Result<std::vector<std::string>> DeriveFeatureKeys(const LinkageSchema& schema,
 struct ClkEncoder::Impl {
   LinkageSchema schema;
   std::vector<std::string> keys;  // 2 per feature
+  std::vector<size_t> key_index;  // per feature: whose keys it hashes with (x-haven-keys-of)
   std::vector<std::unique_ptr<icu::RegexPattern>> patterns;  // per feature, may be null
   std::vector<uint32_t> balance_permutation;                 // 2·l entries when balancing
   int salt_index = -1;
@@ -885,7 +918,12 @@ void ClkEncoder::Impl::Hash(size_t index, const std::u32string& value, std::stri
   if (value.empty()) return;  // no tokens, no bits
 
   std::vector<std::u32string> tokens;
-  if (f.comparison == ClkComparison::kExact) {
+  if (f.date_tokens && value.size() == 8) {
+    // value is YYYYMMDD (FormatDate); see ClkFeature::date_tokens.
+    const std::u32string y = value.substr(0, 4), m = value.substr(4, 2), d = value.substr(6, 2);
+    tokens = {U"y:" + y, U"m:" + m, U"d:" + d, U"ym:" + y + m, U"md:" + m + d,
+              U"dm:" + std::min(m, d) + std::max(m, d), U"c:" + value.substr(0, 3)};
+  } else if (f.comparison == ClkComparison::kExact) {
     tokens.push_back(value);
   } else {
     size_t n = static_cast<size_t>(f.ngram_n);
@@ -907,8 +945,8 @@ void ClkEncoder::Impl::Hash(size_t index, const std::u32string& value, std::stri
 
   const size_t count = tokens.size();
   const uint64_t filter_bits = filter.bits();
-  const std::string& key0 = keys[2 * index];
-  const std::string& key1 = keys[2 * index + 1];
+  const std::string& key0 = keys[2 * key_index[index]];
+  const std::string& key1 = keys[2 * key_index[index] + 1];
   for (size_t t = 0; t < count; ++t) {
     size_t k;
     if (f.bits_per_token) {
@@ -986,6 +1024,11 @@ Result<ClkEncoder> ClkEncoder::Create(const LinkageSchema& schema, std::string_v
       }
     }
     impl->patterns.push_back(std::move(pattern));
+    size_t key_index = i;
+    for (size_t j = 0; j < i && !f.keys_of.empty(); ++j) {
+      if (schema.features[j].identifier == f.keys_of) key_index = j;
+    }
+    impl->key_index.push_back(key_index);
     if (f.identifier == schema.hardening.salt_feature) impl->salt_index = static_cast<int>(i);
   }
   if (schema.hardening.balance) {

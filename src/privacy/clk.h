@@ -18,7 +18,13 @@
 // properties). A schema that uses them makes CLKs that only Haven reproduces:
 //   clkConfig."x-haven-balance": true       balanced Bloom filter (see HardeningOptions)
 //   clkConfig."x-haven-salt-feature": "id"  salt every token with that feature's value
-//   feature."x-haven-normalize": "name" | "lower" | "trim"   prepare the value first
+//   feature."x-haven-normalize": "name" | "name-linkage" | "lower" | "trim"
+//                                           prepare the value first
+//   feature."x-haven-keys-of": "given_name" hash with that feature's keys, so the same
+//                                           token sets the same bits in both features
+//                                           (swapped given and family names still match)
+//   feature."x-haven-date-tokens": true     a date feature hashes year, month, day and
+//                                           their pairs as tokens instead of n-grams
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +53,7 @@ enum class ClkTextCase { kMixed, kUpper, kLower };
 enum class ClkNormalize {
   kNone,
   kName,   // NormalizeName (normalize.h): NFKC, transliteration, case folding
+  kNameLinkage,  // NormalizeNameForLinkage: kName plus folding of spelling variants
   kLower,  // trimmed and case-folded
   kTrim,   // leading and trailing white space removed
 };
@@ -84,6 +91,15 @@ struct ClkFeature {
   std::optional<std::string> missing_sentinel;
   std::optional<std::string> missing_replace_with;
   ClkNormalize normalize = ClkNormalize::kNone;
+  // `x-haven-keys-of`: the identifier of an earlier feature whose keys this one uses;
+  // empty for its own keys.
+  std::string keys_of;
+  // `x-haven-date-tokens` (date format only): the tokens are y:YYYY, m:MM, d:DD,
+  // ym:YYYYMM, md:MMDD, dm:{day and month, smaller first} and c:YYY (the decade), so
+  // that a mistyped digit, swapped day and month, a year off by one, or a year alone
+  // each keep some tokens, while unrelated dates share almost none (positional digits
+  // share the century and often the decade and the first digits of month and day).
+  bool date_tokens = false;
 };
 
 enum class ClkKdfHash { kSha256, kSha512 };

@@ -141,4 +141,56 @@ std::string NormalizeName(std::string_view utf8) {
   return folded;
 }
 
+namespace {
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
+
+// One word of NormalizeName's output (lower-case ASCII letters and digits).
+std::string FoldWord(std::string_view w) {
+  std::string s(w);
+  auto replace_all = [&s](std::string_view from, std::string_view to) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+      s.replace(pos, from.size(), to);
+    }
+  };
+  replace_all("dzh", "j");
+  replace_all("gh", "g");
+  if (s.starts_with("ye")) s.erase(0, 1);
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == 'y' && i > 0) {
+      const char before = s[i - 1];
+      const char after = i + 1 < s.size() ? s[i + 1] : '\0';
+      if (IsLetter(before) && IsVowel(after)) continue;  // consonant-y-vowel, vowel-y-vowel
+      if (IsVowel(before) || (IsLetter(before) && after == '\0')) {
+        if (out.back() != 'i') out.push_back('i');  // Dmitriy: iy is one i
+        continue;
+      }
+    }
+    if (!out.empty() && out.back() == c && IsLetter(c)) continue;  // doubled letters
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeNameForLinkage(std::string_view utf8) {
+  const std::string name = NormalizeName(utf8);
+  std::string out;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t space = name.find(' ', start);
+    if (space == std::string::npos) space = name.size();
+    if (space > start) {
+      if (!out.empty()) out.push_back(' ');
+      out += FoldWord(std::string_view(name).substr(start, space - start));
+    }
+    start = space + 1;
+  }
+  return out;
+}
+
 }  // namespace haven::privacy

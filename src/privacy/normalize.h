@@ -28,4 +28,15 @@ namespace haven::privacy {
 // Returns an empty string for input that is not valid UTF-8.
 std::string NormalizeName(std::string_view utf8);
 
+// NormalizeName, then spelling variants that transliteration cannot decide folded
+// together, for CLKs (never for blind indexes: it merges names that are different):
+//   a y between a consonant and a vowel is dropped (Vyusalya/Вюсаля, Nigyar/Нигяр),
+//   a y between vowels is dropped (Aliyev/Aliev, Ismayilov/Ismailov),
+//   a y after a vowel and before a consonant or the end becomes i (Huseynov/Guseinov,
+//   Nikolay/Nikolai), a final y after a consonant becomes i (Dmitry/Dmitriy),
+//   initial ye becomes e (Yelena/Elena), dzh becomes j and gh becomes g (Dzhafarov/
+//   Jafarov, Baghirov/Bagirov), and doubled letters become one (Mammadov/Mamadov).
+// Similarity then comes from the n-grams; exact equality is not the goal.
+std::string NormalizeNameForLinkage(std::string_view utf8);
+
 }  // namespace haven::privacy

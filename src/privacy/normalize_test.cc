@@ -91,5 +91,19 @@ TEST(NormalizeName, IsIdempotent) {
   }
 }
 
+TEST(NormalizeNameForLinkage, FoldsSpellingVariants) {
+  const std::vector<std::pair<std::string, std::string>> same = {
+      {"Aliyev", "Aliev"},       {"Ismayılov", "Ismailov"}, {"Hüseynov", "Huseinov"},
+      {"Vüsalə", "Vyusalya"},    {"Nikolay", "Nikolai"},    {"Dmitry", "Дмитрий"},
+      {"Yelena", "Elena"},       {"Cəfərov", "Dzhafarov"},  {"Bağırov", "Baghirov"},
+      {"Allahverdiyev", "Allakhverdiev"}};
+  for (const auto& [x, y] : same) {
+    EXPECT_EQ(NormalizeNameForLinkage(x), NormalizeNameForLinkage(y)) << x << " / " << y;
+  }
+  EXPECT_EQ(NormalizeNameForLinkage("Mammadov  Elvin"), "mamadov elvin");
+  // The blind-index normalisation is unchanged by it.
+  EXPECT_EQ(NormalizeName("Aliyev"), "aliyev");
+}
+
 }  // namespace
 }  // namespace haven::privacy

@@ -68,6 +68,27 @@ struct PersonMatch {
   Timestamp created_at{};
 };
 
+struct PersonClk {
+  Id person_id = 0;
+  Id organization_id = 0;
+  domain::OrgKind organization_kind = domain::OrgKind::kNgo;
+  Timestamp created_at{};
+  std::string clk;  // raw bytes; empty when the person has none yet
+};
+
+struct PersonCluster {
+  Id person_id = 0;
+  Id cluster_id = 0;  // the smallest person id of the cluster
+  double score = 1.0;  // the best Dice score that joined the person to it
+};
+
+struct LinkageRunRecord {
+  Timestamp at{};
+  double threshold = 0;
+  std::int64_t persons = 0;
+  std::int64_t clusters = 0;
+};
+
 struct CaseFilter {
   std::optional<Id> organization_id;  // only cases of this organisation
   std::optional<domain::CaseStatus> status;
@@ -139,8 +160,15 @@ class Transaction {
   // Persons: inserted first without identity, so that the identity can be sealed
   // with the new id as associated data, then sealed in the same transaction.
   virtual Result<Id> InsertPerson(Id organization_id, Timestamp created_at) = 0;
+  // `clk` is the person's linkage key (a Bloom-filter encoding, never the identity).
   virtual Status SetPersonIdentity(Id person_id, const std::string& sealed_identity,
-                                   const std::string& blind_index) = 0;
+                                   const std::string& blind_index, const std::string& clk) = 0;
+  // Every person's CLK (empty when none was made yet), with where it was registered.
+  virtual Result<std::vector<PersonClk>> ListPersonClks() = 0;
+  virtual Status SetPersonClk(Id person_id, const std::string& clk) = 0;
+  // Replaces the clusters found by linkage and records the run, atomically.
+  virtual Status ReplacePersonClusters(const std::vector<PersonCluster>& clusters,
+                                       const LinkageRunRecord& run) = 0;
   virtual Result<std::optional<StoredPerson>> GetPerson(Id id) = 0;
   virtual Result<std::vector<PersonMatch>> FindPersonsByBlindIndex(const std::string& index) = 0;
 

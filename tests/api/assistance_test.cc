@@ -256,6 +256,12 @@ TEST_F(Assistance, AllowancesFollowTheRateInForceAndAreNeverPaidTwice) {
   for (const auto& row : totals.body["rows"]) sum += row["amount_minor"].get<long>();
   EXPECT_GE(sum, 30000);
   EXPECT_EQ(cw.Get("/api/v1/allowances/totals?year=2025").status, 403);
+  // The same totals from the command line: `haven report allowances --year Y`.
+  auto cli = RunHaven({"report", "allowances", "--year", "2025", "--format", "csv", "--suppress", "0", "--dir",
+                       (*dir_ / "i").string()});
+  ASSERT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_NE(cli.out.find("allowance_amounts,2025-03,AZN,30000"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("allowance_payments,2025-03,AZN,1"), std::string::npos) << cli.out;
   auto tasks = coord.Get("/api/v1/tasks?within_days=30");
   ASSERT_EQ(tasks.status, 200);
   bool pending_task = false;

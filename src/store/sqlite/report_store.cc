@@ -1,6 +1,9 @@
-// SQLite implementation of the "reports" area.
+// SQLite implementation of the "reports" area: case facts for statistics, the
+// imported CTDC records and the ledger of differentially private releases.
 
 #include <fmt/format.h>
+
+#include <array>
 
 #include "store/sqlite/areas.h"
 #include "store/sqlite/statement.h"
@@ -8,50 +11,78 @@
 namespace haven::store::sqlite {
 namespace {
 
+// Imported CTDC records hold only what statistics and the CTDC export need; the
+// record_key makes re-imports idempotent (see CtdcRecord).
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE ctdc_imports (
+  id          INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  file_digest TEXT NOT NULL,
+  rows_read   INTEGER NOT NULL DEFAULT 0,
+  imported    INTEGER NOT NULL DEFAULT 0,
+  added       INTEGER NOT NULL DEFAULT 0,
+  rejected    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE ctdc_records (
+  id                      INTEGER PRIMARY KEY,
+  record_key              TEXT NOT NULL UNIQUE,
+  import_id               INTEGER NOT NULL REFERENCES ctdc_imports(id),
+  year                    INTEGER NOT NULL,
+  datasource              TEXT NOT NULL,
+  identified_by           TEXT NOT NULL,
+  sex                     TEXT NOT NULL,
+  age_band                TEXT NOT NULL,
+  majority                TEXT NOT NULL,
+  citizenship             TEXT NOT NULL,
+  country_of_exploitation TEXT,
+  exploitation            TEXT NOT NULL,
+  means_of_control        TEXT NOT NULL,
+  recruiter_relation      TEXT
+);
+CREATE INDEX ctdc_records_year ON ctdc_records(year, id);
+CREATE TABLE dp_releases (
+  id            INTEGER PRIMARY KEY,
+  at            TEXT NOT NULL,
+  actor_user_id INTEGER NOT NULL,
+  release_name  TEXT NOT NULL,
+  mechanism     TEXT NOT NULL,
+  epsilon       REAL NOT NULL,
+  delta         REAL NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kReports = {kV1};
+
+std::string MajorityOf(std::optional<int> age) {
+  if (!age) return "unknown";
+  return *age < 18 ? "minor" : "adult";
+}
+
+template <typename E>
+std::string EnumCsv(const std::vector<E>& v) {
+  std::string out;
+  for (E e : v) {
+    if (!out.empty()) out += ',';
+    out += domain::Name(e);
+  }
+  return out;
+}
+
+template <typename E>
+std::string EnumJson(const std::vector<E>& v) {
+  nlohmann::json j = nlohmann::json::array();
+  for (E e : v) j.push_back(std::string(domain::Name(e)));
+  return j.dump();
+}
+
 class SqliteReportStore final : public ReportStore {
  public:
   explicit SqliteReportStore(sqlite3* db) : db_(db) {}
 
   Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year) override {
-    std::string sql =
-        "SELECT c.id, c.organization_id, o.kind, c.person_id, c.identified_on, c.identified_by,"
-        " c.sex, c.age_at_identification, c.citizenship, c.means_of_control,"
-        " c.recruiter_relation, c.country_of_recruitment, c.country_of_exploitation,"
-        " c.transnational, c.status, c.victim_status,"
-        " (SELECT group_concat(form) FROM case_exploitation e WHERE e.case_id = c.id),"
-        " coalesce(pc.cluster_id, c.person_id)"
-        " FROM cases c JOIN organizations o ON o.id = c.organization_id"
-        " LEFT JOIN person_clusters pc ON pc.person_id = c.person_id";
-    if (year) sql += " WHERE c.identified_year = ?";
-    sql += " ORDER BY c.id";
-    Stmt s(db_, sql);
-    if (year) s.Bind(*year);
     std::vector<CaseFact> out;
-    while (true) {
-      TRY(bool row, s.Step());
-      if (!row) break;
-      CaseFact f;
-      f.case_id = s.Int(0);
-      f.organization_id = s.Int(1);
-      f.organization_kind = EnumOr(s.Text(2), domain::OrgKind::kNgo);
-      f.person_id = s.Int(3);
-      f.identified_on = s.Date(4);
-      f.identified_by = EnumOr(s.Text(5), domain::IdentifiedBy::kOther);
-      f.sex = EnumOr(s.Text(6), domain::Sex::kUnknown);
-      if (auto a = s.OptInt(7)) f.age_at_identification = static_cast<int>(*a);
-      f.age_group = domain::AgeGroup(f.age_at_identification);
-      f.citizenship = CitizenshipFrom(s.Text(8));
-      f.means_of_control = EnumListFromJson<domain::MeansOfControl>(s.Text(9));
-      if (auto r = s.OptText(10)) f.recruiter_relation = domain::ParseEnum<domain::RecruiterRelation>(*r);
-      f.country_of_recruitment = s.OptText(11);
-      f.country_of_exploitation = s.OptText(12);
-      f.transnational = s.Int(13) != 0;
-      f.status = EnumOr(s.Text(14), domain::CaseStatus::kIdentified);
-      f.victim_status = EnumOr(s.Text(15), domain::VictimStatus::kPending);
-      f.exploitation = EnumListFromCsv<domain::Exploitation>(s.Text(16));
-      f.person_cluster = s.Int(17);
-      out.push_back(std::move(f));
-    }
+    TRY_STATUS(OwnCases(year, out));
+    TRY_STATUS(ImportedRecords(year, out));
     return out;
   }
 
@@ -67,13 +98,147 @@ class SqliteReportStore final : public ReportStore {
     return std::optional(r);
   }
 
+  Result<bool> InsertCtdcRecord(const CtdcRecord& r, domain::Id import_id) override {
+    Stmt s(db_,
+           "INSERT INTO ctdc_records (record_key, import_id, year, datasource, identified_by, sex,"
+           " age_band, majority, citizenship, country_of_exploitation, exploitation,"
+           " means_of_control, recruiter_relation)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(record_key) DO NOTHING");
+    s.Bind(r.record_key).Bind(import_id).Bind(r.year).Bind(r.datasource)
+        .Bind(domain::Name(r.identified_by)).Bind(domain::Name(r.sex)).Bind(r.age_band)
+        .Bind(r.majority).Bind(r.citizenship.ToString()).Bind(r.country_of_exploitation)
+        .Bind(EnumCsv(r.exploitation)).Bind(EnumJson(r.means_of_control));
+    if (r.recruiter_relation) s.Bind(domain::Name(*r.recruiter_relation));
+    else s.BindNull();
+    TRY_STATUS(s.Run());
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<domain::Id> InsertCtdcImport(const CtdcImportRecord& r) override {
+    Stmt s(db_, "INSERT INTO ctdc_imports (at, file_digest) VALUES (?, ?)");
+    s.Bind(r.at).Bind(r.file_digest);
+    TRY_STATUS(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status FinishCtdcImport(domain::Id import_id, const CtdcImportRecord& r) override {
+    Stmt s(db_,
+           "UPDATE ctdc_imports SET rows_read = ?, imported = ?, added = ?, rejected = ? WHERE id = ?");
+    s.Bind(r.read).Bind(r.imported).Bind(r.added).Bind(r.rejected).Bind(import_id);
+    return s.Run();
+  }
+
+  Result<std::int64_t> CountCtdcRecords() override {
+    Stmt s(db_, "SELECT count(*) FROM ctdc_records");
+    TRY(bool row, s.Step());
+    return row ? s.Int(0) : 0;
+  }
+
+  Status InsertDpRelease(const DpRelease& r) override {
+    Stmt s(db_,
+           "INSERT INTO dp_releases (at, actor_user_id, release_name, mechanism, epsilon, delta)"
+           " VALUES (?,?,?,?,?,?)");
+    s.Bind(r.at).Bind(r.actor_user_id).Bind(r.release).Bind(r.mechanism).Bind(r.epsilon)
+        .Bind(r.delta);
+    return s.Run();
+  }
+
+  Result<double> DpEpsilonSpent(const std::string& prefix) override {
+    Stmt s(db_, "SELECT coalesce(sum(epsilon), 0) FROM dp_releases WHERE substr(release_name, 1, ?) = ?");
+    s.Bind(static_cast<int>(prefix.size())).Bind(prefix);
+    TRY(bool row, s.Step());
+    return row ? s.Double(0) : 0.0;
+  }
+
  private:
+  Status OwnCases(std::optional<int> year, std::vector<CaseFact>& out) {
+    std::string sql =
+        "SELECT c.id, c.organization_id, o.kind, c.person_id, c.identified_on, c.identified_by,"
+        " c.sex, c.age_at_identification, c.citizenship, c.means_of_control,"
+        " c.recruiter_relation, c.country_of_recruitment, c.country_of_exploitation,"
+        " c.transnational, c.status, c.victim_status,"
+        " (SELECT group_concat(form) FROM case_exploitation e WHERE e.case_id = c.id),"
+        " coalesce(pc.cluster_id, c.person_id)"
+        " FROM cases c JOIN organizations o ON o.id = c.organization_id"
+        " LEFT JOIN person_clusters pc ON pc.person_id = c.person_id";
+    if (year) sql += " WHERE c.identified_year = ?";
+    sql += " ORDER BY c.id";
+    Stmt s(db_, sql);
+    if (year) s.Bind(*year);
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      CaseFact f;
+      f.case_id = s.Int(0);
+      f.organization_id = s.Int(1);
+      f.organization_kind = EnumOr(s.Text(2), domain::OrgKind::kNgo);
+      f.person_id = s.Int(3);
+      f.identified_on = s.Date(4);
+      f.identified_by = EnumOr(s.Text(5), domain::IdentifiedBy::kOther);
+      f.sex = EnumOr(s.Text(6), domain::Sex::kUnknown);
+      if (auto a = s.OptInt(7)) f.age_at_identification = static_cast<int>(*a);
+      f.age_group = domain::AgeGroup(f.age_at_identification);
+      f.majority = MajorityOf(f.age_at_identification);
+      f.citizenship = CitizenshipFrom(s.Text(8));
+      f.means_of_control = EnumListFromJson<domain::MeansOfControl>(s.Text(9));
+      if (auto r = s.OptText(10)) f.recruiter_relation = domain::ParseEnum<domain::RecruiterRelation>(*r);
+      f.country_of_recruitment = s.OptText(11);
+      f.country_of_exploitation = s.OptText(12);
+      f.transnational = s.Int(13) != 0;
+      f.status = EnumOr(s.Text(14), domain::CaseStatus::kIdentified);
+      f.victim_status = EnumOr(s.Text(15), domain::VictimStatus::kPending);
+      f.exploitation = EnumListFromCsv<domain::Exploitation>(s.Text(16));
+      f.person_cluster = s.Int(17);
+      out.push_back(std::move(f));
+    }
+    return {};
+  }
+
+  Status ImportedRecords(std::optional<int> year, std::vector<CaseFact>& out) {
+    std::string sql =
+        "SELECT id, year, identified_by, sex, age_band, majority, citizenship,"
+        " country_of_exploitation, exploitation, means_of_control, recruiter_relation"
+        " FROM ctdc_records";
+    if (year) sql += " WHERE year = ?";
+    sql += " ORDER BY id";
+    Stmt s(db_, sql);
+    if (year) s.Bind(*year);
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      CaseFact f;
+      f.source = "ctdc";
+      f.case_id = s.Int(0);
+      f.organization_kind = domain::OrgKind::kInternationalOrganization;
+      // Every imported record is a person of its own: CTDC publishes no linkage keys.
+      f.person_id = f.case_id;
+      f.person_cluster = f.case_id;
+      f.identified_on = domain::Date::FromYmd(static_cast<int>(s.Int(1)), 1, 1);
+      f.identified_by = EnumOr(s.Text(2), domain::IdentifiedBy::kOther);
+      f.sex = EnumOr(s.Text(3), domain::Sex::kUnknown);
+      f.age_group = s.Text(4).empty() ? "unknown" : s.Text(4);
+      f.majority = s.Text(5);
+      f.citizenship = CitizenshipFrom(s.Text(6));
+      f.country_of_exploitation = s.OptText(7);
+      f.exploitation = EnumListFromCsv<domain::Exploitation>(s.Text(8));
+      f.means_of_control = EnumListFromJson<domain::MeansOfControl>(s.Text(9));
+      if (auto r = s.OptText(10)) f.recruiter_relation = domain::ParseEnum<domain::RecruiterRelation>(*r);
+      // CTDC does not say where recruitment happened; a record is transnational
+      // when the person was exploited outside the country of citizenship.
+      f.transnational = f.country_of_exploitation &&
+                        f.citizenship.kind == domain::Citizenship::Kind::kCountry &&
+                        f.citizenship.country != *f.country_of_exploitation;
+      out.push_back(std::move(f));
+    }
+    return {};
+  }
+
   sqlite3* db_;
 };
 
 }  // namespace
 
-std::span<const std::string_view> ReportMigrations() { return {}; }
+std::span<const std::string_view> ReportMigrations() { return kReports; }
 
 std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db) {
   return std::make_unique<SqliteReportStore>(db);

@@ -205,9 +205,47 @@ class SqliteTransaction final : public Transaction {
   }
 
   Status SetPersonIdentity(Id person_id, const std::string& sealed,
-                           const std::string& blind_index) override {
-    Stmt s(db_, "UPDATE persons SET sealed_identity = ?, blind_index = ? WHERE id = ?");
-    s.BindBlob(sealed).Bind(blind_index).Bind(person_id);
+                           const std::string& blind_index, const std::string& clk) override {
+    Stmt s(db_,
+           "UPDATE persons SET sealed_identity = ?, blind_index = ?, clk = ? WHERE id = ?");
+    s.BindBlob(sealed).Bind(blind_index);
+    if (clk.empty()) s.BindNull(); else s.BindBlob(clk);
+    s.Bind(person_id);
+    return s.Run();
+  }
+
+  Result<std::vector<PersonClk>> ListPersonClks() override {
+    Stmt s(db_,
+           "SELECT p.id, p.organization_id, o.kind, p.created_at, p.clk FROM persons p"
+           " JOIN organizations o ON o.id = p.organization_id ORDER BY p.id");
+    std::vector<PersonClk> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(PersonClk{s.Int(0), s.Int(1), EnumOr(s.Text(2), domain::OrgKind::kNgo),
+                              s.Time(3), s.Blob(4)});
+    }
+    return out;
+  }
+
+  Status SetPersonClk(Id person_id, const std::string& clk) override {
+    Stmt s(db_, "UPDATE persons SET clk = ? WHERE id = ?");
+    s.BindBlob(clk).Bind(person_id);
+    return s.Run();
+  }
+
+  Status ReplacePersonClusters(const std::vector<PersonCluster>& clusters,
+                               const LinkageRunRecord& run) override {
+    TRY_STATUS(Exec(db_, "DELETE FROM person_clusters"));
+    for (const auto& c : clusters) {
+      Stmt s(db_,
+             "INSERT INTO person_clusters(person_id, cluster_id, score, linked_at)"
+             " VALUES (?,?,?,?)");
+      s.Bind(c.person_id).Bind(c.cluster_id).Bind(c.score).Bind(run.at);
+      TRY_STATUS(s.Run());
+    }
+    Stmt s(db_, "INSERT INTO linkage_runs(at, threshold, persons, clusters) VALUES (?,?,?,?)");
+    s.Bind(run.at).Bind(run.threshold).Bind(run.persons).Bind(run.clusters);
     return s.Run();
   }
 

@@ -1,0 +1,109 @@
+#pragma once
+// The statistics use cases: named reports, counts, and CTDC import and export.
+// Like every use case, each takes the acting user, checks the permission, does
+// its work in one transaction and writes its audit entry in that transaction —
+// producing statistics is a disclosure, so it is audited like one.
+//
+// Who may: analysts and coordinators read statistics (analysts always get
+// outputs suppressed at least at the configured threshold); coordinators and
+// admins import. The system actor (the operator running `haven report` on the
+// server, who holds the database and keyring anyway) may do all of it.
+//
+// Thread-safe: a ReportService only forwards to App, which is thread-safe; the
+// random source must be thread-safe when a service is shared (the default is).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/app.h"
+#include "report/ctdc.h"
+#include "report/dimensions.h"
+#include "report/noise.h"
+#include "report/writers.h"
+
+namespace haven::app {
+
+struct ReportListing {
+  std::string name;
+  std::string title;
+  std::string description;
+};
+
+struct ReportRequest {
+  std::string name;
+  std::optional<int> year;  // required
+  std::string format = "json";  // json, csv or xlsx
+  // The suppression threshold; the configured one when empty. 0 or 1: none
+  // (not for analysts, who cannot go below the configured threshold).
+  std::optional<int> suppress;
+  // A differentially private release instead of exact counts.
+  std::optional<report::DpParams> dp;
+};
+
+struct CountsRequest {
+  std::string by;  // "year,sex"
+  std::optional<int> year;
+  std::string format = "json";  // json or csv
+  std::optional<int> suppress;
+  std::optional<report::DpParams> dp;
+};
+
+struct RenderedReport {
+  std::string body;
+  report::Format format = report::Format::kJson;
+  std::string file_name;  // a suggestion, e.g. "greta-2024.csv"
+  bool linkage_applied = false;
+  report::SuppressionSummary suppression;
+};
+
+struct CtdcImportSummary {
+  std::size_t read = 0;      // data rows in the file
+  std::size_t imported = 0;  // rows accepted: added + already present
+  std::size_t added = 0;
+  std::size_t already_present = 0;  // from an earlier import of the same records
+  std::size_t rejected = 0;
+  std::vector<report::CtdcReject> rejects;
+  std::string rejects_csv;
+};
+
+struct CtdcExportSummary {
+  std::string csv;
+  int k = 0;
+  std::size_t input = 0;
+  std::size_t records = 0;
+  std::size_t generalised = 0;
+  std::size_t suppressed = 0;
+};
+
+// (phase, done, total): "reading" in bytes, then "storing" in records.
+using ImportProgress = std::function<void(std::string_view, std::size_t, std::size_t)>;
+
+class ReportService {
+ public:
+  // `random`: the noise source of differentially private releases; libsodium's when null.
+  explicit ReportService(App& app, report::RandomSource* random = nullptr);
+  ~ReportService();
+
+  Result<std::vector<ReportListing>> List(const Actor& actor);
+  Result<RenderedReport> Run(const Actor& actor, const ReportRequest& request);
+  Result<RenderedReport> Counts(const Actor& actor, const CountsRequest& request);
+  // Reads a whole CTDC file (its content); every row is imported or rejected.
+  // Nothing is stored when the file as a whole is unusable.
+  Result<CtdcImportSummary> ImportCtdc(const Actor& actor, std::string_view content,
+                                       const ImportProgress& progress = {});
+  Result<CtdcExportSummary> ExportCtdc(const Actor& actor, int k);
+
+ private:
+  Result<int> Threshold(const Actor& actor, std::optional<int> requested) const;
+  report::FactContext Context() const;
+  Result<report::RandomSource*> Random();
+
+  App& app_;
+  report::RandomSource* random_;
+  std::unique_ptr<report::RandomSource> own_random_;
+};
+
+}  // namespace haven::app

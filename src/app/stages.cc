@@ -1,0 +1,640 @@
+#include "app/stages.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/permissions.h"
+#include "domain/codec.h"
+
+namespace haven::app {
+
+using domain::Json;
+using domain::Name;
+using P = Permission;
+
+namespace {
+
+// Associated data binds each sealed text to its record, so that a blob copied
+// onto another record (or another field) no longer opens.
+std::string NeedsAd(Id case_id, int revision) {
+  return fmt::format("case:{}:support_plan:{}:needs", case_id, revision);
+}
+std::string ObjectivesAd(Id case_id, int revision) {
+  return fmt::format("case:{}:support_plan:{}:objectives", case_id, revision);
+}
+std::string ExtensionReasonAd(Id id) { return fmt::format("reflection_extension:{}:reason", id); }
+std::string FollowUpNotesAd(Id id) { return fmt::format("follow_up:{}:notes", id); }
+
+Json OptDate(const std::optional<domain::Date>& d) {
+  return d ? Json(d->ToString()) : Json(nullptr);
+}
+
+template <typename T>
+Json Opt(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+// The audit of an update: {field: {old, new}} for every field that changed.
+Json Changes(const Json& before, const Json& after) {
+  Json out = Json::object();
+  for (const auto& [key, value] : after.items())
+    if (!before.contains(key) || before[key] != value)
+      out[key] = {{"old", before.contains(key) ? before[key] : Json(nullptr)}, {"new", value}};
+  return out;
+}
+
+// The non-sensitive facts of each record, as audited. Free text never appears,
+// and neither does whether the person cooperates with the proceedings.
+Json PlanFacts(const domain::SupportPlan& p) {
+  return {{"assessed_on", p.assessed_on.ToString()},
+          {"planned_services", domain::EnumListToJson(p.planned_services)},
+          {"planned_end_on", p.planned_end_on.ToString()},
+          {"actual_end_on", OptDate(p.actual_end_on)}};
+}
+
+Json PermitFacts(const domain::ResidencePermit& p) {
+  return {{"permit_type", Name(p.permit_type)},
+          {"applied_on", p.applied_on.ToString()},
+          {"decision", Name(p.decision)},
+          {"decided_on", OptDate(p.decided_on)},
+          {"expires_on", OptDate(p.expires_on)}};
+}
+
+Json ProceedingFacts(const domain::Proceeding& p) {
+  return {{"stage", Name(p.stage)},
+          {"started_on", p.started_on.ToString()},
+          {"stage_since", OptDate(p.stage_since)},
+          {"ended_on", OptDate(p.ended_on)}};
+}
+
+Json ClaimFacts(const domain::CompensationClaim& c) {
+  return {{"route", Name(c.route)},
+          {"amount_claimed_minor", c.amount_claimed_minor},
+          {"amount_awarded_minor", Opt(c.amount_awarded_minor)},
+          {"currency", c.currency},
+          {"status", Name(c.status)},
+          {"filed_on", c.filed_on.ToString()},
+          {"decided_on", OptDate(c.decided_on)},
+          {"paid_on", OptDate(c.paid_on)}};
+}
+
+Json WithCase(Json facts, const domain::Case& c) {
+  facts["case_id"] = c.id;
+  facts["code"] = c.code;
+  return facts;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- helpers
+
+Result<domain::Case> StageService::WritableCase(store::Transaction& tx, const Actor& actor,
+                                                Id case_id, bool closed_allowed) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+  // VisibleCase already hides other organisations' cases from these roles;
+  // the check stays explicit because writes are the own organisation's only.
+  if (c.organization_id != actor.organization_id)
+    return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+  if (!closed_allowed && c.status == domain::CaseStatus::kClosed)
+    return Fail(ErrorCode::kConflict, "case_closed", fmt::format("case {} is closed", c.code),
+                "case_id");
+  return c;
+}
+
+bool StageService::ReadsText(const Actor& actor, const domain::Case& c) {
+  return Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
+}
+
+Result<SupportPlanView> StageService::View(const Actor& actor, const domain::Case& c,
+                                           const store::StoredSupportPlan& s) {
+  SupportPlanView v{s.plan, ReadsText(actor, c)};
+  if (v.text_visible) {
+    const auto& key = app_.Keys().OrganizationDataKey(c.organization_id);
+    TRY(v.plan.needs, privacy::Open(key, s.sealed_needs, NeedsAd(c.id, s.plan.revision)));
+    TRY(v.plan.objectives,
+        privacy::Open(key, s.sealed_objectives, ObjectivesAd(c.id, s.plan.revision)));
+  }
+  return v;
+}
+
+Result<ExtensionView> StageService::View(const Actor& actor, const domain::Case& c,
+                                         const store::StoredExtension& s) {
+  ExtensionView v{s.extension, ReadsText(actor, c)};
+  if (v.reason_visible && !s.sealed_reason.empty()) {
+    TRY(v.extension.reason, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
+                                          s.sealed_reason, ExtensionReasonAd(s.extension.id)));
+  }
+  return v;
+}
+
+Result<FollowUpView> StageService::View(const Actor& actor, const domain::Case& c,
+                                        const store::StoredFollowUp& s) {
+  FollowUpView v{s.follow_up, ReadsText(actor, c)};
+  if (v.notes_visible && !s.sealed_notes.empty()) {
+    TRY(v.follow_up.notes, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
+                                         s.sealed_notes, FollowUpNotesAd(s.follow_up.id)));
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- support plan
+
+Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id case_id,
+                                                        domain::SupportPlan p,
+                                                        std::optional<int> based_on_revision,
+                                                        const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "support_plan"));
+  if (replay) {
+    TRY(auto existing, st.GetSupportPlan(*replay));
+    if (existing) {
+      TRY(auto c, app_.VisibleCase(*tx, actor, existing->plan.case_id));
+      return View(actor, c, *existing);
+    }
+  }
+  TRY(auto c, WritableCase(*tx, actor, case_id, false));
+  TRY_STATUS(domain::ValidateSupportPlan(p, c.fields.identified_on, app_.Today()));
+  TRY(auto history, st.SupportPlansOfCase(case_id));
+  int current = history.empty() ? 0 : history.back().plan.revision;
+  if (based_on_revision && *based_on_revision != current)
+    return Fail(ErrorCode::kConflict, "stale_revision",
+                fmt::format("the plan in force is revision {}, not {}; reload and apply your "
+                            "changes to it",
+                            current, *based_on_revision),
+                "based_on_revision");
+  p.case_id = case_id;
+  p.revision = current + 1;
+  p.recorded_by = actor.user_id;
+  p.created_at = app_.Now();
+  const auto& key = app_.Keys().OrganizationDataKey(c.organization_id);
+  store::StoredSupportPlan stored{p,
+                                  privacy::Seal(key, p.needs, NeedsAd(case_id, p.revision)),
+                                  privacy::Seal(key, p.objectives,
+                                                ObjectivesAd(case_id, p.revision))};
+  auto inserted = st.InsertSupportPlan(p, stored.sealed_needs, stored.sealed_objectives);
+  if (!inserted && inserted.error().reason == "constraint")
+    return Fail(ErrorCode::kConflict, "stale_revision",
+                "another change to this plan came first; reload it", "based_on_revision");
+  if (!inserted) return std::unexpected(inserted.error());
+  p.id = stored.plan.id = *inserted;
+  Json details = {{"code", c.code}, {"revision", p.revision}};
+  details["changes"] = Changes(history.empty() ? Json::object() : PlanFacts(history.back().plan),
+                               PlanFacts(p));
+  TRY_STATUS(app_.Audit(*tx, actor, history.empty() ? "support_plan.create" : "support_plan.revise",
+                        "case", std::to_string(case_id), details.dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "support_plan", p.id));
+  TRY_STATUS(tx->Commit());
+  SupportPlanView v{std::move(p), ReadsText(actor, c)};
+  if (!v.text_visible) {
+    v.plan.needs.clear();
+    v.plan.objectives.clear();
+  }
+  return v;
+}
+
+Result<std::vector<SupportPlanView>> StageService::SupportPlanHistory(const Actor& actor,
+                                                                     Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY(auto rows, tx->Stages().SupportPlansOfCase(case_id));
+  std::vector<SupportPlanView> out;
+  for (const auto& r : rows) {
+    TRY(auto v, View(actor, c, r));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- reflection period
+
+Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id case_id,
+                                                       domain::ReflectionExtension e,
+                                                       const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "reflection_extension"));
+  if (replay) {
+    TRY(auto existing, st.GetExtension(*replay));
+    if (existing) {
+      TRY(auto c, app_.VisibleCase(*tx, actor, existing->extension.case_id));
+      TRY(auto v, View(actor, c, *existing));
+      return ExtensionResult{std::move(v), std::move(c)};
+    }
+  }
+  TRY(domain::Case c, WritableCase(*tx, actor, case_id, false));
+  TRY_STATUS(domain::ValidateExtension(e, c, app_.Today()));
+  e.case_id = case_id;
+  e.previous_end = *c.reflection_end;
+  e.new_end = e.previous_end.PlusDays(e.days);
+  e.recorded_by = actor.user_id;
+  e.created_at = app_.Now();
+  TRY(e.id, st.InsertExtension(e));
+  TRY_STATUS(st.SetExtensionReason(
+      e.id, privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), e.reason,
+                          ExtensionReasonAd(e.id))));
+  c.reflection_end = e.new_end;
+  c.updated_at = app_.Now();
+  c.version += 1;
+  TRY_STATUS(tx->UpdateCase(c));
+  TRY_STATUS(app_.Audit(*tx, actor, "case.reflection_extend", "case", std::to_string(case_id),
+                        Json{{"code", c.code},
+                             {"extension_id", e.id},
+                             {"days", e.days},
+                             {"decided_on", e.decided_on.ToString()},
+                             {"changes",
+                              {{"reflection_end",
+                                {{"old", e.previous_end.ToString()},
+                                 {"new", e.new_end.ToString()}}}}}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "reflection_extension", e.id));
+  TRY_STATUS(tx->Commit());
+  bool visible = ReadsText(actor, c);
+  if (!visible) e.reason.clear();
+  return ExtensionResult{ExtensionView{std::move(e), visible}, std::move(c)};
+}
+
+Result<std::vector<ExtensionView>> StageService::ExtensionsOfCase(const Actor& actor,
+                                                                 Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY(auto rows, tx->Stages().ExtensionsOfCase(case_id));
+  std::vector<ExtensionView> out;
+  for (const auto& r : rows) {
+    TRY(auto v, View(actor, c, r));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- residence
+
+Result<domain::ResidencePermit> StageService::RecordPermit(const Actor& actor, Id case_id,
+                                                           domain::ResidencePermit p,
+                                                           const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidatePermit(p, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "residence_permit"));
+  if (replay) {
+    TRY(auto existing, st.GetPermit(*replay));
+    if (existing) return *existing;
+  }
+  // What is entered is recorded, for whoever it is entered: no rule here looks
+  // at citizenship (DESIGN §2.4).
+  TRY(auto c, WritableCase(*tx, actor, case_id, false));
+  p.case_id = case_id;
+  p.recorded_by = actor.user_id;
+  p.created_at = p.updated_at = app_.Now();
+  TRY(p.id, st.InsertPermit(p));
+  TRY_STATUS(app_.Audit(*tx, actor, "residence_permit.create", "residence_permit",
+                        std::to_string(p.id), WithCase(PermitFacts(p), c).dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "residence_permit", p.id));
+  TRY_STATUS(tx->Commit());
+  return p;
+}
+
+Result<domain::ResidencePermit> StageService::UpdatePermit(const Actor& actor, Id id,
+                                                           domain::ResidencePermit p,
+                                                           const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidatePermit(p, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "residence_permit_update"));
+  if (replay) {
+    TRY(auto existing, st.GetPermit(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto before, st.GetPermit(id));
+  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such residence permit");
+  TRY(auto c, WritableCase(*tx, actor, before->case_id, false));
+  p.id = id;
+  p.case_id = before->case_id;
+  p.recorded_by = before->recorded_by;
+  p.created_at = before->created_at;
+  p.updated_at = app_.Now();
+  TRY_STATUS(st.UpdatePermit(p));
+  Json details = {{"case_id", c.id}, {"code", c.code}};
+  details["changes"] = Changes(PermitFacts(*before), PermitFacts(p));
+  TRY_STATUS(app_.Audit(*tx, actor, "residence_permit.update", "residence_permit",
+                        std::to_string(id), details.dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "residence_permit_update", id));
+  TRY_STATUS(tx->Commit());
+  return p;
+}
+
+Result<std::vector<domain::ResidencePermit>> StageService::PermitsOfCase(const Actor& actor,
+                                                                        Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  (void)c;
+  return tx->Stages().PermitsOfCase(case_id);
+}
+
+// ---------------------------------------------------------------- proceedings
+
+// Proceedings and compensation run on the courts' timetable, often beyond the
+// closure of the case: they may be recorded and updated on a closed case.
+
+Result<domain::Proceeding> StageService::RecordProceeding(const Actor& actor, Id case_id,
+                                                          domain::Proceeding p,
+                                                          const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidateProceeding(p, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "proceeding"));
+  if (replay) {
+    TRY(auto existing, st.GetProceeding(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto c, WritableCase(*tx, actor, case_id, true));
+  p.case_id = case_id;
+  p.recorded_by = actor.user_id;
+  p.created_at = p.updated_at = app_.Now();
+  TRY(p.id, st.InsertProceeding(p));
+  TRY_STATUS(app_.Audit(*tx, actor, "proceeding.create", "proceeding", std::to_string(p.id),
+                        WithCase(ProceedingFacts(p), c).dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "proceeding", p.id));
+  TRY_STATUS(tx->Commit());
+  return p;
+}
+
+Result<domain::Proceeding> StageService::UpdateProceeding(const Actor& actor, Id id,
+                                                          domain::Proceeding p,
+                                                          const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidateProceeding(p, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "proceeding_update"));
+  if (replay) {
+    TRY(auto existing, st.GetProceeding(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto before, st.GetProceeding(id));
+  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such proceeding");
+  TRY(auto c, WritableCase(*tx, actor, before->case_id, true));
+  p.id = id;
+  p.case_id = before->case_id;
+  p.recorded_by = before->recorded_by;
+  p.created_at = before->created_at;
+  p.updated_at = app_.Now();
+  TRY_STATUS(st.UpdateProceeding(p));
+  Json details = {{"case_id", c.id}, {"code", c.code}};
+  details["changes"] = Changes(ProceedingFacts(*before), ProceedingFacts(p));
+  TRY_STATUS(app_.Audit(*tx, actor, "proceeding.update", "proceeding", std::to_string(id),
+                        details.dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "proceeding_update", id));
+  TRY_STATUS(tx->Commit());
+  return p;
+}
+
+Result<std::vector<domain::Proceeding>> StageService::ProceedingsOfCase(const Actor& actor,
+                                                                       Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  (void)c;
+  return tx->Stages().ProceedingsOfCase(case_id);
+}
+
+// ---------------------------------------------------------------- compensation
+
+Result<domain::CompensationClaim> StageService::RecordClaim(const Actor& actor, Id case_id,
+                                                            domain::CompensationClaim claim,
+                                                            const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidateClaim(claim, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "compensation_claim"));
+  if (replay) {
+    TRY(auto existing, st.GetClaim(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto c, WritableCase(*tx, actor, case_id, true));
+  claim.case_id = case_id;
+  claim.recorded_by = actor.user_id;
+  claim.created_at = claim.updated_at = app_.Now();
+  TRY(claim.id, st.InsertClaim(claim));
+  TRY_STATUS(app_.Audit(*tx, actor, "compensation_claim.create", "compensation_claim",
+                        std::to_string(claim.id), WithCase(ClaimFacts(claim), c).dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "compensation_claim", claim.id));
+  TRY_STATUS(tx->Commit());
+  return claim;
+}
+
+Result<domain::CompensationClaim> StageService::UpdateClaim(const Actor& actor, Id id,
+                                                            domain::CompensationClaim claim,
+                                                            const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(domain::ValidateClaim(claim, app_.Today()));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "compensation_claim_update"));
+  if (replay) {
+    TRY(auto existing, st.GetClaim(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto before, st.GetClaim(id));
+  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such compensation claim");
+  TRY(auto c, WritableCase(*tx, actor, before->case_id, true));
+  claim.id = id;
+  claim.case_id = before->case_id;
+  claim.recorded_by = before->recorded_by;
+  claim.created_at = before->created_at;
+  claim.updated_at = app_.Now();
+  TRY_STATUS(st.UpdateClaim(claim));
+  Json details = {{"case_id", c.id}, {"code", c.code}};
+  details["changes"] = Changes(ClaimFacts(*before), ClaimFacts(claim));
+  TRY_STATUS(app_.Audit(*tx, actor, "compensation_claim.update", "compensation_claim",
+                        std::to_string(id), details.dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "compensation_claim_update", id));
+  TRY_STATUS(tx->Commit());
+  return claim;
+}
+
+Result<std::vector<domain::CompensationClaim>> StageService::ClaimsOfCase(const Actor& actor,
+                                                                         Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  (void)c;
+  return tx->Stages().ClaimsOfCase(case_id);
+}
+
+// ---------------------------------------------------------------- return
+
+Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id,
+                                                  domain::Return r, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "return"));
+  if (replay) {
+    TRY(auto existing, st.GetReturn(*replay));
+    if (existing) return *existing;
+  }
+  TRY(auto c, WritableCase(*tx, actor, case_id, false));
+  TRY_STATUS(domain::ValidateReturn(r, c.fields.identified_on, app_.Today()));
+  if (r.destination_organization_id) {
+    TRY(auto org, tx->GetOrganization(*r.destination_organization_id));
+    if (!org) return Invalid("destination_organization_id", "no such organisation");
+  }
+  r.case_id = case_id;
+  r.recorded_by = actor.user_id;
+  r.created_at = app_.Now();
+  auto inserted = st.InsertReturn(r);
+  if (!inserted && inserted.error().reason == "constraint")
+    return Fail(ErrorCode::kConflict, "already_returned",
+                fmt::format("the return of case {} is already recorded", c.code), "case_id");
+  if (!inserted) return std::unexpected(inserted.error());
+  r.id = *inserted;
+  TRY_STATUS(app_.Audit(*tx, actor, "return.create", "return", std::to_string(r.id),
+                        Json{{"case_id", case_id},
+                             {"code", c.code},
+                             {"voluntary", r.voluntary},
+                             {"destination_country", r.destination_country},
+                             {"destination_organization_id", Opt(r.destination_organization_id)},
+                             {"returned_on", r.returned_on.ToString()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "return", r.id));
+  TRY_STATUS(tx->Commit());
+  return r;
+}
+
+Result<std::vector<domain::Return>> StageService::ReturnsOfCase(const Actor& actor, Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  (void)c;
+  return tx->Stages().ReturnsOfCase(case_id);
+}
+
+// ---------------------------------------------------------------- follow-ups
+
+Result<FollowUpView> StageService::ScheduleFollowUp(const Actor& actor, Id case_id,
+                                                    domain::FollowUp f, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "follow_up"));
+  if (replay) {
+    TRY(auto existing, st.GetFollowUp(*replay));
+    if (existing) {
+      TRY(auto c, app_.VisibleCase(*tx, actor, existing->follow_up.case_id));
+      return View(actor, c, *existing);
+    }
+  }
+  TRY(auto c, WritableCase(*tx, actor, case_id, false));
+  TRY_STATUS(domain::ValidateFollowUp(f, c.fields.identified_on));
+  f.case_id = case_id;
+  f.done_on.reset();
+  f.outcome.reset();
+  f.notes.clear();
+  f.recorded_by = actor.user_id;
+  f.created_at = app_.Now();
+  TRY(f.id, st.InsertFollowUp(f));
+  TRY_STATUS(app_.Audit(*tx, actor, "follow_up.schedule", "follow_up", std::to_string(f.id),
+                        Json{{"case_id", case_id}, {"code", c.code}, {"due_on", f.due_on.ToString()}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "follow_up", f.id));
+  TRY_STATUS(tx->Commit());
+  return FollowUpView{f, ReadsText(actor, c)};  // no notes yet: nothing to hide
+}
+
+Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follow_up_id,
+                                                    const domain::Date& done_on,
+                                                    domain::FollowUpOutcome outcome,
+                                                    std::string notes, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& st = tx->Stages();
+  TRY(auto replay, app_.Replay(*tx, actor, w, "follow_up_complete"));
+  if (replay) {
+    TRY(auto existing, st.GetFollowUp(*replay));
+    if (existing) {
+      TRY(auto c, app_.VisibleCase(*tx, actor, existing->follow_up.case_id));
+      return View(actor, c, *existing);
+    }
+  }
+  TRY(auto stored, st.GetFollowUp(follow_up_id));
+  if (!stored) return Fail(ErrorCode::kNotFound, "not_found", "no such follow-up");
+  // A visit that took place before the case was closed may be written up after.
+  TRY(auto c, WritableCase(*tx, actor, stored->follow_up.case_id, true));
+  auto& f = stored->follow_up;
+  TRY_STATUS(domain::ValidateFollowUpCompletion(f, done_on, notes, c.fields.identified_on,
+                                                app_.Today()));
+  std::string sealed;
+  if (!notes.empty())
+    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), notes,
+                           FollowUpNotesAd(follow_up_id));
+  TRY_STATUS(st.CompleteFollowUp(follow_up_id, done_on, outcome, sealed, actor.user_id));
+  f.done_on = done_on;
+  f.outcome = outcome;
+  f.notes = std::move(notes);
+  f.completed_by = actor.user_id;
+  TRY_STATUS(app_.Audit(*tx, actor, "follow_up.complete", "follow_up",
+                        std::to_string(follow_up_id),
+                        Json{{"case_id", c.id},
+                             {"code", c.code},
+                             {"due_on", f.due_on.ToString()},
+                             {"done_on", done_on.ToString()},
+                             {"outcome", Name(outcome)}}
+                            .dump()));
+  TRY_STATUS(app_.Remember(*tx, actor, w, "follow_up_complete", follow_up_id));
+  TRY_STATUS(tx->Commit());
+  bool visible = ReadsText(actor, c);
+  if (!visible) f.notes.clear();
+  return FollowUpView{f, visible};
+}
+
+Result<std::vector<FollowUpView>> StageService::FollowUpsOfCase(const Actor& actor, Id case_id) {
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
+  TRY(auto rows, tx->Stages().FollowUpsOfCase(case_id));
+  std::vector<FollowUpView> out;
+  for (const auto& r : rows) {
+    TRY(auto v, View(actor, c, r));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- tasks
+
+Result<std::vector<Task>> StageTasks(App& app, store::Transaction& tx, const Actor& actor,
+                                     const domain::Date& today, int within_days) {
+  (void)app;  // for symmetry with the other use cases; the reminders need no keys
+  std::vector<Task> out;
+  if (!Can(actor.role, P::kReadOwnCases)) return out;
+  domain::Date horizon = today.PlusDays(within_days);
+  auto& st = tx.Stages();
+
+  TRY(auto follow_ups, st.FollowUpsDue(actor.organization_id, horizon));
+  for (const auto& d : follow_ups) {
+    bool overdue = d.due_on < today;
+    out.push_back(Task{"follow_up_due", d.case_id, d.case_code, d.due_on, overdue,
+                       overdue ? "a reintegration follow-up is overdue"
+                               : "a reintegration follow-up is due"});
+  }
+  TRY(auto plans, st.SupportPlansEndPassed(actor.organization_id, today));
+  for (const auto& d : plans)
+    out.push_back(Task{"support_plan_end_passed", d.case_id, d.case_code, d.due_on, true,
+                       "the support plan's planned end has passed without an actual end; "
+                       "revise the plan or record its end"});
+  TRY(auto permits, st.PermitsExpiring(actor.organization_id, horizon));
+  for (const auto& d : permits) {
+    bool overdue = d.due_on < today;
+    out.push_back(Task{"residence_permit_expiring", d.case_id, d.case_code, d.due_on, overdue,
+                       overdue ? "a residence permit has expired"
+                               : "a residence permit expires soon"});
+  }
+  return out;
+}
+
+}  // namespace haven::app

@@ -1,0 +1,129 @@
+#pragma once
+// Use cases of the stages after identification: the needs assessment and
+// support plan (every revision kept), extensions of the recovery and reflection
+// period, residence status, criminal proceedings and compensation claims,
+// return and reintegration follow-ups, and the reminders they cause.
+//
+// Writes are by staff of the case's organisation (Permission::kChangeCase),
+// each in one transaction with its audit entry, each idempotent with an
+// Idempotency-Key. Free text is sealed with the organisation's data key and
+// shown only to that organisation (Permission::kReadCaseNotes). No rule here
+// reads citizenship, and nothing outside the proceedings use cases reads
+// whether the person cooperates (assistance never depends on it).
+//
+// Thread-safe: stateless over a thread-safe App.
+
+#include <optional>
+#include <vector>
+
+#include "app/app.h"
+#include "app/tasks.h"
+#include "domain/stages.h"
+#include "store/store.h"
+
+namespace haven::app {
+
+struct SupportPlanView {
+  domain::SupportPlan plan;
+  bool text_visible = false;  // needs and objectives
+};
+
+struct ExtensionView {
+  domain::ReflectionExtension extension;
+  bool reason_visible = false;
+};
+
+struct FollowUpView {
+  domain::FollowUp follow_up;
+  bool notes_visible = false;
+};
+
+struct ExtensionResult {
+  ExtensionView extension;
+  domain::Case c;  // with the new reflection_end
+};
+
+class StageService {
+ public:
+  explicit StageService(App& app) : app_(app) {}
+
+  // Adds the next revision of the case's support plan. When
+  // `based_on_revision` is given it must be the revision in force, so that two
+  // people editing the same plan cannot silently overwrite each other.
+  Result<SupportPlanView> ReviseSupportPlan(const Actor& actor, Id case_id,
+                                            domain::SupportPlan p,
+                                            std::optional<int> based_on_revision,
+                                            const WriteOptions& w = {});
+  // Oldest revision first; the last one is in force.
+  Result<std::vector<SupportPlanView>> SupportPlanHistory(const Actor& actor, Id case_id);
+
+  // Moves the case's reflection_end later by e.days.
+  Result<ExtensionResult> ExtendReflection(const Actor& actor, Id case_id,
+                                           domain::ReflectionExtension e,
+                                           const WriteOptions& w = {});
+  Result<std::vector<ExtensionView>> ExtensionsOfCase(const Actor& actor, Id case_id);
+
+  Result<domain::ResidencePermit> RecordPermit(const Actor& actor, Id case_id,
+                                               domain::ResidencePermit p,
+                                               const WriteOptions& w = {});
+  // Replaces the mutable fields of permit `id` with those of `p`.
+  Result<domain::ResidencePermit> UpdatePermit(const Actor& actor, Id id,
+                                               domain::ResidencePermit p,
+                                               const WriteOptions& w = {});
+  Result<std::vector<domain::ResidencePermit>> PermitsOfCase(const Actor& actor, Id case_id);
+
+  Result<domain::Proceeding> RecordProceeding(const Actor& actor, Id case_id,
+                                              domain::Proceeding p, const WriteOptions& w = {});
+  Result<domain::Proceeding> UpdateProceeding(const Actor& actor, Id id, domain::Proceeding p,
+                                              const WriteOptions& w = {});
+  Result<std::vector<domain::Proceeding>> ProceedingsOfCase(const Actor& actor, Id case_id);
+
+  Result<domain::CompensationClaim> RecordClaim(const Actor& actor, Id case_id,
+                                                domain::CompensationClaim c,
+                                                const WriteOptions& w = {});
+  Result<domain::CompensationClaim> UpdateClaim(const Actor& actor, Id id,
+                                                domain::CompensationClaim c,
+                                                const WriteOptions& w = {});
+  Result<std::vector<domain::CompensationClaim>> ClaimsOfCase(const Actor& actor, Id case_id);
+
+  // At most one return per case.
+  Result<domain::Return> RecordReturn(const Actor& actor, Id case_id, domain::Return r,
+                                      const WriteOptions& w = {});
+  Result<std::vector<domain::Return>> ReturnsOfCase(const Actor& actor, Id case_id);
+
+  Result<FollowUpView> ScheduleFollowUp(const Actor& actor, Id case_id, domain::FollowUp f,
+                                        const WriteOptions& w = {});
+  Result<FollowUpView> CompleteFollowUp(const Actor& actor, Id follow_up_id,
+                                        const domain::Date& done_on,
+                                        domain::FollowUpOutcome outcome, std::string notes,
+                                        const WriteOptions& w = {});
+  Result<std::vector<FollowUpView>> FollowUpsOfCase(const Actor& actor, Id case_id);
+
+ private:
+  // The case, for a write by the actor: kChangeCase and visible (own organisation).
+  Result<domain::Case> WritableCase(store::Transaction& tx, const Actor& actor, Id case_id,
+                                    bool closed_allowed);
+  // Whether the actor reads this case's free text.
+  static bool ReadsText(const Actor& actor, const domain::Case& c);
+  Result<SupportPlanView> View(const Actor& actor, const domain::Case& c,
+                               const store::StoredSupportPlan& s);
+  Result<ExtensionView> View(const Actor& actor, const domain::Case& c,
+                             const store::StoredExtension& s);
+  Result<FollowUpView> View(const Actor& actor, const domain::Case& c,
+                            const store::StoredFollowUp& s);
+
+  App& app_;
+};
+
+// Reminders of the stages area due for `actor` within `within_days` of
+// `today`, over the open cases of the actor's organisation:
+//   follow_up_due              follow-ups not done by their due date
+//   support_plan_end_passed    plans in force past their planned end without an actual end
+//   residence_permit_expiring  granted permits expiring within the horizon (or expired)
+// Roles that read no own-organisation cases get none. Messages carry no
+// identity and no free text.
+// REQUIRES: 0 <= within_days <= 365 (checked by the caller).
+Result<std::vector<Task>> StageTasks(App& app, store::Transaction& tx, const Actor& actor,
+                                     const domain::Date& today, int within_days);
+
+}  // namespace haven::app

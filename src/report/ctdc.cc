@@ -1,0 +1,620 @@
+#include "report/ctdc.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "domain/iso_codes.h"
+#include "privacy/crypto.h"
+#include "report/dimensions.h"
+#include "report/writers.h"
+
+namespace haven::report {
+namespace {
+
+using domain::Exploitation;
+using domain::MeansOfControl;
+using domain::RecruiterRelation;
+
+constexpr std::string_view kTermsColumn =
+    "By using this data you agree to the Terms of Use: https://www.ctdatacollaborative.org/terms-use";
+
+constexpr std::array<std::string_view, 64> kColumns = {
+    kTermsColumn,
+    "yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus",
+    "majorityStatusAtExploit", "majorityEntry", "citizenship",
+    "meansOfControlDebtBondage", "meansOfControlTakesEarnings",
+    "meansOfControlRestrictsFinancialAccess", "meansOfControlThreats",
+    "meansOfControlPsychologicalAbuse", "meansOfControlPhysicalAbuse",
+    "meansOfControlSexualAbuse", "meansOfControlFalsePromises",
+    "meansOfControlPsychoactiveSubstances", "meansOfControlRestrictsMovement",
+    "meansOfControlRestrictsMedicalCare", "meansOfControlExcessiveWorkingHours",
+    "meansOfControlUsesChildren", "meansOfControlThreatOfLawEnforcement",
+    "meansOfControlWithholdsNecessities", "meansOfControlWithholdsDocuments",
+    "meansOfControlOther", "meansOfControlNotSpecified", "meansOfControlConcatenated",
+    "isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour", "isForcedMarriage",
+    "isForcedMilitary", "isOrganRemoval", "isSlaveryAndPractices", "typeOfExploitConcatenated",
+    "typeOfLabourAgriculture", "typeOfLabourAquafarming", "typeOfLabourBegging",
+    "typeOfLabourConstruction", "typeOfLabourDomesticWork", "typeOfLabourHospitality",
+    "typeOfLabourIllicitActivities", "typeOfLabourManufacturing", "typeOfLabourMiningOrDrilling",
+    "typeOfLabourPeddling", "typeOfLabourTransportation", "typeOfLabourOther",
+    "typeOfLabourNotSpecified", "typeOfLabourConcatenated", "typeOfSexProstitution",
+    "typeOfSexPornography", "typeOfSexRemoteInteractiveServices",
+    "typeOfSexPrivateSexualServices", "typeOfSexConcatenated", "isAbduction",
+    "RecruiterRelationship", "CountryOfExploitation", "recruiterRelationIntimatePartner",
+    "recruiterRelationFriend", "recruiterRelationFamily", "recruiterRelationOther",
+    "recruiterRelationUnknown",
+};
+
+// CTDC's means-of-control columns and their text in the concatenated column,
+// in the order of MeansOfControl (the enum was aligned with CTDC for this).
+struct MocColumn {
+  std::string_view column;
+  std::string_view text;
+  MeansOfControl value;
+};
+constexpr std::array<MocColumn, 17> kMoc = {{
+    {"meansOfControlDebtBondage", "Debt bondage", MeansOfControl::kDebtBondage},
+    {"meansOfControlTakesEarnings", "Takes earnings", MeansOfControl::kTakesEarnings},
+    {"meansOfControlRestrictsFinancialAccess", "Restricts financial access", MeansOfControl::kRestrictsFinancialAccess},
+    {"meansOfControlThreats", "Threats", MeansOfControl::kThreats},
+    {"meansOfControlPsychologicalAbuse", "Psychological abuse", MeansOfControl::kPsychologicalAbuse},
+    {"meansOfControlPhysicalAbuse", "Physical abuse", MeansOfControl::kPhysicalAbuse},
+    {"meansOfControlSexualAbuse", "Sexual abuse", MeansOfControl::kSexualAbuse},
+    {"meansOfControlFalsePromises", "False promises", MeansOfControl::kFalsePromises},
+    {"meansOfControlPsychoactiveSubstances", "Psychoactive substances", MeansOfControl::kPsychoactiveSubstances},
+    {"meansOfControlRestrictsMovement", "Restricts movement", MeansOfControl::kRestrictsMovement},
+    {"meansOfControlRestrictsMedicalCare", "Restricts medical care", MeansOfControl::kRestrictsMedicalCare},
+    {"meansOfControlExcessiveWorkingHours", "Excessive working hours", MeansOfControl::kExcessiveWorkingHours},
+    {"meansOfControlUsesChildren", "Uses children", MeansOfControl::kUsesChildren},
+    {"meansOfControlThreatOfLawEnforcement", "Threat of law enforcement", MeansOfControl::kThreatOfLawEnforcement},
+    {"meansOfControlWithholdsNecessities", "Withholds necessities", MeansOfControl::kWithholdsNecessities},
+    {"meansOfControlWithholdsDocuments", "Withholds documents", MeansOfControl::kWithholdsDocuments},
+    {"meansOfControlOther", "Other", MeansOfControl::kOther},
+}};
+
+// CTDC's forms of exploitation. Military service, slavery and "other" have no
+// form of their own in Haven and count as "other".
+struct ExploitColumn {
+  std::string_view column;
+  std::string_view text;
+  Exploitation value;
+};
+constexpr std::array<ExploitColumn, 7> kExploit = {{
+    {"isForcedLabour", "Forced labour", Exploitation::kForcedLabour},
+    {"isSexualExploit", "Sexual exploitation", Exploitation::kSexual},
+    {"isOtherExploit", "Other", Exploitation::kOther},
+    {"isForcedMarriage", "Forced marriage", Exploitation::kForcedMarriage},
+    {"isForcedMilitary", "Forced military", Exploitation::kOther},
+    {"isOrganRemoval", "Organ removal", Exploitation::kOrganRemoval},
+    {"isSlaveryAndPractices", "Slavery and similar practices", Exploitation::kOther},
+}};
+constexpr std::string_view kCombinedText = "Combined sexual and labour exploitation";
+
+struct RecruiterColumn {
+  std::string_view column;
+  std::string_view text;
+  RecruiterRelation value;
+};
+constexpr std::array<RecruiterColumn, 5> kRecruiter = {{
+    {"recruiterRelationIntimatePartner", "Intimate Partner", RecruiterRelation::kIntimatePartner},
+    {"recruiterRelationFamily", "Family/Relative", RecruiterRelation::kFamily},
+    {"recruiterRelationFriend", "Friend/Acquaintance", RecruiterRelation::kFriend},
+    {"recruiterRelationOther", "Other", RecruiterRelation::kOther},
+    {"recruiterRelationUnknown", "Not Specified", RecruiterRelation::kUnknown},
+}};
+
+constexpr std::array<std::string_view, 9> kCtdcBands = {
+    "0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// A value quoted into a reject reason: short and printable.
+std::string Shown(std::string_view v) {
+  std::string out(v.substr(0, 40));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"') c = '?';
+  return out;
+}
+
+std::vector<std::string_view> SplitList(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(';', start);
+    if (end == std::string_view::npos) end = s.size();
+    auto item = Trim(s.substr(start, end - start));
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Semicolon-separated records with RFC 4180 quoting; records may span lines.
+class Reader {
+ public:
+  explicit Reader(std::string_view text) : text_(text) {
+    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+  }
+  // False at the end. Fails on an unterminated quote.
+  Result<bool> Next(std::vector<std::string>& fields, std::string_view& raw) {
+    fields.clear();
+    if (pos_ >= text_.size()) return false;
+    line_ = next_line_;
+    std::size_t start = pos_;
+    std::string field;
+    bool quoted = false;
+    while (true) {
+      if (pos_ >= text_.size()) {
+        if (quoted)
+          return Fail(ErrorCode::kValidation, "invalid_file",
+                      fmt::format("line {}: a quoted field is not closed before the end of the file", line_),
+                      "file");
+        fields.push_back(std::move(field));
+        raw = text_.substr(start, pos_ - start);
+        return true;
+      }
+      char c = text_[pos_++];
+      if (quoted) {
+        if (c == '"') {
+          if (pos_ < text_.size() && text_[pos_] == '"') {
+            field.push_back('"');
+            ++pos_;
+          } else {
+            quoted = false;
+          }
+        } else {
+          if (c == '\n') ++next_line_;
+          field.push_back(c);
+        }
+      } else if (c == '"' && field.empty()) {
+        quoted = true;
+      } else if (c == ';') {
+        fields.push_back(std::move(field));
+        field.clear();
+      } else if (c == '\n' || (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n')) {
+        std::size_t end = pos_ - 1;
+        if (c == '\r') ++pos_;
+        ++next_line_;
+        fields.push_back(std::move(field));
+        raw = text_.substr(start, end - start);
+        return true;
+      } else {
+        field.push_back(c);
+      }
+    }
+  }
+  std::size_t line() const { return line_; }
+  std::size_t pos() const { return pos_; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 0;
+  std::size_t next_line_ = 1;
+};
+
+class Row {
+ public:
+  Row(const std::vector<std::string>& fields, const std::unordered_map<std::string, std::size_t>& index)
+      : fields_(fields), index_(index) {}
+  std::string_view Get(std::string_view column) const {
+    auto it = index_.find(std::string(column));
+    if (it == index_.end()) return {};
+    return Trim(fields_[it->second]);
+  }
+  // A 0/1 flag; nullopt when empty.
+  Result<std::optional<bool>> Flag(std::string_view column) const {
+    auto v = Get(column);
+    if (v.empty()) return std::optional<bool>();
+    if (v == "0") return std::optional<bool>(false);
+    if (v == "1") return std::optional<bool>(true);
+    return Invalid(std::string(column), fmt::format("{} is \"{}\"; a flag is 0, 1 or empty", column, Shown(v)));
+  }
+
+ private:
+  const std::vector<std::string>& fields_;
+  const std::unordered_map<std::string, std::size_t>& index_;
+};
+
+Result<std::optional<std::string>> Country(std::string_view v, std::string_view column) {
+  if (v.empty()) return std::optional<std::string>();
+  std::string upper(v);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.size() != 2 || !domain::FindCountry(upper))
+    return Invalid(std::string(column),
+                   fmt::format("{} \"{}\" is not an ISO 3166-1 alpha-2 country code", column, Shown(v)));
+  return std::optional(upper);
+}
+
+template <typename E>
+void AddUnique(std::vector<E>& v, E e) {
+  if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+}
+
+Result<store::CtdcRecord> MapRow(const Row& row) {
+  store::CtdcRecord r;
+  auto year = row.Get("yearOfRegistration");
+  if (year.empty()) return Invalid("yearOfRegistration", "yearOfRegistration is empty");
+  int y = 0;
+  for (char c : year) {
+    if (c < '0' || c > '9' || y > 100000)
+      return Invalid("yearOfRegistration", fmt::format("yearOfRegistration \"{}\" is not a year", Shown(year)));
+    y = y * 10 + (c - '0');
+  }
+  if (y < 1900 || y > 2200)
+    return Invalid("yearOfRegistration", fmt::format("yearOfRegistration {} is not between 1900 and 2200", y));
+  r.year = y;
+
+  auto source = row.Get("Datasource");
+  if (source.size() > 100) return Invalid("Datasource", "Datasource is longer than 100 characters");
+  for (char c : source)
+    if (static_cast<unsigned char>(c) < 0x20) return Invalid("Datasource", "Datasource has control characters");
+  r.datasource = std::string(source);
+  r.identified_by = Lower(source) == "hotline" ? domain::IdentifiedBy::kHotline : domain::IdentifiedBy::kOther;
+
+  auto gender = Lower(row.Get("gender"));
+  if (gender.empty()) r.sex = domain::Sex::kUnknown;
+  else if (gender == "female") r.sex = domain::Sex::kFemale;
+  else if (gender == "male") r.sex = domain::Sex::kMale;
+  else if (gender.find("transgender") != std::string::npos || gender.find("nonconforming") != std::string::npos)
+    r.sex = domain::Sex::kOther;
+  else
+    return Invalid("gender", fmt::format("gender \"{}\" is not Female, Male or Transgender/NonConforming",
+                                         Shown(row.Get("gender"))));
+
+  auto band = row.Get("ageBroad");
+  if (!band.empty()) {
+    if (std::find(kCtdcBands.begin(), kCtdcBands.end(), band) == kCtdcBands.end())
+      return Invalid("ageBroad", fmt::format("ageBroad \"{}\" is not one of CTDC's age bands (0--8, 9--17, "
+                                             "18--20, …, 48+)", Shown(band)));
+    r.age_band = CtdcBandToHaven(band);
+  }
+  auto majority = Lower(row.Get("majorityStatus"));
+  if (majority == "minor" || majority == "adult") r.majority = majority;
+  else if (!majority.empty())
+    return Invalid("majorityStatus", fmt::format("majorityStatus \"{}\" is not Adult, Minor or empty",
+                                                 Shown(row.Get("majorityStatus"))));
+  else if (!band.empty()) r.majority = (band == "0--8" || band == "9--17") ? "minor" : "adult";
+
+  TRY(auto citizenship, Country(row.Get("citizenship"), "citizenship"));
+  if (citizenship) r.citizenship = domain::Citizenship{domain::Citizenship::Kind::kCountry, *citizenship};
+  TRY(r.country_of_exploitation, Country(row.Get("CountryOfExploitation"), "CountryOfExploitation"));
+
+  for (const auto& m : kMoc) {
+    TRY(auto flag, row.Flag(m.column));
+    if (flag && *flag) AddUnique(r.means_of_control, m.value);
+  }
+  TRY(auto not_specified, row.Flag("meansOfControlNotSpecified"));
+  (void)not_specified;
+  for (auto item : SplitList(row.Get("meansOfControlConcatenated"))) {
+    if (Lower(item) == "not specified") continue;
+    auto it = std::find_if(kMoc.begin(), kMoc.end(), [&](const auto& m) { return Lower(m.text) == Lower(item); });
+    if (it == kMoc.end())
+      return Invalid("meansOfControlConcatenated",
+                     fmt::format("meansOfControlConcatenated has an unknown means of control \"{}\"", Shown(item)));
+    AddUnique(r.means_of_control, it->value);
+  }
+  std::sort(r.means_of_control.begin(), r.means_of_control.end());
+
+  for (const auto& e : kExploit) {
+    TRY(auto flag, row.Flag(e.column));
+    if (flag && *flag) AddUnique(r.exploitation, e.value);
+  }
+  TRY(auto combined, row.Flag("isSexAndLabour"));
+  if (combined && *combined) {
+    AddUnique(r.exploitation, Exploitation::kSexual);
+    AddUnique(r.exploitation, Exploitation::kForcedLabour);
+  }
+  for (auto item : SplitList(row.Get("typeOfExploitConcatenated"))) {
+    if (Lower(item) == Lower(kCombinedText)) {
+      AddUnique(r.exploitation, Exploitation::kSexual);
+      AddUnique(r.exploitation, Exploitation::kForcedLabour);
+      continue;
+    }
+    auto it = std::find_if(kExploit.begin(), kExploit.end(),
+                           [&](const auto& e) { return Lower(e.text) == Lower(item); });
+    if (it == kExploit.end())
+      return Invalid("typeOfExploitConcatenated",
+                     fmt::format("typeOfExploitConcatenated has an unknown form of exploitation \"{}\"", Shown(item)));
+    AddUnique(r.exploitation, it->value);
+  }
+  std::sort(r.exploitation.begin(), r.exploitation.end());
+
+  // One relation in Haven: the first that is flagged, in the order above.
+  for (const auto& rc : kRecruiter) {
+    TRY(auto flag, row.Flag(rc.column));
+    if (flag && *flag && !r.recruiter_relation) r.recruiter_relation = rc.value;
+  }
+  if (!r.recruiter_relation) {
+    for (auto item : SplitList(row.Get("RecruiterRelationship"))) {
+      // "Family/Relative; Intimate Partner": lists use "; " here too.
+      auto it = std::find_if(kRecruiter.begin(), kRecruiter.end(),
+                             [&](const auto& rc) { return Lower(rc.text) == Lower(item); });
+      if (it == kRecruiter.end())
+        return Invalid("RecruiterRelationship",
+                       fmt::format("RecruiterRelationship has an unknown relation \"{}\"", Shown(item)));
+      if (!r.recruiter_relation) r.recruiter_relation = it->value;
+    }
+  }
+  for (std::string_view flag : {"isAbduction"}) TRY_STATUS(row.Flag(flag));
+  return r;
+}
+
+// ---- Export
+
+struct Person {
+  int year = 0;
+  std::string datasource;
+  std::string gender;
+  std::string band;      // CTDC spelling
+  std::string majority;  // "Minor", "Adult" or ""
+  std::string citizenship;
+  std::string country;
+  std::vector<Exploitation> exploitation;
+  std::vector<MeansOfControl> moc;
+  std::optional<RecruiterRelation> recruiter;
+  int level = 0;
+  bool suppressed = false;
+};
+
+constexpr int kMaxLevel = 6;
+
+// The quasi-identifiers of `p` after `level` generalisation steps.
+std::string QiKey(const Person& p, int level) {
+  std::string band = level >= 1 ? "" : p.band;
+  std::string country = level >= 2 ? "" : p.country;
+  std::string citizenship = level >= 3 ? "" : p.citizenship;
+  std::string majority = level >= 4 ? "" : p.majority;
+  std::string exploitation;
+  if (level < 5)
+    for (auto e : p.exploitation) exploitation += std::string(domain::Name(e)) + ",";
+  std::string gender = level >= 6 ? "" : p.gender;
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", p.year, gender, band, majority, citizenship, country,
+                     exploitation, "");
+}
+
+std::string Flag(bool b) { return b ? "1" : "0"; }
+
+std::vector<std::string> ExportRow(const Person& p) {
+  std::map<std::string_view, std::string> v;
+  const int L = p.level;
+  v["yearOfRegistration"] = std::to_string(p.year);
+  v["Datasource"] = p.datasource;
+  v["gender"] = L >= 6 ? "" : p.gender;
+  v["ageBroad"] = L >= 1 ? "" : p.band;
+  v["majorityStatus"] = L >= 4 ? "" : p.majority;
+  v["citizenship"] = L >= 3 ? "" : p.citizenship;
+  v["CountryOfExploitation"] = L >= 2 ? "" : p.country;
+  if (p.moc.empty()) {
+    v["meansOfControlNotSpecified"] = "1";
+    v["meansOfControlConcatenated"] = "Not specified";
+  } else {
+    std::string text;
+    for (const auto& m : kMoc) {
+      bool has = std::find(p.moc.begin(), p.moc.end(), m.value) != p.moc.end();
+      v[m.column] = Flag(has);
+      if (has) text += (text.empty() ? "" : ";") + std::string(m.text);
+    }
+    v["meansOfControlNotSpecified"] = "0";
+    v["meansOfControlConcatenated"] = text;
+  }
+  if (L < 5 && !p.exploitation.empty()) {
+    auto has = [&](Exploitation e) {
+      return std::find(p.exploitation.begin(), p.exploitation.end(), e) != p.exploitation.end();
+    };
+    // Begging, domestic servitude and forced criminality are forced labour in CTDC's terms.
+    bool labour = has(Exploitation::kForcedLabour) || has(Exploitation::kForcedBegging) ||
+                  has(Exploitation::kDomesticServitude) || has(Exploitation::kForcedCriminality);
+    bool sexual = has(Exploitation::kSexual);
+    v["isForcedLabour"] = Flag(labour);
+    v["isSexualExploit"] = Flag(sexual);
+    v["isOtherExploit"] = Flag(has(Exploitation::kOther));
+    v["isSexAndLabour"] = Flag(labour && sexual);
+    v["isForcedMarriage"] = Flag(has(Exploitation::kForcedMarriage));
+    v["isForcedMilitary"] = "0";
+    v["isOrganRemoval"] = Flag(has(Exploitation::kOrganRemoval));
+    v["isSlaveryAndPractices"] = "0";
+    std::string text;
+    auto add = [&](bool b, std::string_view t) {
+      if (b) text += (text.empty() ? "" : ";") + std::string(t);
+    };
+    add(labour, "Forced labour");
+    add(sexual, "Sexual exploitation");
+    add(labour && sexual, kCombinedText);
+    add(has(Exploitation::kForcedMarriage), "Forced marriage");
+    add(has(Exploitation::kOrganRemoval), "Organ removal");
+    add(has(Exploitation::kOther), "Other");
+    v["typeOfExploitConcatenated"] = text;
+  }
+  if (p.recruiter) {
+    for (const auto& rc : kRecruiter) {
+      // Haven's acquaintance, employer and stranger have no CTDC flag of their own.
+      bool match = rc.value == *p.recruiter ||
+                   (rc.value == RecruiterRelation::kFriend && *p.recruiter == RecruiterRelation::kAcquaintance) ||
+                   (rc.value == RecruiterRelation::kOther &&
+                    (*p.recruiter == RecruiterRelation::kEmployer || *p.recruiter == RecruiterRelation::kStranger));
+      v[rc.column] = Flag(match);
+      if (match) v["RecruiterRelationship"] = std::string(rc.text);
+    }
+  }
+  std::vector<std::string> out;
+  for (auto column : kColumns) {
+    auto it = v.find(column);
+    out.push_back(it == v.end() ? "" : it->second);
+  }
+  return out;
+}
+
+std::string CtdcGender(domain::Sex s) {
+  switch (s) {
+    case domain::Sex::kFemale: return "Female";
+    case domain::Sex::kMale: return "Male";
+    case domain::Sex::kOther: return "Transgender/NonConforming";
+    case domain::Sex::kUnknown: return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::span<const std::string_view> CtdcColumns() { return kColumns; }
+
+std::string CtdcBandToHaven(std::string_view band) {
+  std::string out(band);
+  auto pos = out.find("--");
+  if (pos != std::string::npos) out.replace(pos, 2, "-");
+  return out;
+}
+
+std::string HavenBandToCtdc(std::string_view band) {
+  if (band == "9-11" || band == "12-14" || band == "15-17" || band == "9-17") return "9--17";
+  if (band == "unknown" || band.empty()) return "";
+  std::string out(band);
+  auto pos = out.find('-');
+  if (pos != std::string::npos) out.replace(pos, 1, "--");
+  return out;
+}
+
+Result<CtdcParse> ParseCtdc(std::string_view content, const Progress& progress) {
+  Reader reader(content);
+  std::vector<std::string> header;
+  std::string_view raw;
+  TRY(bool has_header, reader.Next(header, raw));
+  if (!has_header || (header.size() == 1 && Trim(header[0]).empty()))
+    return Fail(ErrorCode::kValidation, "invalid_file", "the file is empty: a CTDC file starts with its header line", "file");
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < header.size(); ++i) index.emplace(std::string(Trim(header[i])), i);
+  for (std::string_view required : {"yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation"})
+    if (!index.count(std::string(required)))
+      return Fail(ErrorCode::kValidation, "invalid_file",
+                  fmt::format("line 1: the header has no column \"{}\"; is this a CTDC file "
+                              "(semicolon-separated, the terms of use as the first column)?", required),
+                  "file");
+
+  CtdcParse out;
+  std::unordered_map<std::string, int> occurrences;
+  std::vector<std::string> fields;
+  std::size_t rows_seen = 0;
+  while (true) {
+    TRY(bool more, reader.Next(fields, raw));
+    if (!more) break;
+    if (fields.size() == 1 && Trim(fields[0]).empty()) continue;  // a blank line is no row
+    ++out.read;
+    if (progress && ++rows_seen % 256 == 0) progress(reader.pos(), content.size());
+    if (fields.size() != header.size()) {
+      out.rejects.push_back({reader.line(),
+                             fmt::format("the row has {} fields; the header has {}", fields.size(), header.size()),
+                             std::string(raw)});
+      continue;
+    }
+    auto record = MapRow(Row(fields, index));
+    if (!record) {
+      out.rejects.push_back({reader.line(), record.error().message, std::string(raw)});
+      continue;
+    }
+    // Identical rows are separate records: the n-th copy has its own key.
+    std::string joined;
+    for (const auto& f : fields) joined += std::string(Trim(f)) + '\x1f';
+    std::string digest = privacy::Digest(joined);
+    int n = ++occurrences[digest];
+    record->record_key = fmt::format("{}:{}", digest, n);
+    out.records.push_back(std::move(*record));
+    out.lines.push_back(reader.line());
+  }
+  if (progress) progress(content.size(), content.size());
+  return out;
+}
+
+std::string RejectsCsv(const std::vector<CtdcReject>& rejects) {
+  std::string out = "line,reason,row\n";
+  for (const auto& r : rejects)
+    out += fmt::format("{},{},{}\n", r.line, CsvField(r.reason), CsvField(r.row));
+  return out;
+}
+
+Result<CtdcExport> ExportCtdc(std::span<const store::CaseFact> facts, const CtdcExportOptions& options) {
+  if (options.k < 2) return Invalid("k", "must be at least 2");
+  if (options.k > 1000) return Invalid("k", "must be at most 1000");
+  std::vector<store::CaseFact> own;
+  for (const auto& f : facts)
+    if (f.source == "haven") own.push_back(f);
+  auto persons_facts = UniquePersons(own, false);
+
+  std::vector<Person> persons;
+  persons.reserve(persons_facts.size());
+  for (const auto& f : persons_facts) {
+    Person p;
+    p.year = f.identified_on.Year();
+    p.datasource = f.identified_by == domain::IdentifiedBy::kHotline ? "Hotline" : "Case Management";
+    p.gender = CtdcGender(f.sex);
+    p.band = HavenBandToCtdc(f.age_group);
+    p.majority = f.majority == "minor" ? "Minor" : f.majority == "adult" ? "Adult" : "";
+    // CTDC has no code for stateless persons: blank, as CTDC does.
+    p.citizenship = f.citizenship.kind == domain::Citizenship::Kind::kCountry ? f.citizenship.country : "";
+    p.country = f.country_of_exploitation.value_or("");
+    p.exploitation = f.exploitation;
+    p.moc = f.means_of_control;
+    p.recruiter = f.recruiter_relation;
+    persons.push_back(std::move(p));
+  }
+
+  const auto k = static_cast<std::size_t>(options.k);
+  while (true) {
+    std::unordered_map<std::string, std::size_t> classes;
+    for (const auto& p : persons) ++classes[QiKey(p, p.level)];
+    bool progressed = false;
+    for (auto& p : persons)
+      if (classes[QiKey(p, p.level)] < k && p.level < kMaxLevel) {
+        ++p.level;
+        progressed = true;
+      }
+    if (!progressed) break;
+  }
+  std::unordered_map<std::string, std::size_t> classes;
+  for (const auto& p : persons) ++classes[QiKey(p, p.level)];
+
+  CtdcExport out;
+  out.input = persons.size();
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  for (auto& p : persons) {
+    if (classes[QiKey(p, p.level)] < k) {
+      p.suppressed = true;
+      ++out.suppressed;
+      continue;
+    }
+    if (QiKey(p, p.level) != QiKey(p, 0)) ++out.generalised;
+    auto row = ExportRow(p);
+    std::string sort_key;
+    for (const auto& f : row) sort_key += f + '\x1f';
+    rows.emplace_back(std::move(sort_key), std::move(row));
+  }
+  // Sorted, so that the order of the file says nothing about when cases were registered.
+  std::sort(rows.begin(), rows.end());
+  std::string csv;
+  for (std::size_t i = 0; i < kColumns.size(); ++i) csv += (i ? ";" : "") + CsvField(kColumns[i], ';');
+  csv += '\n';
+  for (const auto& [key, row] : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) csv += (i ? ";" : "") + CsvField(row[i], ';');
+    csv += '\n';
+  }
+  out.records = rows.size();
+  out.csv = std::move(csv);
+  return out;
+}
+
+}  // namespace haven::report

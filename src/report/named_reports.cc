@@ -1,0 +1,223 @@
+#include "report/named_reports.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace haven::report {
+namespace {
+
+using D = Dimension;
+
+CrossTabSpec Spec(std::string id, std::string title, D rows, std::optional<D> columns,
+                  bool complete, std::vector<std::string> notes = {}) {
+  return CrossTabSpec{std::move(id), std::move(title), rows, columns, complete, std::move(notes)};
+}
+
+// The national annual tables (DESIGN §2.9): every figure by sex, and by
+// citizenship including stateless (§2.4).
+Result<std::vector<Table>> BuildAnnual(const ReportInput& in) {
+  TRY(auto persons, in.Persons());
+  const auto& ctx = in.params.context;
+  bool all = in.complete();
+  std::vector<Table> out;
+  for (const auto& spec : {
+           Spec("by_age_group_and_sex", "Persons identified, by age group and sex", D::kAgeGroup, D::kSex, all),
+           Spec("by_majority_and_sex", "Persons identified: children and adults, by sex", D::kMajority, D::kSex, all),
+           Spec("by_exploitation_and_sex", "Persons identified, by form of exploitation and sex", D::kExploitation, D::kSex, all),
+           Spec("by_citizenship_and_sex", "Persons identified, by citizenship and sex", D::kCitizenship, D::kSex, all),
+           Spec("by_citizenship_group_and_sex", "Persons identified: own nationals, foreign nationals, stateless", D::kCitizenshipGroup, D::kSex, all),
+           Spec("by_transnational_and_sex", "Persons identified: internal and transnational trafficking", D::kTransnational, D::kSex, all),
+           Spec("by_identified_by_and_sex", "Persons identified, by identifying body", D::kIdentifiedBy, D::kSex, all),
+           Spec("by_status_and_sex", "Persons identified, by stage of the national referral mechanism", D::kStatus, D::kSex, all),
+           Spec("by_victim_status_and_sex", "Persons identified, by formal victim status", D::kVictimStatus, D::kSex, all),
+       })
+    out.push_back(CrossTab(persons, spec, ctx));
+  return out;
+}
+
+// Council of Europe (GRETA) evaluation questionnaire: identified victims by
+// sex, children/adults, form of exploitation, nationality, internal/transnational.
+Result<std::vector<Table>> BuildGreta(const ReportInput& in) {
+  TRY(auto persons, in.Persons());
+  const auto& ctx = in.params.context;
+  bool all = in.complete();
+  std::vector<Table> out;
+  for (const auto& spec : {
+           Spec("victims_by_sex_and_age", "Identified victims by sex, children and adults", D::kSex, D::kMajority, all),
+           Spec("victims_by_exploitation_and_age", "Identified victims by form of exploitation, children and adults", D::kExploitation, D::kMajority, all),
+           Spec("victims_by_exploitation_and_sex", "Identified victims by form of exploitation and sex", D::kExploitation, D::kSex, all),
+           Spec("victims_by_nationality_group", "Identified victims: own nationals, foreign nationals, stateless", D::kCitizenshipGroup, D::kMajority, all),
+           Spec("victims_by_nationality", "Identified victims by nationality", D::kCitizenship, D::kSex, all),
+           Spec("victims_internal_transnational", "Internal and transnational trafficking", D::kTransnational, D::kMajority, all),
+           Spec("victims_status", "Victim status granted, refused or pending", D::kVictimStatus, D::kMajority, all),
+       })
+    out.push_back(CrossTab(persons, spec, ctx));
+  return out;
+}
+
+// UNODC Global Report on Trafficking in Persons: detected victims by the
+// age/sex categories women, men, girls and boys.
+Result<std::vector<Table>> BuildUnodc(const ReportInput& in) {
+  TRY(auto persons, in.Persons());
+  const auto& ctx = in.params.context;
+  bool all = in.complete();
+  std::vector<Table> out;
+  for (const auto& spec : {
+           Spec("detected_victims", "Detected victims by age and sex", D::kAgeSex, std::nullopt, all),
+           Spec("detected_victims_by_exploitation", "Detected victims by form of exploitation, age and sex", D::kExploitation, D::kAgeSex, all),
+           Spec("detected_victims_by_origin", "Detected victims: domestic and foreign, by age and sex", D::kCitizenshipGroup, D::kAgeSex, all),
+           Spec("detected_victims_by_citizenship", "Detected victims by country of citizenship", D::kCitizenship, D::kAgeSex, all),
+           Spec("detected_victims_by_country_of_exploitation", "Detected victims by country of exploitation", D::kCountryOfExploitation, D::kAgeSex, all),
+       })
+    out.push_back(CrossTab(persons, spec, ctx));
+  return out;
+}
+
+// OSCE-style summary: the headline figures, each a short table with its total.
+Result<std::vector<Table>> BuildOsce(const ReportInput& in) {
+  TRY(auto persons, in.Persons());
+  const auto& ctx = in.params.context;
+  bool all = in.complete();
+  std::vector<Table> out;
+  for (const auto& spec : {
+           Spec("sex", "Identified victims by sex", D::kSex, std::nullopt, all),
+           Spec("age", "Children and adults", D::kMajority, std::nullopt, all),
+           Spec("nationality", "Own nationals, foreign nationals, stateless", D::kCitizenshipGroup, std::nullopt, all),
+           Spec("exploitation", "Forms of exploitation", D::kExploitation, std::nullopt, all),
+           Spec("trafficking", "Internal and transnational", D::kTransnational, std::nullopt, all),
+           Spec("identified_by", "Identified by", D::kIdentifiedBy, std::nullopt, all),
+           Spec("victim_status", "Formal victim status", D::kVictimStatus, std::nullopt, all),
+       })
+    out.push_back(CrossTab(persons, spec, ctx));
+  return out;
+}
+
+// Allowances paid: approved payments of the year per month, as counts and as
+// sums in minor units per currency. Money cannot be released with noise.
+Result<std::vector<Table>> BuildAllowances(const ReportInput& in) {
+  TRY(auto rows, in.tx.Assistance().PaymentTotals(in.params.year, "month"));
+  std::vector<std::string> currencies;
+  for (const auto& r : rows)
+    if (std::find(currencies.begin(), currencies.end(), r.currency) == currencies.end())
+      currencies.push_back(r.currency);
+  std::sort(currencies.begin(), currencies.end());
+  std::vector<std::string> months;
+  for (int m = 1; m <= 12; ++m) months.push_back(fmt::format("{:04d}-{:02d}", in.params.year, m));
+  auto make = [&](std::string id, std::string title, bool amounts) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.row_dimension = "month";
+    t.column_dimension = "currency";
+    t.row_labels = months;
+    t.column_labels = currencies;
+    t.grid = Grid(static_cast<int>(months.size()), static_cast<int>(currencies.size()));
+    t.sensitivity = 0;
+    for (const auto& r : rows) {
+      int row = std::stoi(r.period.substr(5, 2)) - 1;
+      int col = static_cast<int>(std::find(currencies.begin(), currencies.end(), r.currency) -
+                                 currencies.begin());
+      t.grid.At(row, col).value = amounts ? r.amount_minor : r.payments;
+    }
+    t.grid.ComputeMargins();
+    if (amounts) t.notes.push_back("amounts in minor units (qəpik for AZN) of approved payments");
+    return t;
+  };
+  return std::vector<Table>{
+      make("allowance_payments", "Approved allowance payments by month", false),
+      make("allowance_amounts", "Allowances paid by month, in minor units", true)};
+}
+
+const std::array<NamedReport, 5>& Registry() {
+  static const std::array<NamedReport, 5> kReports = {{
+      {"annual", "National annual statistics",
+       "Persons identified in the year by age, sex, form of exploitation, citizenship, "
+       "internal or transnational trafficking, identifying body and status.",
+       BuildAnnual},
+      {"greta", "Council of Europe GRETA questionnaire: identified victims",
+       "The victim figures of GRETA's evaluation questionnaire: by sex, children and adults, "
+       "form of exploitation, nationality and internal or transnational trafficking.",
+       BuildGreta},
+      {"unodc", "UNODC Global Report on Trafficking in Persons: detected victims",
+       "Detected victims as women, men, girls and boys, by form of exploitation, origin, "
+       "citizenship and country of exploitation.",
+       BuildUnodc},
+      {"osce", "OSCE summary of identified victims",
+       "The headline figures for OSCE reporting, each with its total.", BuildOsce},
+      {"allowances", "Victim allowances paid",
+       "Approved allowance payments of the year per month: their number and their sum per "
+       "currency.",
+       BuildAllowances},
+  }};
+  return kReports;
+}
+
+}  // namespace
+
+Result<std::vector<store::CaseFact>> ReportInput::Persons() const {
+  TRY(auto facts, tx.Reports().CaseFacts(params.year));
+  return UniquePersons(facts, true);
+}
+
+std::span<const NamedReport> NamedReports() { return Registry(); }
+
+const NamedReport* FindNamedReport(std::string_view name) {
+  for (const auto& r : Registry())
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+Result<LinkageInfo> LinkageOf(store::Transaction& tx) {
+  TRY(auto run, tx.Reports().LastLinkageRun());
+  LinkageInfo info;
+  if (run) {
+    info.applied = true;
+    info.at = run->at;
+    info.threshold = run->threshold;
+  }
+  return info;
+}
+
+Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
+                              const ReportParams& params, RandomSource* random) {
+  const NamedReport* named = FindNamedReport(name);
+  if (!named) {
+    std::string names;
+    for (const auto& r : Registry()) names += (names.empty() ? "" : ", ") + std::string(r.name);
+    return Fail(ErrorCode::kNotFound, "unknown_report",
+                "no such report; the reports are " + names + " (and counts)", "name");
+  }
+  ReportInput input{tx, params};
+  Report report;
+  report.name = std::string(named->name);
+  report.title = std::string(named->title);
+  report.description = std::string(named->description);
+  report.year = params.year;
+  report.generated_at = params.now;
+  TRY(report.linkage, LinkageOf(tx));
+  TRY(report.tables, named->build(input));
+  TRY_STATUS(ProtectReport(report, params.threshold, params.dp, random));
+  report.notes.push_back(fmt::format(
+      "Counts are persons identified in {}, from Haven's cases and imported CTDC records.",
+      params.year));
+  report.notes.push_back(
+      report.linkage.applied
+          ? "Linkage was applied: a person registered by several organisations is counted once."
+          : "Linkage was not applied: a person registered by several organisations may be "
+            "counted more than once.");
+  if (report.dp)
+    report.notes.push_back(fmt::format(
+        "Differentially private release ({} mechanism, epsilon {} in total, {} per table{}); "
+        "counts are noisy and totals are sums of noisy counts.",
+        report.dp->mechanism, report.dp->epsilon, report.dp->epsilon_per_table,
+        report.dp->delta > 0 ? fmt::format(", delta {}", report.dp->delta) : ""));
+  else if (params.threshold >= 2)
+    report.notes.push_back(fmt::format(
+        "Counts from 1 to {} are shown as \"<{}\"; \"x\" hides a larger count so that no small "
+        "one can be worked out from the totals.",
+        params.threshold - 1, params.threshold));
+  return report;
+}
+
+}  // namespace haven::report

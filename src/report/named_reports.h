@@ -1,0 +1,61 @@
+#pragma once
+// The named reports: tables laid out as partners ask for them. One registry;
+// adding a report is one entry in NamedReports() (named_reports.cc) and the
+// function that builds its tables.
+//
+// A builder only counts: it reads what it needs from the transaction and
+// returns unprotected tables. RunNamedReport then applies suppression or noise
+// and says whether linkage was applied, the same way for every report.
+// Thread-safe: the registry is constant; a run uses its transaction only.
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "report/counts.h"
+#include "report/noise.h"
+#include "report/table.h"
+#include "store/store.h"
+
+namespace haven::report {
+
+struct ReportParams {
+  int year = 0;
+  int threshold = 5;
+  FactContext context;
+  std::optional<DpParams> dp;
+  Timestamp now{};
+};
+
+// What a builder gets: the transaction (every area of the store) and the parameters.
+struct ReportInput {
+  store::Transaction& tx;
+  const ReportParams& params;
+
+  // The persons identified in the year (unique after linkage), Haven's and imported.
+  Result<std::vector<store::CaseFact>> Persons() const;
+  // Their tables are complete (data-independent rows) when noise will be added.
+  bool complete() const { return params.dp.has_value(); }
+};
+
+struct NamedReport {
+  std::string_view name;         // as in `haven report NAME`
+  std::string_view title;
+  std::string_view description;  // one sentence: who asks for it and what it holds
+  std::function<Result<std::vector<Table>>(const ReportInput&)> build;
+};
+
+std::span<const NamedReport> NamedReports();
+const NamedReport* FindNamedReport(std::string_view name);
+
+// Builds, protects and annotates a named report. Errors: kNotFound for an unknown name.
+Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
+                              const ReportParams& params, RandomSource* random);
+
+// The linkage statement every report carries.
+Result<LinkageInfo> LinkageOf(store::Transaction& tx);
+
+}  // namespace haven::report

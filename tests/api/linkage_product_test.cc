@@ -1,0 +1,77 @@
+// Linkage inside the product: a registration warns when the person is possibly
+// already known elsewhere (without disclosing anything of the other record),
+// and `haven link --dir` finds the same person across organisations.
+
+#include <gtest/gtest.h>
+
+#include "api/harness.h"
+
+namespace haven::testing {
+namespace {
+
+constexpr const char* kPassword = "a-long-test-password";
+
+Json Person(const std::string& given, const std::string& family, const std::string& birth) {
+  return {{"person", {{"given_name", given}, {"family_name", family}, {"birth_date", birth},
+                      {"sex", "male"}, {"citizenship", "AZ"}}},
+          {"identified_on", "2026-02-01"},
+          {"identified_by", "ngo"},
+          {"exploitation", {"forced_labour"}}};
+}
+
+TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
+  auto dir = TempDir("linkprod");
+  auto inst = (dir / "i").string();
+  ASSERT_EQ(RunHaven({"init", "--dir", inst, "--admin-password", kPassword}).exit_code, 0);
+  {
+    ServerProcess server(dir / "i");
+    Client admin(server.port());
+    ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
+    long orgs[3];
+    const char* kinds[3] = {"ngo", "police", "shelter"};
+    for (int i = 0; i < 3; ++i) {
+      auto r = admin.Post("/api/v1/organizations", {{"name", std::string("Org ") + kinds[i]}, {"kind", kinds[i]}});
+      ASSERT_EQ(r.status, 201);
+      orgs[i] = r.body["id"];
+      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", std::string("user-") + kinds[i]}, {"password", kPassword},
+                                             {"role", "caseworker"}, {"organization_id", orgs[i]}}).status, 201);
+    }
+    Client ngo(server.port()), police(server.port()), shelter(server.port());
+    ASSERT_EQ(ngo.Login("user-ngo", kPassword).status, 200);
+    ASSERT_EQ(police.Login("user-police", kPassword).status, 200);
+    ASSERT_EQ(shelter.Login("user-shelter", kPassword).status, 200);
+
+    auto first = ngo.Post("/api/v1/cases", Person("Elvin", "Məmmədov", "1985-03-14"));
+    ASSERT_EQ(first.status, 201);
+    EXPECT_EQ(first.body["known_elsewhere"].size(), 0u);
+    // A typo in the given name: no exact match, but a close linkage key.
+    auto second = police.Post("/api/v1/cases", Person("Elvn", "Məmmədov", "1985-03-14"));
+    ASSERT_EQ(second.status, 201);
+    ASSERT_EQ(second.body["known_elsewhere"].size(), 1u) << second.raw;
+    EXPECT_EQ(second.body["known_elsewhere"][0]["organization_kind"], "ngo");
+    EXPECT_EQ(second.raw.find("Elvn"), std::string::npos);
+    EXPECT_EQ(second.raw.find("\"organization_id\":" + std::to_string(orgs[0])), std::string::npos);
+    // Someone else entirely raises no warning.
+    auto other = shelter.Post("/api/v1/cases", Person("Tural", "Quliyev", "1993-04-05"));
+    ASSERT_EQ(other.status, 201);
+    EXPECT_EQ(other.body["known_elsewhere"].size(), 0u);
+    // The same organisation's own earlier registration is not "elsewhere".
+    auto again = ngo.Post("/api/v1/cases", Person("Elvin", "Məmmədov", "1985-03-14"));
+    EXPECT_EQ(again.body["known_elsewhere"].size(), 1u) << "only the police registration";
+  }
+  auto linked = RunHaven({"link", "--dir", inst});
+  ASSERT_EQ(linked.exit_code, 0) << linked.out;
+  EXPECT_NE(linked.out.find("linked 4 persons"), std::string::npos) << linked.out;
+  EXPECT_NE(linked.out.find("2 unique persons"), std::string::npos) << linked.out;
+  EXPECT_NE(linked.out.find("3 registrations joined"), std::string::npos) << linked.out;
+  EXPECT_EQ(linked.out.find("Elvin"), std::string::npos);
+  auto strict = RunHaven({"link", "--dir", inst, "--threshold", "1.0"});
+  ASSERT_EQ(strict.exit_code, 0) << strict.out;
+  EXPECT_NE(strict.out.find("3 unique persons"), std::string::npos) << strict.out;
+  EXPECT_NE(RunHaven({"link", "--dir", inst, "--threshold", "1.5"}).exit_code, 0);
+  EXPECT_EQ(RunHaven({"audit", "verify", "--dir", inst}).exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace haven::testing
