@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/paging.h"
 #include "app/permissions.h"
 #include "privacy/dice.h"
 #include "domain/codec.h"
@@ -30,32 +31,6 @@ constexpr std::string_view kZeroHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 Status Require(const Actor& actor, Permission p) { return app::Require(actor.role, p); }
-
-Result<std::int64_t> ParseCursor(const std::string& cursor) {
-  if (cursor.empty()) return 0;
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), v);
-  if (ec != std::errc() || ptr != cursor.data() + cursor.size() || v <= 0)
-    return Invalid("cursor", "is not a cursor this server handed out");
-  return v;
-}
-
-Status CheckLimit(int limit) {
-  if (limit < 1 || limit > 200) return Invalid("limit", "must be between 1 and 200");
-  return {};
-}
-
-// One more row than asked is read to know whether a next page exists.
-template <typename T, typename KeyFn>
-Page<T> MakePage(std::vector<T> rows, int limit, KeyFn key) {
-  Page<T> page;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    page.next_cursor = std::to_string(key(rows.back()));
-  }
-  page.items = std::move(rows);
-  return page;
-}
 
 std::string PersonAd(Id person_id) { return fmt::format("person:{}", person_id); }
 std::string NoteAd(Id case_id) { return fmt::format("case:{}:note", case_id); }

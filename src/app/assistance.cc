@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "app/paging.h"
 #include "app/permissions.h"
 #include "app/stages.h"
 #include "domain/codec.h"
@@ -20,20 +21,6 @@ namespace {
 std::string AddressAd(Id shelter_id) { return fmt::format("shelter:{}:address", shelter_id); }
 std::string ServiceNotesAd(Id case_id) { return fmt::format("case:{}:service_notes", case_id); }
 std::string ReasonsAd(Id case_id) { return fmt::format("case:{}:decision_reasons", case_id); }
-
-Result<std::int64_t> Cursor(const std::string& cursor) {
-  if (cursor.empty()) return 0;
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), v);
-  if (ec != std::errc() || ptr != cursor.data() + cursor.size() || v <= 0)
-    return Invalid("cursor", "is not a cursor this server handed out");
-  return v;
-}
-
-Status Limit(int limit) {
-  if (limit < 1 || limit > 200) return Invalid("limit", "must be between 1 and 200");
-  return {};
-}
 
 Status CaseOpen(const domain::Case& c) {
   if (c.status == domain::CaseStatus::kClosed)
@@ -109,17 +96,15 @@ Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain:
 
 Result<Page<ShelterView>> AssistanceService::ListShelters(const Actor& actor,
                                                           const PageRequest& p) {
-  TRY_STATUS(Limit(p.limit));
-  TRY(auto after, Cursor(p.cursor));
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(auto after, ParseCursor(p.cursor));
   TRY(auto tx, app_.Store().Begin(false));
   auto& a = tx->Assistance();
   TRY(auto rows, a.ListShelters(after, p.limit + 1));
+  auto stored = MakePage(std::move(rows), p.limit, [](const auto& s) { return s.shelter.id; });
   Page<ShelterView> page;
-  if (static_cast<int>(rows.size()) > p.limit) {
-    rows.resize(p.limit);
-    page.next_cursor = std::to_string(rows.back().shelter.id);
-  }
-  for (const auto& s : rows) {
+  page.next_cursor = stored.next_cursor;
+  for (const auto& s : stored.items) {
     TRY(int occupied, a.Occupied(s.shelter.id));
     page.items.push_back(View(actor, s, occupied));
   }
@@ -515,8 +500,8 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
 Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor,
                                                               std::optional<Id> case_id,
                                                               const PageRequest& p) {
-  TRY_STATUS(Limit(p.limit));
-  TRY(auto before, Cursor(p.cursor));
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(auto before, ParseCursor(p.cursor));
   TRY(auto tx, app_.Store().Begin(false));
   if (case_id) {
     TRY(auto c, app_.VisibleCase(*tx, actor, *case_id));
@@ -530,13 +515,7 @@ Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor
   if (before) f.before_id = before;
   f.limit = p.limit + 1;
   TRY(auto rows, tx->Assistance().ListPayments(f));
-  Page<domain::Payment> page;
-  if (static_cast<int>(rows.size()) > p.limit) {
-    rows.resize(p.limit);
-    page.next_cursor = std::to_string(rows.back().id);
-  }
-  page.items = std::move(rows);
-  return page;
+  return MakePage(std::move(rows), p.limit, [](const auto& p) { return p.id; });
 }
 
 Result<PaymentTotalsView> AssistanceService::PaymentTotals(const Actor& actor, int year,

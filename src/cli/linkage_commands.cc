@@ -1,4 +1,5 @@
 #include "cli/linkage_commands.h"
+#include "cli/file_io.h"
 
 #include <algorithm>
 #include <charconv>
@@ -29,21 +30,9 @@ using privacy::Clk;
 // re-encode a list of names and look for them among the CLKs.
 constexpr size_t kMinSecretBytes = 16;
 
-[[noreturn]] void Die(const std::string& message) {
-  std::cerr << "haven: error: " << message << "\n";
-  throw CLI::RuntimeError(1);
-}
 
 void Warn(const std::string& message) { std::cerr << "haven: warning: " << message << "\n"; }
 
-std::string ReadWholeFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Die(std::string("cannot read ") + what + " " + path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) Die(std::string("cannot read ") + what + " " + path);
-  return buffer.str();
-}
 
 // RFC 4180 CSV: comma-separated, optional double quotes with "" inside, LF or CRLF.
 // A UTF-8 byte-order mark at the start is skipped (spreadsheet programs write one).
@@ -117,34 +106,6 @@ std::string CsvField(std::string_view value) {
   return out;
 }
 
-// Writes a file completely or not at all: the content goes to a temporary file in the
-// same directory, which is renamed over the target only after a successful close.
-void WriteAtomically(const std::string& path, const std::string& content) {
-  const auto slash = path.rfind('/');
-  std::string tmp =
-      (slash == std::string::npos ? std::string("./") : path.substr(0, slash + 1)) +
-      ".haven-out-XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) Die("cannot create a file next to " + path);
-  const char* p = content.data();
-  size_t left = content.size();
-  bool ok = true;
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    Die("cannot write " + path);
-  }
-}
 
 std::string ReadSecret(const std::string& path) {
   std::string secret = ReadWholeFile(path, "secret file");

@@ -1,4 +1,5 @@
 #include "cli/report_commands.h"
+#include "cli/file_io.h"
 
 #include <unistd.h>
 
@@ -29,10 +30,7 @@ int ExitCodeFor(const Error& e) {
   }
 }
 
-[[noreturn]] void Die(const std::string& message, int code = 1) {
-  std::cerr << "haven: error: " << message << "\n";
-  throw CLI::RuntimeError(code);
-}
+using cli::Die;  // the message overload, beside the Error one below
 
 [[noreturn]] void Die(const Error& e) {
   // Internal details stay out of the terminal as they stay out of HTTP responses.
@@ -48,41 +46,7 @@ std::unique_ptr<app::App> OpenInstance(const std::string& dir) {
   return std::move(*opened);
 }
 
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Die("cannot read " + path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) Die("cannot read " + path);
-  return buffer.str();
-}
 
-// Complete or not at all: a temporary file beside the target, renamed over it.
-void WriteAtomically(const std::string& path, const std::string& content) {
-  const auto slash = path.rfind('/');
-  std::string tmp = (slash == std::string::npos ? std::string("./") : path.substr(0, slash + 1)) +
-                    ".haven-out-XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) Die("cannot create a file next to " + path);
-  const char* p = content.data();
-  size_t left = content.size();
-  bool ok = true;
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    Die("cannot write " + path);
-  }
-}
 
 // A one-line progress bar on stderr, only when stderr is a terminal.
 class ProgressBar {
