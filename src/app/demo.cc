@@ -299,6 +299,23 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
                                       0, domain::kAzRegionCount - 1)(rng)]
                    .code;
     TRY(auto created, app.CreateCase(actor, nc));
+    // Now and then the same person is registered again by another organisation
+    // with a spelling variant, as happens in practice: the demo then shows the
+    // "possibly already known" warning and what `haven link` finds.
+    if (i % 40 == 39) {
+      const Actor& other = registrars[(std::find_if(registrars.begin(), registrars.end(),
+                                                    [&](const Actor& a) {
+                                                      return a.user_id == actor.user_id;
+                                                    }) - registrars.begin() + 1) %
+                                      registrars.size()];
+      domain::NewCase again = nc;
+      auto& family = again.person.family_name;
+      if (family.size() > 4 && static_cast<unsigned char>(family.back()) < 0x80)
+        family.pop_back();  // a typo in the ending (-ov/-ova → -o/-ov)
+      again.fields.identified_on = std::min(today, identified.PlusDays(20));
+      TRY(auto dup, app.CreateCase(other, again));
+      (void)dup;
+    }
 
     // Move the case along the workflow, each step some days after the last.
     domain::Date on = identified;
