@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "domain/assistance.h"
+
 namespace haven::report {
 namespace {
 
@@ -16,6 +18,55 @@ CrossTabSpec Spec(std::string id, std::string title, D rows, std::optional<D> co
 
 // The national annual tables (DESIGN §2.9): every figure by sex, and by
 // citizenship including stateless (§2.4).
+// One-column tables of counts (not persons: one person can receive many
+// services), which therefore cannot be released with noise.
+Table CountColumn(std::string id, std::string title, std::string row_dimension,
+                  std::vector<std::pair<std::string, std::int64_t>> rows, bool rows_partition) {
+  Table t;
+  t.id = std::move(id);
+  t.title = std::move(title);
+  t.row_dimension = std::move(row_dimension);
+  t.column_labels = {"count"};
+  t.grid = Grid(static_cast<int>(rows.size()), 1);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    t.row_labels.push_back(rows[i].first);
+    t.grid.At(static_cast<int>(i), 0).value = rows[i].second;
+  }
+  t.grid.ComputeMargins();
+  t.rows_partition = rows_partition;
+  t.sensitivity = 0;
+  return t;
+}
+
+// Services delivered and shelter use in the year, from the assistance records.
+Result<std::vector<Table>> AssistanceTables(const ReportInput& in) {
+  // Counts of services and nights are not counts of persons: a noisy release
+  // (which bounds what one person adds) leaves them out.
+  if (in.complete()) return std::vector<Table>{};
+  TRY(auto services, in.tx.Assistance().ServiceTotals(in.params.year));
+  std::vector<std::pair<std::string, std::int64_t>> by_type, cases_by_type;
+  for (const auto& name : domain::EnumNames<domain::ServiceType>::kNames) {
+    auto type = *domain::ParseEnum<domain::ServiceType>(name);
+    std::int64_t n = 0, cases = 0;
+    for (const auto& s : services)
+      if (s.type == type) n = s.services, cases = s.cases;
+    by_type.emplace_back(std::string(name), n);
+    cases_by_type.emplace_back(std::string(name), cases);
+  }
+  TRY(auto stays, in.tx.Assistance().StayTotalsOf(in.params.year));
+  std::vector<Table> out;
+  out.push_back(CountColumn("services_by_type", "Services delivered, by type", "service_type",
+                            by_type, true));
+  out.push_back(CountColumn("cases_by_service_type", "Cases that received a service, by type",
+                            "service_type", cases_by_type, false));
+  out.push_back(CountColumn("shelter_use", "Shelter stays and bed-days", "measure",
+                            {{"stays_started", stays.stays_started},
+                             {"cases_sheltered", stays.cases_sheltered},
+                             {"bed_days", stays.bed_days}},
+                            false));
+  return out;
+}
+
 Result<std::vector<Table>> BuildAnnual(const ReportInput& in) {
   TRY(auto persons, in.Persons());
   const auto& ctx = in.params.context;
@@ -33,6 +84,8 @@ Result<std::vector<Table>> BuildAnnual(const ReportInput& in) {
            Spec("by_victim_status_and_sex", "Persons identified, by formal victim status", D::kVictimStatus, D::kSex, all),
        })
     out.push_back(CrossTab(persons, spec, ctx));
+  TRY(auto assistance, AssistanceTables(in));
+  for (auto& t : assistance) out.push_back(std::move(t));
   return out;
 }
 

@@ -40,6 +40,18 @@ struct PaymentTotal {
   std::int64_t payments = 0;
 };
 
+struct ServiceTotal {
+  domain::ServiceType type = domain::ServiceType::kOther;
+  std::int64_t services = 0;
+  std::int64_t cases = 0;  // distinct cases that received the service
+};
+
+struct StayTotals {
+  std::int64_t stays_started = 0;
+  std::int64_t cases_sheltered = 0;  // distinct cases with a stay overlapping the year
+  std::int64_t bed_days = 0;         // nights spent in shelters within the year
+};
+
 struct PaymentFilter {
   std::optional<domain::Id> case_id;
   std::optional<domain::PaymentStatus> status;
@@ -80,6 +92,10 @@ class AssistanceStore {
   virtual Result<domain::Id> InsertDecision(const domain::IdentificationDecision& d,
                                             const std::string& sealed_reasons) = 0;
   virtual Result<std::vector<StoredDecision>> DecisionsOfCase(domain::Id case_id) = 0;
+
+  // For statistics: services delivered in `year` by type, and shelter use in `year`.
+  virtual Result<std::vector<ServiceTotal>> ServiceTotals(int year) = 0;
+  virtual Result<StayTotals> StayTotalsOf(int year) = 0;
 
   // Allowance rates and payments.
   virtual Result<domain::Id> InsertRate(const domain::AllowanceRate& r) = 0;

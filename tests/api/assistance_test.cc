@@ -190,6 +190,15 @@ TEST_F(Assistance, ServicesAreRecordedWithSealedNotes) {
   ASSERT_EQ(coord.status, 200);
   EXPECT_EQ(coord.raw.find("sister"), std::string::npos);
   EXPECT_EQ(As("shelter-mgr").Get(path).status, 404);
+  // The annual statistics count services delivered by type.
+  auto annual = RunHaven({"report", "annual", "--year", "2025", "--format", "csv", "--suppress",
+                          "0", "--dir", (*dir_ / "i").string()});
+  ASSERT_EQ(annual.exit_code, 0) << annual.out;
+  auto pos = annual.out.find("services_by_type,psychological,count,");
+  ASSERT_NE(pos, std::string::npos) << annual.out;
+  EXPECT_NE(annual.out[pos + std::string("services_by_type,psychological,count,").size()], '0');
+  EXPECT_NE(annual.out.find("shelter_use,bed_days,count,"), std::string::npos);
+  EXPECT_EQ(annual.out.find("sister"), std::string::npos);
 }
 
 TEST_F(Assistance, AllowancesFollowTheRateInForceAndAreNeverPaidTwice) {

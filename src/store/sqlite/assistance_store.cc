@@ -338,6 +338,35 @@ class SqliteAssistanceStore final : public AssistanceStore {
     return out;
   }
 
+  // ---- statistics
+  Result<std::vector<ServiceTotal>> ServiceTotals(int year) override {
+    Stmt q(db_,
+           "SELECT type, count(*), count(DISTINCT case_id) FROM services"
+           " WHERE delivered_on >= ? AND delivered_on < ? GROUP BY type ORDER BY type");
+    q.Bind(fmt::format("{:04d}-01-01", year)).Bind(fmt::format("{:04d}-01-01", year + 1));
+    std::vector<ServiceTotal> out;
+    while (true) {
+      TRY(bool row, q.Step());
+      if (!row) break;
+      out.push_back({EnumOr(q.Text(0), domain::ServiceType::kOther), q.Int(1), q.Int(2)});
+    }
+    return out;
+  }
+
+  Result<StayTotals> StayTotalsOf(int year) override {
+    // A stay open today counts its nights up to the end of the year at most;
+    // bed-days are nights, so a stay admitted and discharged the same day has none.
+    Stmt q(db_,
+           "SELECT coalesce(sum(admitted_on >= ?1), 0), count(DISTINCT case_id),"
+           " coalesce(sum(max(0, julianday(min(coalesce(discharged_on, date('now')), ?2))"
+           " - julianday(max(admitted_on, ?1)))), 0)"
+           " FROM stays WHERE admitted_on < ?2 AND (discharged_on IS NULL OR discharged_on > ?1)");
+    q.Bind(fmt::format("{:04d}-01-01", year)).Bind(fmt::format("{:04d}-01-01", year + 1));
+    TRY(bool row, q.Step());
+    (void)row;
+    return StayTotals{q.Int(0), q.Int(1), static_cast<std::int64_t>(q.Double(2))};
+  }
+
   // ---- rates and payments
   Result<domain::Id> InsertRate(const domain::AllowanceRate& r) override {
     Stmt q(db_,
