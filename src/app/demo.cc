@@ -3,10 +3,12 @@
 #include <array>
 #include <map>
 #include <random>
+#include <tuple>
 #include <span>
 
 #include <fmt/format.h>
 
+#include "app/assistance.h"
 #include "domain/iso_codes.h"
 #include "domain/rules.h"
 
@@ -247,6 +249,37 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
                                    actors["shelter"]};
 
   domain::Date today = app.Today();
+
+  // Shelters of the shelter organisations, and the allowance rate schedule as
+  // it was raised over the years.
+  AssistanceService assistance(app);
+  const Actor& coordinator = actors["coordinator"];
+  std::vector<Id> shelters;
+  for (const auto& [name, capacity, region] :
+       {std::tuple{"State Shelter for Victims of Trafficking", 30, "AZ-BA"},
+        std::tuple{"Assistance Centre Gəncə", 12, "AZ-GA"},
+        std::tuple{"Assistance Centre Lənkəran", 10, "AZ-LA"}}) {
+    domain::Shelter sh;
+    sh.organization_id = orgs.at(name);
+    sh.name = std::string(name) + " — residential unit";
+    sh.region = region;
+    sh.capacity = capacity;
+    sh.family_rooms = capacity / 6;
+    sh.child_places = capacity / 5;
+    sh.address = fmt::format("{} street {}, building {}", region, 10 + capacity, capacity / 3);
+    TRY(auto created, assistance.CreateShelter(coordinator, sh));
+    shelters.push_back(created.shelter.id);
+  }
+  for (const auto& [from, amount] : {std::pair{"2019-01-01", 20000}, std::pair{"2022-01-01", 25000},
+                                     std::pair{"2024-07-01", 30000}}) {
+    domain::AllowanceRate rate;
+    rate.kind = "monthly_allowance";
+    rate.amount_minor = amount;
+    rate.currency = "AZN";
+    TRY(rate.effective_from, domain::Date::Parse(from, "effective_from"));
+    TRY(auto created, assistance.CreateRate(coordinator, rate));
+    (void)created;
+  }
   int last_year = today.Year();
   for (int i = 0; i < options.cases; ++i) {
     const Actor& actor = registrars[std::uniform_int_distribution<std::size_t>(
@@ -315,6 +348,56 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       again.fields.identified_on = std::min(today, identified.PlusDays(20));
       TRY(auto dup, app.CreateCase(other, again));
       (void)dup;
+    }
+
+    // Assistance: services, a stay in the state shelter for its own cases, the
+    // formal decision and, once granted, allowance payments.
+    auto later = [&](int days) { return std::min(today, identified.PlusDays(days)); };
+    int n_services = std::uniform_int_distribution<int>(0, 4)(rng);
+    for (int k = 0; k < n_services; ++k) {
+      domain::Service sv;
+      sv.type = static_cast<domain::ServiceType>(std::uniform_int_distribution<int>(0, 9)(rng));
+      sv.provider_organization_id = actor.organization_id;
+      sv.delivered_on = later(std::uniform_int_distribution<int>(0, 60)(rng));
+      if (sv.type == domain::ServiceType::kPsychological) sv.duration_minutes = 50;
+      if (sv.type == domain::ServiceType::kFood) {
+        sv.quantity = 1;
+        sv.unit = "parcel";
+      }
+      TRY(auto recorded, assistance.RecordService(actor, created.c.id, sv));
+      (void)recorded;
+    }
+    if (actor.user_id == actors["shelter"].user_id) {
+      auto stay = assistance.Admit(actor, shelters.front(), created.c.id, later(1));
+      if (stay) {
+        domain::Date out = stay->admitted_on.PlusDays(std::uniform_int_distribution<int>(5, 90)(rng));
+        if (out < today.PlusDays(-3)) {
+          TRY(auto discharged, assistance.Discharge(actor, stay->id, out,
+                                                    domain::DischargeReason::kPlanCompleted));
+          (void)discharged;
+        }
+      } else if (stay.error().reason != "shelter_full") {
+        return std::unexpected(stay.error());
+      }
+    }
+    if (std::uniform_int_distribution<int>(0, 9)(rng) < 6 && later(10) > identified) {
+      domain::IdentificationDecision d;
+      d.decision = domain::VictimStatus::kGranted;
+      d.decided_on = later(10);
+      d.deciding_body = "Anti-Trafficking Department, Ministry of Internal Affairs";
+      TRY(auto decided, assistance.RecordDecision(coordinator, created.c.id, d));
+      (void)decided;
+      for (int m = 0; m < 3; ++m) {
+        domain::Date paid_on = d.decided_on.PlusDays(5 + 30 * m);
+        if (paid_on > today) break;
+        WriteOptions w;
+        w.idempotency_key = fmt::format("demo-{}-{}", created.c.id, m);
+        w.fingerprint = w.idempotency_key;
+        TRY(auto payment,
+            assistance.RequestPayment(actor, created.c.id, "monthly_allowance", paid_on, w));
+        TRY(auto approved, assistance.ApprovePayment(coordinator, payment.id));
+        (void)approved;
+      }
     }
 
     // Move the case along the workflow, each step some days after the last.
