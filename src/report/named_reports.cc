@@ -64,6 +64,18 @@ Result<std::vector<Table>> AssistanceTables(const ReportInput& in) {
                              {"cases_sheltered", stays.cases_sheltered},
                              {"bed_days", stays.bed_days}},
                             false));
+  TRY(auto compensation, in.tx.Stages().CompensationTotals(in.params.year));
+  std::vector<std::pair<std::string, std::int64_t>> comp_rows;
+  std::int64_t filed = 0, awarded = 0;
+  for (const auto& c : compensation) {
+    filed += c.claims_filed;
+    awarded += c.claims_awarded;
+  }
+  comp_rows = {{"claims_filed", filed}, {"claims_awarded", awarded}};
+  for (const auto& c : compensation)
+    comp_rows.emplace_back("amount_awarded_minor_" + c.currency, c.amount_awarded_minor);
+  out.push_back(CountColumn("compensation", "Compensation claims and amounts awarded",
+                            "measure", comp_rows, false));
   return out;
 }
 

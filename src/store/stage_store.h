@@ -39,9 +39,18 @@ struct DueItem {
   domain::Date due_on;
 };
 
+// Compensation claims of a year, for statistics.
+struct CompensationTotal {
+  std::string currency;
+  std::int64_t claims_filed = 0;    // filed in the year
+  std::int64_t claims_awarded = 0;  // decided in the year with an award
+  std::int64_t amount_awarded_minor = 0;
+};
+
 class StageStore {
  public:
   virtual ~StageStore() = default;
+  virtual Result<std::vector<CompensationTotal>> CompensationTotals(int year) = 0;
 
   // Support plans: every revision is kept; the highest revision is in force.
   virtual Result<domain::Id> InsertSupportPlan(const domain::SupportPlan& p,

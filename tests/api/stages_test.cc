@@ -373,6 +373,13 @@ TEST_F(Stages, ProceedingsAndCompensationClaims) {
     }
   EXPECT_TRUE(audited);
   EXPECT_EQ(As("stage-other-cw").Get(claims).status, 404);
+
+  // The annual statistics count claims and the amounts awarded.
+  auto annual = RunHaven({"report", "annual", "--year", "2025", "--format", "csv", "--suppress",
+                          "0", "--dir", (*dir_ / "i").string()});
+  ASSERT_EQ(annual.exit_code, 0) << annual.out;
+  EXPECT_NE(annual.out.find("compensation,amount_awarded_minor_"), std::string::npos) << annual.out;
+  EXPECT_NE(annual.out.find(",count,800000"), std::string::npos) << annual.out;
 }
 
 TEST_F(Stages, ReturnAndReintegrationFollowUps) {

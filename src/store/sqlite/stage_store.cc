@@ -141,6 +141,25 @@ void BindSealed(Stmt& q, const std::string& sealed) {
 
 class SqliteStageStore final : public StageStore {
  public:
+  Result<std::vector<CompensationTotal>> CompensationTotals(int year) override {
+    Stmt q(db_,
+           "SELECT currency,"
+           " sum(filed_on >= ?1 AND filed_on < ?2),"
+           " sum(amount_awarded_minor IS NOT NULL AND decided_on >= ?1 AND decided_on < ?2),"
+           " coalesce(sum(CASE WHEN amount_awarded_minor IS NOT NULL AND decided_on >= ?1"
+           " AND decided_on < ?2 THEN amount_awarded_minor END), 0)"
+           " FROM compensation_claims GROUP BY currency ORDER BY currency");
+    q.Bind(fmt::format("{:04d}-01-01", year)).Bind(fmt::format("{:04d}-01-01", year + 1));
+    std::vector<CompensationTotal> out;
+    while (true) {
+      TRY(bool row, q.Step());
+      if (!row) break;
+      CompensationTotal t{q.Text(0), q.Int(1), q.Int(2), q.Int(3)};
+      if (t.claims_filed || t.claims_awarded) out.push_back(t);
+    }
+    return out;
+  }
+
   explicit SqliteStageStore(sqlite3* db) : db_(db) {}
 
   // ---- support plans
