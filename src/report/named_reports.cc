@@ -213,7 +213,7 @@ const std::array<NamedReport, 5>& Registry() {
       {"allowances", "Victim allowances paid",
        "Approved allowance payments of the year per month: their number and their sum per "
        "currency.",
-       BuildAllowances},
+       BuildAllowances, "payments and minor units"},
   }};
   return kReports;
 }
@@ -257,6 +257,7 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
   Report report;
   report.name = std::string(named->name);
   report.title = std::string(named->title);
+  report.unit = std::string(named->unit);
   report.description = std::string(named->description);
   report.year = params.year;
   report.generated_at = params.now;

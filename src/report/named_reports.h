@@ -46,6 +46,7 @@ struct NamedReport {
   std::string_view title;
   std::string_view description;  // one sentence: who asks for it and what it holds
   std::function<Result<std::vector<Table>>(const ReportInput&)> build;
+  std::string_view unit = "persons";  // what the counts count
 };
 
 std::span<const NamedReport> NamedReports();
