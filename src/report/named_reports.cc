@@ -76,6 +76,10 @@ Result<std::vector<Table>> AssistanceTables(const ReportInput& in) {
     comp_rows.emplace_back("amount_awarded_minor_" + c.currency, c.amount_awarded_minor);
   out.push_back(CountColumn("compensation", "Compensation claims and amounts awarded",
                             "measure", comp_rows, false));
+  TRY(auto proceedings, in.tx.Stages().ProceedingsByStage(in.params.year));
+  out.push_back(CountColumn("criminal_proceedings",
+                            "Criminal proceedings started in the year, by their current stage",
+                            "stage", proceedings, true));
   return out;
 }
 

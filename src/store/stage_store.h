@@ -51,6 +51,8 @@ class StageStore {
  public:
   virtual ~StageStore() = default;
   virtual Result<std::vector<CompensationTotal>> CompensationTotals(int year) = 0;
+  // Criminal proceedings started in `year`, by their current stage name.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ProceedingsByStage(int year) = 0;
 
   // Support plans: every revision is kept; the highest revision is in force.
   virtual Result<domain::Id> InsertSupportPlan(const domain::SupportPlan& p,

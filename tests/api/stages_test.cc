@@ -380,6 +380,7 @@ TEST_F(Stages, ProceedingsAndCompensationClaims) {
   ASSERT_EQ(annual.exit_code, 0) << annual.out;
   EXPECT_NE(annual.out.find("compensation,amount_awarded_minor_"), std::string::npos) << annual.out;
   EXPECT_NE(annual.out.find(",count,800000"), std::string::npos) << annual.out;
+  EXPECT_NE(annual.out.find("criminal_proceedings,"), std::string::npos) << annual.out;
 }
 
 TEST_F(Stages, ReturnAndReintegrationFollowUps) {

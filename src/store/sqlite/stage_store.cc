@@ -141,6 +141,20 @@ void BindSealed(Stmt& q, const std::string& sealed) {
 
 class SqliteStageStore final : public StageStore {
  public:
+  Result<std::vector<std::pair<std::string, std::int64_t>>> ProceedingsByStage(int year) override {
+    Stmt q(db_,
+           "SELECT stage, count(*) FROM proceedings WHERE started_on >= ? AND started_on < ?"
+           " GROUP BY stage ORDER BY stage");
+    q.Bind(fmt::format("{:04d}-01-01", year)).Bind(fmt::format("{:04d}-01-01", year + 1));
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (true) {
+      TRY(bool row, q.Step());
+      if (!row) break;
+      out.emplace_back(q.Text(0), q.Int(1));
+    }
+    return out;
+  }
+
   Result<std::vector<CompensationTotal>> CompensationTotals(int year) override {
     Stmt q(db_,
            "SELECT currency,"
