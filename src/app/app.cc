@@ -109,9 +109,12 @@ App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring ke
 
 Result<std::string> App::PersonClk(const domain::PersonIdentity& p) const {
   if (!clk_encoder_) return Internal("the linkage encoder could not be created");
+  // The default person schema's columns: id (not hashed), given_name, family_name,
+  // birth_date, sex, patronymic, citizenship ("unknown" sets no bits).
   std::vector<std::string> values = {"", p.given_name, p.family_name,
                                      p.birth_date ? p.birth_date->ToString() : std::string(),
-                                     std::string(Name(p.sex))};
+                                     std::string(Name(p.sex)), p.patronymic,
+                                     p.citizenship.ToString()};
   TRY(auto clk, clk_encoder_->Encode(values));
   return std::string(clk.begin(), clk.end());
 }

@@ -162,25 +162,41 @@ void RunEncode(const EncodeArgs& args) {
   if (!reader.Next(header) || (header.size() == 1 && header[0].empty())) {
     Die(args.records + " is empty (expected a header and at least one record)");
   }
+  // The header names the schema's features in order. Trailing optional features
+  // (x-haven-optional) may be left out, so the default schema's five core columns
+  // suffice; they are encoded as empty.
   std::string expected_header;
-  for (const auto& f : schema.features) {
-    expected_header += (expected_header.empty() ? "" : ",") + f.identifier;
-  }
   std::vector<std::string> names;
-  for (const auto& f : schema.features) names.push_back(f.identifier);
-  if (header != names) {
-    Die(args.records + ":1: the header must be " + expected_header + " (the schema's features)");
+  size_t required = 0;
+  for (size_t i = 0; i < schema.features.size(); ++i) {
+    const auto& f = schema.features[i];
+    expected_header += (expected_header.empty() ? "" : ",") + f.identifier;
+    names.push_back(f.identifier);
+    if (!f.optional) required = i + 1;
   }
+  required = std::max<size_t>(required, 1);  // the id column
+  if (header.size() < required || header.size() > names.size() ||
+      !std::equal(header.begin(), header.end(), names.begin())) {
+    std::string message = args.records + ":1: the header must be " + expected_header +
+                          " (the schema's features)";
+    if (required < names.size()) {
+      message += "; the last " + std::to_string(names.size() - required) +
+                 " may be left out";
+    }
+    Die(message);
+  }
+  const size_t columns = header.size();
 
   std::vector<std::vector<std::string>> records;
   std::vector<size_t> lines;
   std::vector<std::string> cells;
   while (reader.Next(cells)) {
     if (cells.size() == 1 && cells[0].empty()) continue;  // blank line, e.g. at the end
-    if (cells.size() != names.size()) {
-      Die(reader.Where() + ": expected " + std::to_string(names.size()) + " columns, found " +
+    if (cells.size() != columns) {
+      Die(reader.Where() + ": expected " + std::to_string(columns) + " columns, found " +
           std::to_string(cells.size()));
     }
+    cells.resize(names.size());  // left-out trailing features are empty
     records.push_back(cells);
     lines.push_back(reader.line());
   }
@@ -371,7 +387,8 @@ void AddLinkageCommands(CLI::App& app) {
       "encode", "Encode a CSV of records as CLKs (Bloom-filter encodings) for linkage");
   encode->add_option("--schema", encode_args->schema,
                      "clkhash v3 linkage schema (JSON file), or `default` for Haven's person "
-                     "schema (columns id,given_name,family_name,birth_date,sex)")
+                     "schema (columns id,given_name,family_name,birth_date,sex and optionally "
+                     "patronymic,citizenship)")
       ->required();
   encode->add_option("--secret-file", encode_args->secret_file,
                      "file holding the coalition's linkage secret (a final newline is ignored)")

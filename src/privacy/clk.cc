@@ -296,13 +296,20 @@ Result<ClkFeature> ParseFeature(const json& feature, const std::string& path) {
   if (normalize) {
     if (*normalize == "name") f.normalize = ClkNormalize::kName;
     else if (*normalize == "name-linkage") f.normalize = ClkNormalize::kNameLinkage;
+    else if (*normalize == "patronymic") f.normalize = ClkNormalize::kPatronymic;
     else if (*normalize == "lower") f.normalize = ClkNormalize::kLower;
     else if (*normalize == "trim") f.normalize = ClkNormalize::kTrim;
     else if (*normalize == "none") f.normalize = ClkNormalize::kNone;
     else {
       return SchemaError(Join(path, "x-haven-normalize"),
-                         "must be name, name-linkage, lower, trim or none");
+                         "must be name, name-linkage, patronymic, lower, trim or none");
     }
+  }
+  TRY(auto optional, OptBool(feature, "x-haven-optional", path));
+  f.optional = optional.value_or(false);
+  if (f.optional && !f.AcceptsEmpty()) {
+    return SchemaError(Join(path, "x-haven-optional"),
+                       "an optional feature must accept the empty value");
   }
   TRY(auto keys_of, OptString(feature, "x-haven-keys-of", path));
   if (keys_of) f.keys_of = *keys_of;
@@ -561,6 +568,8 @@ std::string ApplyNormalize(ClkNormalize how, std::string_view value) {
       return NormalizeName(value);
     case ClkNormalize::kNameLinkage:
       return NormalizeNameForLinkage(value);
+    case ClkNormalize::kPatronymic:
+      return NormalizePatronymicForLinkage(value);
     case ClkNormalize::kTrim:
       return std::string(TrimSpace(value));
     case ClkNormalize::kLower: {
@@ -730,7 +739,9 @@ Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text) {
 
 // Insertions per feature of the default schema, tuned with bench/linkage_quality_bench.
 constexpr int kDefaultNameInsertions = 200;
+constexpr int kDefaultPatronymicInsertions = 150;
 constexpr int kDefaultDateInsertions = 300;
+constexpr int kDefaultCitizenshipInsertions = 30;
 
 std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
   auto b64 = [](std::string_view s) {
@@ -742,13 +753,14 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
   // either field, so a record with given and family name swapped (common when a
   // registrar does not know which is which, e.g. for Chinese or Azerbaijani patronymic
   // forms) still matches.
-  auto name_feature = [](std::string_view id, bool shared_keys) {
+  auto name_feature = [](std::string_view id, std::string_view normalize, int insertions,
+                         bool shared_keys) {
     json f = {{"identifier", id},
-              {"x-haven-normalize", "name-linkage"},
+              {"x-haven-normalize", normalize},
               {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 256}}},
               {"hashing",
                {{"comparison", {{"type", "ngram"}, {"n", 2}}},
-                {"strategy", {{"bitsPerFeature", kDefaultNameInsertions}}},
+                {"strategy", {{"bitsPerFeature", insertions}}},
                 {"hash", {{"type", "blakeHash"}}}}}};
     if (shared_keys) f["x-haven-keys-of"] = "given_name";
     return f;
@@ -758,7 +770,7 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
                   {{"type", "HKDF"},
                    {"hash", "SHA256"},
                    {"salt", b64("haven-person-clk-salt-v1")},
-                   {"info", b64("haven person schema v2")},
+                   {"info", b64("haven person schema v3")},
                    {"keySize", 64}}}};
   if (hardening.balance) config["x-haven-balance"] = true;
   if (!hardening.salt_feature.empty()) config["x-haven-salt-feature"] = hardening.salt_feature;
@@ -768,8 +780,8 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
       {"features",
        json::array(
            {{{"identifier", "id"}, {"ignored", true}},
-            name_feature("given_name", false),
-            name_feature("family_name", true),
+            name_feature("given_name", "name-linkage", kDefaultNameInsertions, false),
+            name_feature("family_name", "name-linkage", kDefaultNameInsertions, true),
             // Year, month, day and their pairs as tokens (x-haven-date-tokens): a mistyped
             // digit, swapped day and month, a year off by one or a year alone keep part of
             // the date's bits, while the dates of two unrelated people share almost none.
@@ -791,6 +803,26 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
              {"hashing",
               {{"comparison", {{"type", "exact"}}},
                {"strategy", {{"bitsPerFeature", 30}}},
+               {"hash", {{"type", "blakeHash"}}},
+               {"missingValue", {{"sentinel", "unknown"}, {"replaceWith", ""}}}}}},
+            // The father's given name, whatever form the patronymic takes (Rəşad oğlu,
+            // Рашадович, Rashad): it tells apart the many people who share a common given
+            // and family name. Its own keys: a father's name is not the person's. Empty
+            // (not recorded, or no patronymic in the person's custom) sets no bits.
+            [&] {
+              json f = name_feature("patronymic", "patronymic", kDefaultPatronymicInsertions,
+                                    false);
+              f["x-haven-optional"] = true;
+              return f;
+            }(),
+            // Citizenship as one token (alpha-2 or "stateless"); unknown sets no bits.
+            {{"identifier", "citizenship"},
+             {"x-haven-optional", true},
+             {"x-haven-normalize", "lower"},
+             {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 16}}},
+             {"hashing",
+              {{"comparison", {{"type", "exact"}}},
+               {"strategy", {{"bitsPerFeature", kDefaultCitizenshipInsertions}}},
                {"hash", {{"type", "blakeHash"}}},
                {"missingValue", {{"sentinel", "unknown"}, {"replaceWith", ""}}}}}}})}};
   return doc.dump(2);
@@ -817,6 +849,14 @@ Result<std::vector<std::string>> DeriveFeatureKeys(const LinkageSchema& schema,
   std::vector<std::string> keys;
   for (size_t i = 0; i < count; ++i) keys.push_back(material.substr(i * key_size, key_size));
   return keys;
+}
+
+bool ClkFeature::AcceptsEmpty() const {
+  if (ignored || missing_sentinel == "") return true;
+  if (format == ClkFormatType::kEnum) {
+    return std::find(enum_values.begin(), enum_values.end(), "") != enum_values.end();
+  }
+  return format == ClkFormatType::kString && min_length.value_or(0) == 0 && !pattern;
 }
 
 struct ClkEncoder::Impl {
@@ -918,11 +958,24 @@ void ClkEncoder::Impl::Hash(size_t index, const std::u32string& value, std::stri
   if (value.empty()) return;  // no tokens, no bits
 
   std::vector<std::u32string> tokens;
+  // With bitsPerFeature, token t of `slots` tokens gets the t-th share of the
+  // insertions; date tokens keep the share of their place in a full date, so that a
+  // year alone sets exactly the bits of the year tokens of the full date.
+  std::vector<size_t> slot;
+  size_t slots = 0;
   if (f.date_tokens && value.size() == 8) {
     // value is YYYYMMDD (FormatDate); see ClkFeature::date_tokens.
     const std::u32string y = value.substr(0, 4), m = value.substr(4, 2), d = value.substr(6, 2);
     tokens = {U"y:" + y, U"m:" + m, U"d:" + d, U"ym:" + y + m, U"md:" + m + d,
               U"dm:" + std::min(m, d) + std::max(m, d), U"c:" + value.substr(0, 3)};
+    slot = {0, 1, 2, 3, 4, 5, 6};
+    slots = 7;
+    if (m == U"01" && d == U"01") {
+      // 1 January is what forms and documents show when only the year is known:
+      // only the year and decade are evidence.
+      tokens = {tokens[0], tokens[6]};
+      slot = {0, 6};
+    }
   } else if (f.comparison == ClkComparison::kExact) {
     tokens.push_back(value);
   } else {
@@ -944,6 +997,10 @@ void ClkEncoder::Impl::Hash(size_t index, const std::u32string& value, std::stri
   if (tokens.empty()) return;
 
   const size_t count = tokens.size();
+  if (slot.empty()) {
+    slots = count;
+    for (size_t t = 0; t < count; ++t) slot.push_back(t);
+  }
   const uint64_t filter_bits = filter.bits();
   const std::string& key0 = keys[2 * key_index[index]];
   const std::string& key1 = keys[2 * key_index[index] + 1];
@@ -953,7 +1010,7 @@ void ClkEncoder::Impl::Hash(size_t index, const std::u32string& value, std::stri
       k = static_cast<size_t>(*f.bits_per_token);
     } else {
       size_t per = static_cast<size_t>(*f.bits_per_feature);
-      k = per / count + (t < per % count ? 1 : 0);
+      k = per / slots + (slot[t] < per % slots ? 1 : 0);
     }
     if (k == 0) continue;
     std::string message(salt);

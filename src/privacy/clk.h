@@ -18,13 +18,14 @@
 // properties). A schema that uses them makes CLKs that only Haven reproduces:
 //   clkConfig."x-haven-balance": true       balanced Bloom filter (see HardeningOptions)
 //   clkConfig."x-haven-salt-feature": "id"  salt every token with that feature's value
-//   feature."x-haven-normalize": "name" | "name-linkage" | "lower" | "trim"
+//   feature."x-haven-normalize": "name" | "name-linkage" | "patronymic" | "lower" | "trim"
 //                                           prepare the value first
 //   feature."x-haven-keys-of": "given_name" hash with that feature's keys, so the same
 //                                           token sets the same bits in both features
 //                                           (swapped given and family names still match)
 //   feature."x-haven-date-tokens": true     a date feature hashes year, month, day and
 //                                           their pairs as tokens instead of n-grams
+//   feature."x-haven-optional": true        trailing column that a records file may omit
 
 #include <cstdint>
 #include <memory>
@@ -54,6 +55,7 @@ enum class ClkNormalize {
   kNone,
   kName,   // NormalizeName (normalize.h): NFKC, transliteration, case folding
   kNameLinkage,  // NormalizeNameForLinkage: kName plus folding of spelling variants
+  kPatronymic,   // NormalizePatronymicForLinkage: kNameLinkage without oğlu/-ovich
   kLower,  // trimmed and case-folded
   kTrim,   // leading and trailing white space removed
 };
@@ -100,6 +102,15 @@ struct ClkFeature {
   // each keep some tokens, while unrelated dates share almost none (positional digits
   // share the century and often the decade and the first digits of month and day).
   bool date_tokens = false;
+
+  // `x-haven-optional`: the column may be left out of a records file when it and every
+  // later column are optional; it is then encoded as empty. Only a feature that accepts
+  // the empty value may be optional.
+  bool optional = false;
+
+  // True when an empty value is valid for this feature (it is ignored, its missing
+  // value sentinel is empty, or its format admits the empty string).
+  bool AcceptsEmpty() const;
 };
 
 enum class ClkKdfHash { kSha256, kSha512 };
@@ -145,10 +156,14 @@ struct LinkageSchema {
 // clkhash's master schema. Errors name the offending JSON path in `field`.
 Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text);
 
-// Haven's own person schema: columns `id,given_name,family_name,birth_date,sex`, names
-// normalised with NormalizeName before hashing, birth_date `YYYY-MM-DD` (may be empty),
-// sex `female|male|other|unknown` (unknown and empty set no bits). The product uses
-// this schema for every person; `haven encode --schema default` exposes it.
+// Haven's own person schema (v3): columns `id,given_name,family_name,birth_date,sex,
+// patronymic,citizenship`; names normalised with NormalizeNameForLinkage before hashing,
+// birth_date `YYYY-MM-DD` (may be empty), sex `female|male|other|unknown` (unknown and
+// empty set no bits), patronymic in any form (Rəşad oğlu, Рашадович; reduced to the
+// father's name by NormalizePatronymicForLinkage; may be empty), citizenship an ISO
+// 3166-1 alpha-2 code or `stateless` (`unknown` and empty set no bits). The last two
+// may be left out of a records file. The product uses this schema for every person;
+// `haven encode --schema default` exposes it.
 LinkageSchema DefaultPersonSchema(const ClkHardening& hardening = {});
 // The same schema as clkhash-style JSON (with Haven's extension keys), for
 // documentation and for partners who want to see exactly what is hashed.

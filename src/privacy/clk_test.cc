@@ -200,6 +200,14 @@ std::vector<std::string> Record(std::string given, std::string family, std::stri
   return {"1", std::move(given), std::move(family), std::move(birth), std::move(sex)};
 }
 
+// A record of the default person schema.
+std::vector<std::string> Person(std::string given, std::string family, std::string birth,
+                                std::string sex, std::string patronymic = "",
+                                std::string citizenship = "") {
+  return {"1",         std::move(given),      std::move(family),     std::move(birth),
+          std::move(sex), std::move(patronymic), std::move(citizenship)};
+}
+
 TEST(ClkEncode, RejectsBadValuesWithoutEchoingThem) {
   auto encoder = ClkEncoder::Create(LoadSchema("v1_blake_l1024"), Secret());
   ASSERT_TRUE(encoder);
@@ -260,7 +268,7 @@ TEST(DefaultSchema, SpellingsOfOnePersonComeOutClose) {
   auto encoder = ClkEncoder::Create(schema, "coalition secret");
   ASSERT_TRUE(encoder);
   auto encode = [&](std::string g, std::string f, std::string d, std::string s) {
-    auto r = encoder->Encode(std::span<const std::string>(Record(g, f, d, s)));
+    auto r = encoder->Encode(std::span<const std::string>(Person(g, f, d, s)));
     EXPECT_TRUE(r) << r.error().field << ": " << r.error().message;
     return r.value_or(Clk{});
   };
@@ -275,7 +283,7 @@ TEST(DefaultSchema, SpellingsOfOnePersonComeOutClose) {
   EXPECT_GT(Dice(az, ru), Dice(az, other) + 0.25);
   // Unknown and empty sex set the same (no) bits; a missing birth date sets none.
   EXPECT_EQ(encode("A", "B", "", "unknown"), encode("A", "B", "", ""));
-  EXPECT_FALSE(encoder->Encode(std::span<const std::string>(Record("A", "B", "", "x"))));
+  EXPECT_FALSE(encoder->Encode(std::span<const std::string>(Person("A", "B", "", "x"))));
 }
 
 TEST(DefaultSchema, BalancingGivesConstantWeight) {
@@ -283,15 +291,15 @@ TEST(DefaultSchema, BalancingGivesConstantWeight) {
   EXPECT_EQ(schema.ClkBits(), 2048);
   auto encoder = ClkEncoder::Create(schema, "coalition secret");
   ASSERT_TRUE(encoder);
-  auto a = encoder->Encode(std::span<const std::string>(Record("Elvin", "Məmmədov", "1985-03-14", "male")));
-  auto b = encoder->Encode(std::span<const std::string>(Record("Aysel", "Şahin", "", "")));
+  auto a = encoder->Encode(std::span<const std::string>(Person("Elvin", "Məmmədov", "1985-03-14", "male")));
+  auto b = encoder->Encode(std::span<const std::string>(Person("Aysel", "Şahin", "", "")));
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->size(), 256u);
   EXPECT_EQ(Popcount(*a), 1024);
   EXPECT_EQ(Popcount(*b), 1024);
   // Another secret shuffles differently.
   auto other = ClkEncoder::Create(schema, "another secret");
-  auto c = other->Encode(std::span<const std::string>(Record("Elvin", "Məmmədov", "1985-03-14", "male")));
+  auto c = other->Encode(std::span<const std::string>(Person("Elvin", "Məmmədov", "1985-03-14", "male")));
   EXPECT_NE(*a, *c);
 }
 
@@ -301,8 +309,8 @@ TEST(DefaultSchema, SaltSeparatesGroups) {
   auto p = ClkEncoder::Create(plain, "s");
   auto s = ClkEncoder::Create(salted, "s");
   ASSERT_TRUE(p && s);
-  auto rec1 = Record("Elvin", "Məmmədov", "1985-03-14", "male");
-  auto rec2 = Record("Elvin", "Məmmədov", "1985-03-15", "male");
+  auto rec1 = Person("Elvin", "Məmmədov", "1985-03-14", "male");
+  auto rec2 = Person("Elvin", "Məmmədov", "1985-03-15", "male");
   double plain_dice = Dice(*p->Encode(std::span<const std::string>(rec1)),
                            *p->Encode(std::span<const std::string>(rec2)));
   double salted_dice = Dice(*s->Encode(std::span<const std::string>(rec1)),
@@ -316,22 +324,63 @@ TEST(DefaultSchema, SaltSeparatesGroups) {
 TEST(DefaultSchema, JsonIsAValidSchema) {
   auto parsed = ParseLinkageSchema(DefaultPersonSchemaJson());
   ASSERT_TRUE(parsed) << parsed.error().message;
-  ASSERT_EQ(parsed->features.size(), 5u);
+  ASSERT_EQ(parsed->features.size(), 7u);
   EXPECT_EQ(parsed->features[1].normalize, ClkNormalize::kNameLinkage);
   EXPECT_EQ(parsed->features[2].keys_of, "given_name");
   EXPECT_TRUE(parsed->features[3].date_tokens);
+  EXPECT_EQ(parsed->features[5].identifier, "patronymic");
+  EXPECT_EQ(parsed->features[5].normalize, ClkNormalize::kPatronymic);
+  EXPECT_EQ(parsed->features[6].identifier, "citizenship");
+  // The two new columns may be left out of a records file; the five core ones may not.
+  for (size_t i = 0; i < 5; ++i) EXPECT_FALSE(parsed->features[i].optional) << i;
+  EXPECT_TRUE(parsed->features[5].optional);
+  EXPECT_TRUE(parsed->features[6].optional);
+}
+
+TEST(DefaultSchema, PatronymicAndCitizenshipSeparateNamesakes) {
+  auto encoder = ClkEncoder::Create(DefaultPersonSchema(), "coalition secret");
+  ASSERT_TRUE(encoder);
+  auto encode = [&](std::vector<std::string> r) {
+    auto clk = encoder->Encode(std::span<const std::string>(r));
+    EXPECT_TRUE(clk) << clk.error().message;
+    return clk.value_or(Clk{});
+  };
+  const Clk person = encode(Person("Aysel", "Məmmədova", "", "female", "Rəşad qızı", "AZ"));
+  // The same woman as a Russian-speaking registrar writes her: still close.
+  EXPECT_GT(Dice(person, encode(Person("Айсель", "Мамедова", "", "female", "Рашадовна", "AZ"))),
+            0.9);
+  // Another Aysel Məmmədova, daughter of Elçin: without a birth date only the
+  // patronymic tells them apart.
+  const Clk namesake = encode(Person("Aysel", "Məmmədova", "", "female", "Elçin qızı", "AZ"));
+  EXPECT_LT(Dice(person, namesake), 0.85);
+  EXPECT_GT(Dice(person, encode(Person("Aysel", "Məmmədova", "", "female", "", "AZ"))),
+            Dice(person, namesake));
+  // Unknown citizenship sets no bits, like an empty one; stateless is a value.
+  EXPECT_EQ(encode(Person("A", "B", "", "", "", "unknown")), encode(Person("A", "B", "", "")));
+  EXPECT_NE(encode(Person("A", "B", "", "", "", "stateless")), encode(Person("A", "B", "", "")));
 }
 
 TEST(DefaultSchema, SwappedNamesAndDateErrorsStayClose) {
   auto encoder = ClkEncoder::Create(DefaultPersonSchema(), "coalition secret");
   ASSERT_TRUE(encoder);
   auto encode = [&](std::string g, std::string f, std::string d) {
-    return *encoder->Encode(std::span<const std::string>(Record(g, f, d, "female")));
+    return *encoder->Encode(std::span<const std::string>(Person(g, f, d, "female")));
   };
   const Clk person = encode("Leyla", "Əliyeva", "1990-07-02");
   EXPECT_EQ(person, encode("Əliyeva", "Leyla", "1990-07-02"));  // shared name keys
   EXPECT_GT(Dice(person, encode("Leyla", "Əliyeva", "1990-02-07")), 0.8);  // day/month
   EXPECT_GT(Dice(person, encode("Leyla", "Əliyeva", "1991-07-02")), 0.8);  // year ±1
+  // 1 January stands for "only the year is known": it sets exactly the year's bits of
+  // any full date in that year, and nothing of the month or day.
+  auto date_only = [&](std::string d) {
+    return *encoder->Encode(std::span<const std::string>(Person("", "", d, "")));
+  };
+  const Clk year = date_only("1990-01-01"), full = date_only("1990-07-02");
+  Clk both(full.size());
+  for (size_t i = 0; i < full.size(); ++i) both[i] = year[i] & full[i];
+  EXPECT_EQ(both, year);
+  EXPECT_GT(Popcount(year), 60);
+  EXPECT_LT(Popcount(year), Popcount(full) / 2);
   // Another woman of the same name is told apart by her birth date.
   EXPECT_LT(Dice(person, encode("Leyla", "Əliyeva", "1984-11-23")), 0.75);
 }
@@ -352,6 +401,14 @@ TEST(ClkSchema, HavenExtensionsAreValidated) {
       R"({"identifier": "b", "x-haven-keys-of": "c", "format": {"type": "string"}, )" + hashing + "}")));
   EXPECT_FALSE(ParseLinkageSchema(schema_with(
       R"({"identifier": "b", "x-haven-date-tokens": true, "format": {"type": "string"}, )" + hashing + "}")));
+  EXPECT_TRUE(ParseLinkageSchema(schema_with(
+      R"({"identifier": "b", "x-haven-optional": true, "format": {"type": "string"}, )" + hashing + "}")));
+  // A column that may be left out must accept the empty value it is then given.
+  auto strict = ParseLinkageSchema(schema_with(
+      R"({"identifier": "b", "x-haven-optional": true, "format": {"type": "string", "minLength": 1}, )" +
+      hashing + "}"));
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().field, "features[1].x-haven-optional");
 }
 
 }  // namespace

@@ -193,4 +193,33 @@ std::string NormalizeNameForLinkage(std::string_view utf8) {
   return out;
 }
 
+std::string NormalizePatronymicForLinkage(std::string_view utf8) {
+  std::string name = NormalizeNameForLinkage(utf8);
+  // After NormalizeNameForLinkage: oğlu → oglu, оглы → ogli, qızı → gizi, кызы → kizi.
+  static constexpr std::string_view kMarkers[] = {"oglu", "ogli", "ugli", "uglu", "uulu",
+                                                  "gizi", "kizi", "kyzi", "kizy", "kyzy"};
+  const size_t space = name.rfind(' ');
+  if (space != std::string::npos) {
+    const std::string_view last = std::string_view(name).substr(space + 1);
+    for (auto marker : kMarkers) {
+      if (last == marker) {
+        name.resize(space);
+        return name;
+      }
+    }
+    return name;
+  }
+  // One word: a Russian patronymic. Longest suffix first; keep at least three letters.
+  static constexpr std::string_view kSuffixes[] = {"ovich", "evich", "ovna", "evna",
+                                                   "ichna", "ich"};
+  std::string_view best;
+  for (auto suffix : kSuffixes) {
+    if (name.size() >= suffix.size() + 3 && name.ends_with(suffix) && suffix.size() > best.size()) {
+      best = suffix;
+    }
+  }
+  name.resize(name.size() - best.size());
+  return name;
+}
+
 }  // namespace haven::privacy

@@ -39,4 +39,16 @@ std::string NormalizeName(std::string_view utf8);
 // Similarity then comes from the n-grams; exact equality is not the goal.
 std::string NormalizeNameForLinkage(std::string_view utf8);
 
+// A patronymic reduced to the father's given name, for CLKs: NormalizeNameForLinkage,
+// then the gender marker that follows an Azerbaijani or Central Asian patronymic as a
+// separate word is dropped (oğlu, oglu, ogly, qızı, gizi, kizi, kyzy, uulu, ...), and so
+// is the Russian suffix of a one-word patronymic (-ovich, -evich, -ovna, -evna, -ich,
+// -ichna), so that the forms registrars write come out close:
+//
+//   Rəşad oğlu, Рашад оглы, Rashad ogly, Rashad      → rashad
+//   Rəşad qızı, Рашад кызы, Rashad kizi              → rashad
+//   Рашадович, Rashadovich, Рашадовна                → rashad
+//   Сергеевич, Sergeyevich                           → serg    (Sergey → sergei: close)
+std::string NormalizePatronymicForLinkage(std::string_view utf8);
+
 }  // namespace haven::privacy

@@ -105,5 +105,20 @@ TEST(NormalizeNameForLinkage, FoldsSpellingVariants) {
   EXPECT_EQ(NormalizeName("Aliyev"), "aliyev");
 }
 
+TEST(NormalizePatronymicForLinkage, ReducesEveryFormToTheFathersName) {
+  for (const char* form : {"Rəşad oğlu", "Рашад оглы", "Rashad ogly", "Rashad", "RASHAD OGLU",
+                           "Rəşad qızı", "Рашад кызы", "Rashad kizi", "Рашадович",
+                           "Rashadovich", "Рашадовна"}) {
+    EXPECT_EQ(NormalizePatronymicForLinkage(form), "rashad") << form;
+  }
+  EXPECT_EQ(NormalizePatronymicForLinkage("Сергеевич"), "serg");  // Sergey: sergei, close
+  EXPECT_EQ(NormalizePatronymicForLinkage("Иванович"), "ivan");
+  // A short name is not cut down to nothing, and a name that only ends like a
+  // suffix keeps its stem.
+  EXPECT_EQ(NormalizePatronymicForLinkage("Ich"), "ich");
+  EXPECT_EQ(NormalizePatronymicForLinkage(""), "");
+  EXPECT_EQ(NormalizePatronymicForLinkage("oğlu"), "oglu");
+}
+
 }  // namespace
 }  // namespace haven::privacy

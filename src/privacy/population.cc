@@ -268,8 +268,45 @@ struct Identity {
   bool female = false;
   std::string_view given;
   std::string_view family;
+  std::string_view father;  // a given name of the same list
+  std::string citizenship;  // alpha-2 or "stateless"
   Date birth;
 };
+
+bool HasPatronymic(Origin o) {
+  return o == Origin::kAz || o == Origin::kRu || o == Origin::kUz || o == Origin::kTj ||
+         o == Origin::kUa;
+}
+
+std::string_view CountryOf(Origin o) {
+  switch (o) {
+    case Origin::kAz: return "AZ";
+    case Origin::kRu: return "RU";
+    case Origin::kUz: return "UZ";
+    case Origin::kTj: return "TJ";
+    case Origin::kUa: return "UA";
+    case Origin::kGe: return "GE";
+    case Origin::kTr: return "TR";
+    case Origin::kIr: return "IR";
+    case Origin::kPh: return "PH";
+    case Origin::kNp: return "NP";
+    case Origin::kId: return "ID";
+    case Origin::kNg: return "NG";
+    case Origin::kCn: return "CN";
+  }
+  return "AZ";
+}
+
+// The citizenship of a person of that origin: mostly the origin's country; many people
+// with Russian or Georgian names, and a few with Azerbaijani ones abroad, are citizens
+// of Azerbaijan; some are stateless.
+std::string DrawCitizenship(Origin o, Rng& rng) {
+  if (rng.Chance(0.02)) return "stateless";
+  if (o == Origin::kRu && rng.Chance(0.5)) return "AZ";
+  if (o == Origin::kGe && rng.Chance(0.4)) return "AZ";
+  if (o == Origin::kAz && rng.Chance(0.05)) return rng.Chance(0.5) ? "RU" : "GE";
+  return std::string(CountryOf(o));
+}
 
 Identity DrawIdentity(Rng& rng) {
   const auto& lists = Names();
@@ -291,6 +328,8 @@ Identity DrawIdentity(Rng& rng) {
   // they are drawn more evenly (the commonest about 6 %).
   id.given = given[rng.Skewed(given.size(), 0.4)];
   id.family = list->family[rng.Skewed(list->family.size(), 0.9)];
+  id.father = list->male[rng.Skewed(list->male.size(), 0.4)];
+  id.citizenship = DrawCitizenship(list->origin, rng);
   // Victims identified in 2008–2025, aged about 14 to 50.
   id.birth.year = 1960 + static_cast<int>((rng.Below(46) + rng.Below(46)) / 2 + rng.Below(4));
   id.birth.month = 1 + static_cast<int>(rng.Below(12));
@@ -362,6 +401,33 @@ std::string UpperAscii(std::string s) {
   return s;
 }
 
+// The patronymic from the father's name in the record's spelling, in the form the
+// registrar uses.
+std::string Patronymic(const Identity& person, int spelling, Rng& rng) {
+  std::string father = SpellingOf(person.father, spelling);
+  const bool cyrillic = spelling == kCyrillic;
+  if (person.list->origin == Origin::kAz) {
+    switch (spelling) {
+      case kPrimary: return father + (person.female ? " qızı" : " oğlu");
+      case kInformal: return father + (person.female ? " qizi" : " oglu");
+      case kRussianLatin: return father + (person.female ? " kyzy" : " ogly");
+      case kEnglish:
+        if (rng.Chance(0.5)) return father;  // passports have no patronymic
+        return father + (person.female ? " gizi" : " oglu");
+      default:  // Cyrillic: mostly the Azerbaijani form, sometimes the Russian one
+        if (rng.Chance(0.7)) return father + (person.female ? " кызы" : " оглы");
+        break;
+    }
+  }
+  // The Russian form: -ович/-овна, and -евич/-евна after й or ь (Юрий → Юрьевич is
+  // simplified to Юриевич; the normaliser does not care).
+  const bool soft = EndsWith(father, cyrillic ? "й" : "y") || EndsWith(father, "ь") ||
+                    EndsWith(father, "i");
+  if (soft) father.resize(father.size() - (EndsWith(father, "й") || EndsWith(father, "ь") ? 2 : 1));
+  if (cyrillic) return father + (soft ? "ев" : "ов") + (person.female ? "на" : "ич");
+  return father + (soft ? "ev" : "ov") + (person.female ? "na" : "ich");
+}
+
 Date CorruptDate(Date d, Rng& rng) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     Date e = d;
@@ -402,8 +468,11 @@ PersonRecord Render(const Identity& person, const CorruptionRates& rates, Rng& r
   r.given_name = SpellingOf(person.given, spelling);
   r.family_name = SpellingOf(person.family, spelling);
   if (person.female && person.list->gendered_family) r.family_name = Feminine(r.family_name);
-  for (std::string* name : {&r.given_name, &r.family_name}) {
-    if (rng.Chance(rates.typo)) {
+  if (HasPatronymic(person.list->origin) && !rng.Chance(rates.missing_patronymic)) {
+    r.patronymic = Patronymic(person, spelling, rng);
+  }
+  for (std::string* name : {&r.given_name, &r.family_name, &r.patronymic}) {
+    if (!name->empty() && rng.Chance(rates.typo)) {
       *name = Typo(*name, rng);
       if (rng.Chance(rates.second_typo)) *name = Typo(*name, rng);
     }
@@ -411,6 +480,7 @@ PersonRecord Render(const Identity& person, const CorruptionRates& rates, Rng& r
   if (rng.Chance(rates.upper_case)) {
     r.given_name = UpperAscii(r.given_name);
     r.family_name = UpperAscii(r.family_name);
+    r.patronymic = UpperAscii(r.patronymic);
   }
   if (rng.Chance(rates.swapped_names)) std::swap(r.given_name, r.family_name);
   if (rng.Chance(rates.missing_given_name)) r.given_name.clear();
@@ -420,6 +490,10 @@ PersonRecord Render(const Identity& person, const CorruptionRates& rates, Rng& r
     r.birth_date = FormatDate(d);
   }
   r.sex = rng.Chance(rates.sex_unknown) ? "unknown" : person.female ? "female" : "male";
+  if (!rng.Chance(rates.missing_citizenship)) {
+    r.citizenship = person.citizenship;
+    if (rng.Chance(rates.citizenship_error)) r.citizenship = person.citizenship == "AZ" ? "RU" : "AZ";
+  }
   return r;
 }
 
@@ -431,13 +505,14 @@ void Shuffle(std::vector<T>& v, Rng& rng) {
 }  // namespace
 
 std::vector<std::string> PersonRecord::Values() const {
-  return {id, given_name, family_name, birth_date, sex};
+  return {id, given_name, family_name, birth_date, sex, patronymic, citizenship};
 }
 
 CorruptionRates CorruptionRates::SpellingOnly() {
   CorruptionRates r;
   r.typo = r.second_typo = r.swapped_names = r.missing_given_name = 0;
   r.missing_birth_date = r.birth_date_error = r.sex_unknown = 0;
+  r.missing_patronymic = r.missing_citizenship = r.citizenship_error = 0;
   return r;
 }
 
@@ -452,6 +527,9 @@ CorruptionRates CorruptionRates::Hard() {
   r.missing_given_name = 0.03;
   r.missing_birth_date = 0.15;
   r.birth_date_error = 0.2;
+  r.missing_patronymic = 0.5;
+  r.missing_citizenship = 0.15;
+  r.citizenship_error = 0.03;
   r.sex_unknown = 0.2;
   return r;
 }

@@ -11,7 +11,11 @@
 // age estimate), or are only a year (recorded as 1 January). Names are Azerbaijani,
 // Russian and foreign (Central Asian, Ukrainian, Georgian, Turkish, Iranian, Filipino,
 // Nepali, Indonesian, Nigerian, Chinese), drawn with a skewed frequency so that common
-// names repeat and unrelated people share them, as they do.
+// names repeat and unrelated people share them, as they do. Where the custom has one,
+// the patronymic is the father's given name in the form the registrar uses (Azerbaijani
+// "Rəşad oğlu", Russian-style "Рашадович", or the bare name), and may be left out.
+// Citizenship follows the name's origin, with stateless persons and people of
+// Azerbaijani, Russian or Georgian names who are citizens of Azerbaijan.
 //
 // Deterministic: the same options give the same population on every machine (the
 // generator has its own random number generator; std distributions differ by library).
@@ -32,8 +36,14 @@ struct PersonRecord {
   std::string family_name;
   std::string birth_date;  // YYYY-MM-DD, or empty when not recorded
   std::string sex;         // female | male | unknown
+  // The father's name as registrars write it (Rəşad oğlu, Рашадович, ...); empty when
+  // not recorded or when the person's naming custom has none.
+  std::string patronymic;
+  // ISO 3166-1 alpha-2, "stateless", or empty when not recorded.
+  std::string citizenship;
 
-  // id, given_name, family_name, birth_date, sex: the values ClkEncoder::Encode takes.
+  // id, given_name, family_name, birth_date, sex, patronymic, citizenship: the values
+  // ClkEncoder::Encode takes for the default schema.
   std::vector<std::string> Values() const;
 };
 
@@ -50,6 +60,12 @@ struct CorruptionRates {
   double second_typo = 0.2;
   double swapped_names = 0.03;
   double missing_given_name = 0.01;
+  // Of people whose custom has a patronymic (Azerbaijani, Russian, Ukrainian, Central
+  // Asian): the registration leaves it out.
+  double missing_patronymic = 0.25;
+  double missing_citizenship = 0.05;
+  // Recorded as another country (e.g. the country of residence).
+  double citizenship_error = 0.01;
   double missing_birth_date = 0.06;
   // One of: a mistyped digit, day and month swapped, year off by one, year only.
   double birth_date_error = 0.08;

@@ -249,6 +249,60 @@ TEST_F(LinkageCli, DefaultSchemaLinksSpellingsAcrossScripts) {
   EXPECT_EQ(pairs.count("n4"), 0u);
 }
 
+TEST_F(LinkageCli, DefaultSchemaTellsNamesakesApartByPatronymic) {
+  const fs::path secret = dir_ / "secret.key";
+  Spit(secret, "a coalition secret of some length\n");
+  // Two women of the same common name and no birth date: only the father's name and
+  // citizenship tell them apart. The police write the patronymic the Russian way.
+  Spit(dir_ / "ngo.csv",
+       "id,given_name,family_name,birth_date,sex,patronymic,citizenship\n"
+       "n1,Aysel,Məmmədova,,female,Elçin qızı,AZ\n"
+       "n2,Aysel,Məmmədova,,female,Rəşad qızı,AZ\n"
+       "n3,Leyla,Quliyeva,1990-07-02,female,,stateless\n");
+  Spit(dir_ / "police.csv",
+       "id,given_name,family_name,birth_date,sex,patronymic,citizenship\n"
+       "p1,Айсель,Мамедова,,female,Рашадовна,AZ\n"
+       "p2,Айсель,Мамедова,,female,Эльчин кызы,AZ\n");
+  for (std::string name : {"ngo", "police"}) {
+    RunResult r = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
+                       (dir_ / (name + ".csv")).string(), "--out",
+                       (dir_ / (name + "-clks.csv")).string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  RunResult r = Run({"link", "clks", (dir_ / "ngo-clks.csv").string(),
+                     (dir_ / "police-clks.csv").string(), "--threshold", "0.85", "--out",
+                     (dir_ / "pairs.csv").string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::map<std::string, std::string> pairs;
+  auto lines = Lines(Slurp(dir_ / "pairs.csv"));
+  for (size_t i = 1; i < lines.size(); ++i) {
+    auto cells = Split(lines[i]);
+    pairs[cells[0]] = cells[1];
+  }
+  EXPECT_EQ(pairs.size(), 2u) << Slurp(dir_ / "pairs.csv");
+  EXPECT_EQ(pairs["n1"], "p2");
+  EXPECT_EQ(pairs["n2"], "p1");
+
+  // The optional columns may be left out, but not a core one; nothing is written then.
+  Spit(dir_ / "short.csv", "id,given_name,family_name,birth_date\nx,A,B,\n");
+  const fs::path out = dir_ / "short-clks.csv";
+  RunResult bad = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
+                       (dir_ / "short.csv").string(), "--out", out.string()});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("header must be id,given_name,family_name,birth_date,sex,patronymic,"
+                         "citizenship (the schema's features); the last 2 may be left out"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(out));
+  Spit(dir_ / "ragged.csv",
+       "id,given_name,family_name,birth_date,sex,patronymic\nx,A,B,,female,C,AZ\n");
+  bad = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
+             (dir_ / "ragged.csv").string(), "--out", out.string()});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("ragged.csv:2: expected 6 columns, found 7"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(LinkageCli, BadInputFailsClearlyAndWritesNothing) {
   auto a = ClkFileFrom("v1_blake_l1024", {1, 2, 3}, "a.csv");
   auto b = ClkFileFrom("v1_blake_l1024", {4, 5, 6}, "b.csv");

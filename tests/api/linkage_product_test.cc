@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "api/harness.h"
 
 namespace haven::testing {
@@ -70,6 +72,52 @@ TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
   EXPECT_NE(strict.out.find("3 unique persons"), std::string::npos) << strict.out;
   EXPECT_NE(RunHaven({"link", "--dir", inst, "--threshold", "1.5"}).exit_code, 0);
   EXPECT_EQ(RunHaven({"audit", "verify", "--dir", inst}).exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
+// Namesakes without a birth date are told apart by the patronymic, in whatever form it
+// was written; the same person written by the police in Cyrillic is still found.
+TEST(LinkageInProduct, PatronymicSeparatesNamesakes) {
+  auto dir = TempDir("linkpatr");
+  auto inst = (dir / "i").string();
+  ASSERT_EQ(RunHaven({"init", "--dir", inst, "--admin-password", kPassword}).exit_code, 0);
+  auto person = [](const std::string& given, const std::string& family,
+                   const std::string& patronymic) {
+    return Json{{"person", {{"given_name", given}, {"family_name", family},
+                            {"patronymic", patronymic}, {"sex", "female"},
+                            {"citizenship", "AZ"}}},
+                {"identified_on", "2026-02-01"},
+                {"identified_by", "ngo"},
+                {"exploitation", {"sexual"}}};
+  };
+  {
+    ServerProcess server(dir / "i");
+    Client admin(server.port());
+    ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
+    std::map<std::string, long> orgs;
+    for (std::string kind : {"ngo", "police"}) {
+      auto r = admin.Post("/api/v1/organizations", {{"name", "Org " + kind}, {"kind", kind}});
+      ASSERT_EQ(r.status, 201);
+      orgs[kind] = r.body["id"];
+      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", "user-" + kind}, {"password", kPassword},
+                                             {"role", "caseworker"},
+                                             {"organization_id", orgs[kind]}}).status, 201);
+    }
+    Client ngo(server.port()), police(server.port());
+    ASSERT_EQ(ngo.Login("user-ngo", kPassword).status, 200);
+    ASSERT_EQ(police.Login("user-police", kPassword).status, 200);
+    ASSERT_EQ(ngo.Post("/api/v1/cases", person("Aysel", "Məmmədova", "Elçin qızı")).status, 201);
+    ASSERT_EQ(ngo.Post("/api/v1/cases", person("Aysel", "Məmmədova", "Rəşad qızı")).status, 201);
+    auto p = police.Post("/api/v1/cases", person("Айсель", "Мамедова", "Рашадовна"));
+    ASSERT_EQ(p.status, 201) << p.raw;
+    EXPECT_EQ(p.body["known_elsewhere"].size(), 1u) << p.raw;
+  }
+  auto linked = RunHaven({"link", "--dir", inst});
+  ASSERT_EQ(linked.exit_code, 0) << linked.out;
+  EXPECT_NE(linked.out.find("linked 3 persons"), std::string::npos) << linked.out;
+  EXPECT_NE(linked.out.find("2 unique persons"), std::string::npos) << linked.out;
+  EXPECT_NE(linked.out.find("2 registrations joined"), std::string::npos) << linked.out;
+  EXPECT_EQ(linked.out.find("Aysel"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -152,7 +152,15 @@ CREATE TABLE linkage_runs (
 ALTER TABLE persons ADD COLUMN clk BLOB;
 )sql";
 
-constexpr std::array<std::string_view, 2> kCore = {kV1, kV2};
+// The default person linkage schema became v3 (patronymic and citizenship hashed, new
+// keys): CLKs made with v2 no longer compare with new ones. They are dropped here and
+// `haven link` makes them again from the sealed identities (it holds the keys; a
+// migration does not).
+constexpr std::string_view kV3 = R"sql(
+UPDATE persons SET clk = NULL;
+)sql";
+
+constexpr std::array<std::string_view, 3> kCore = {kV1, kV2, kV3};
 
 }  // namespace
 
