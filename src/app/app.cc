@@ -111,8 +111,12 @@ Result<std::string> App::PersonClk(const domain::PersonIdentity& p) const {
   if (!clk_encoder_) return Internal("the linkage encoder could not be created");
   // The default person schema's columns: id (not hashed), given_name, family_name,
   // birth_date, sex, patronymic, citizenship ("unknown" sets no bits).
-  std::vector<std::string> values = {"", p.given_name, p.family_name,
-                                     p.birth_date ? p.birth_date->ToString() : std::string(),
+  // A birth year alone is written as 1 January, which the schema reads as "only the
+  // year is known" (it sets the year's bits and no others).
+  std::string birth = p.birth_date  ? p.birth_date->ToString()
+                      : p.birth_year ? fmt::format("{:04}-01-01", *p.birth_year)
+                                     : std::string();
+  std::vector<std::string> values = {"", p.given_name, p.family_name, birth,
                                      std::string(Name(p.sex)), p.patronymic,
                                      p.citizenship.ToString()};
   TRY(auto clk, clk_encoder_->Encode(values));
@@ -313,8 +317,15 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
 
   TRY(auto tx, store_->Begin(true));
   if (!user) {
+    // Not what was typed (it may be a password typed into the wrong field), but a keyed
+    // digest of it: repeated attempts with the same name can be told apart and counted.
     TRY_STATUS(Audit(*tx, anonymous, "auth.login_failed", "user", "",
-                     Json{{"username", username.substr(0, 64)}, {"why", "unknown user"}}.dump()));
+                     Json{{"username_digest", privacy::BlindIndex(blind_key_,
+                                                                  "audit.unknown_username",
+                                                                  username)
+                                                  .substr(0, 16)},
+                          {"why", "unknown user"}}
+                         .dump()));
     TRY_STATUS(tx->Commit());
     return invalid();
   }

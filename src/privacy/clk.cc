@@ -740,7 +740,7 @@ Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text) {
 // Insertions per feature of the default schema, tuned with bench/linkage_quality_bench.
 constexpr int kDefaultNameInsertions = 200;
 constexpr int kDefaultPatronymicInsertions = 150;
-constexpr int kDefaultDateInsertions = 300;
+constexpr int kDefaultDateInsertions = 400;
 constexpr int kDefaultCitizenshipInsertions = 30;
 
 std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {

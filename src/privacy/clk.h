@@ -158,7 +158,8 @@ Result<LinkageSchema> ParseLinkageSchema(std::string_view json_text);
 
 // Haven's own person schema (v3): columns `id,given_name,family_name,birth_date,sex,
 // patronymic,citizenship`; names normalised with NormalizeNameForLinkage before hashing,
-// birth_date `YYYY-MM-DD` (may be empty), sex `female|male|other|unknown` (unknown and
+// birth_date `YYYY-MM-DD` (may be empty; 1 January stands for "only the year is known"
+// and sets only the year's bits), sex `female|male|other|unknown` (unknown and
 // empty set no bits), patronymic in any form (Rəşad oğlu, Рашадович; reduced to the
 // father's name by NormalizePatronymicForLinkage; may be empty), citizenship an ISO
 // 3166-1 alpha-2 code or `stateless` (`unknown` and empty set no bits). The last two

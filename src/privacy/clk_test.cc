@@ -316,7 +316,9 @@ TEST(DefaultSchema, SaltSeparatesGroups) {
   double salted_dice = Dice(*s->Encode(std::span<const std::string>(rec1)),
                             *s->Encode(std::span<const std::string>(rec2)));
   EXPECT_GT(plain_dice, 0.85);  // one day apart: the year and month tokens still agree
-  EXPECT_LT(salted_dice, 0.6);  // the names no longer agree across salt groups
+  // The names no longer agree across salt groups; only the shared date tokens do.
+  EXPECT_LT(salted_dice, 0.7);
+  EXPECT_LT(salted_dice, plain_dice - 0.2);
   EXPECT_EQ(*s->Encode(std::span<const std::string>(rec1)),
             *s->Encode(std::span<const std::string>(rec1)));
 }

@@ -147,6 +147,36 @@ TEST_F(Api, LoginLogoutAndMe) {
   EXPECT_EQ(c.Get("/api/v1/me").status, 401);
 }
 
+// A password typed into the username field must not end up in the audit log: an
+// unknown username is recorded only as a keyed digest, equal for equal attempts.
+TEST_F(Api, FailedLoginOfAnUnknownUserKeepsOnlyADigest) {
+  Client c(server_->port());
+  const std::string typed = "Tr0ub4dor-typed-into-the-wrong-field";
+  EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
+  EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
+  EXPECT_EQ(c.Login("another-unknown-name", "whatever-password").status, 401);
+  Client auditor = As("auditor");
+  std::vector<std::string> digests;
+  std::string cursor;
+  do {
+    auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.raw.find("Tr0ub4dor"), std::string::npos);
+    EXPECT_EQ(r.raw.find("another-unknown-name"), std::string::npos);
+    for (const auto& e : r.body["items"]) {
+      if (e["action"] == "auth.login_failed" && e["details"].contains("username_digest")) {
+        digests.push_back(e["details"]["username_digest"]);
+      }
+    }
+    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+  } while (!cursor.empty());
+  ASSERT_GE(digests.size(), 3u);
+  const auto n = digests.size();
+  EXPECT_EQ(digests[n - 3], digests[n - 2]);  // the same name twice
+  EXPECT_NE(digests[n - 2], digests[n - 1]);
+  EXPECT_EQ(digests[n - 1].size(), 16u);
+}
+
 TEST_F(Api, RepeatedFailuresLockTheAccount) {
   Client admin = As("admin");
   ASSERT_EQ(admin.Post("/api/v1/users", {{"username", "victim-of-guessing"},
