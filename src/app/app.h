@@ -205,6 +205,20 @@ class App {
   // ... and recording the id this request produced.
   Status Remember(store::Transaction& tx, const Actor& actor, const WriteOptions& w,
                   std::string_view object_type, Id id);
+  // The shape of every idempotent write, in one write transaction: when the request's
+  // Idempotency-Key was seen before, `replayed(tx, id)` reads what the first request
+  // produced (nullopt: it is gone, so write again); otherwise `write(tx)` validates,
+  // writes and audits, returning the value and the id to remember for the key.
+  //   Replayed: (store::Transaction&, Id) -> Result<std::optional<T>>
+  //   Write:    (store::Transaction&) -> Result<Written<T>>
+  template <typename T>
+  struct Written {
+    T value;
+    Id id = 0;
+  };
+  template <typename T, typename Replayed, typename Write>
+  Result<T> IdempotentWrite(const Actor& actor, const WriteOptions& w,
+                            std::string_view object_type, Replayed&& replayed, Write&& write);
   // The person's linkage key under the coalition secret (Haven's default schema).
   Result<std::string> PersonClk(const domain::PersonIdentity& p) const;
   // The case if the actor may read it; kNotFound for another organisation's case.
@@ -227,5 +241,21 @@ class App {
  public:
   ~App();
 };
+
+template <typename T, typename Replayed, typename Write>
+Result<T> App::IdempotentWrite(const Actor& actor, const WriteOptions& w,
+                               std::string_view object_type, Replayed&& replayed,
+                               Write&& write) {
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto replay, Replay(*tx, actor, w, object_type));
+  if (replay) {
+    TRY(std::optional<T> existing, replayed(*tx, *replay));
+    if (existing) return std::move(*existing);
+  }
+  TRY(Written<T> done, write(*tx));
+  TRY_STATUS(Remember(*tx, actor, w, object_type, done.id));
+  TRY_STATUS(tx->Commit());
+  return std::move(done.value);
+}
 
 }  // namespace haven::app

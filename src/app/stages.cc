@@ -271,32 +271,89 @@ Result<std::vector<ExtensionView>> StageService::ExtensionsOfCase(const Actor& a
   return out;
 }
 
-// ---------------------------------------------------------------- residence
+// ---------------------------------------------------------------- case records
+
+// Residence permits, proceedings and compensation claims are records of one case with
+// the same life cycle: recorded on a writable case of the actor's organisation, updated
+// in place (id, case, author and creation time kept), audited with their facts on
+// creation and with what changed on update. What is entered is recorded, for whoever it
+// is entered: no rule here looks at citizenship (DESIGN §2.4).
+template <typename T>
+struct StageService::RecordKind {
+  std::string_view object_type;  // audit object type and idempotency kind
+  std::string_view noun;         // in "no such …"
+  // Proceedings and compensation run on the courts' timetable, often beyond the
+  // closure of the case: they may be recorded and updated on a closed case.
+  bool closed_allowed;
+  Result<std::optional<T>> (store::StageStore::*get)(Id);
+  Result<Id> (store::StageStore::*insert)(const T&);
+  Status (store::StageStore::*update)(const T&);
+  Json (*facts)(const T&);
+};
+
+const StageService::RecordKind<domain::ResidencePermit> StageService::kPermit{
+    "residence_permit", "residence permit", false, &store::StageStore::GetPermit,
+    &store::StageStore::InsertPermit, &store::StageStore::UpdatePermit, &PermitFacts};
+const StageService::RecordKind<domain::Proceeding> StageService::kProceeding{
+    "proceeding", "proceeding", true, &store::StageStore::GetProceeding,
+    &store::StageStore::InsertProceeding, &store::StageStore::UpdateProceeding,
+    &ProceedingFacts};
+const StageService::RecordKind<domain::CompensationClaim> StageService::kClaim{
+    "compensation_claim", "compensation claim", true, &store::StageStore::GetClaim,
+    &store::StageStore::InsertClaim, &store::StageStore::UpdateClaim, &ClaimFacts};
+
+template <typename T>
+Result<T> StageService::Record(const Actor& actor, Id case_id, T record,
+                               const WriteOptions& w, const RecordKind<T>& kind) {
+  return app_.IdempotentWrite<T>(
+      actor, w, kind.object_type,
+      [&](store::Transaction& tx, Id id) { return (tx.Stages().*kind.get)(id); },
+      [&](store::Transaction& tx) -> Result<App::Written<T>> {
+        TRY(auto c, WritableCase(tx, actor, case_id, kind.closed_allowed));
+        record.case_id = case_id;
+        record.recorded_by = actor.user_id;
+        record.created_at = record.updated_at = app_.Now();
+        TRY(record.id, (tx.Stages().*kind.insert)(record));
+        TRY_STATUS(app_.Audit(tx, actor, fmt::format("{}.create", kind.object_type),
+                              kind.object_type, std::to_string(record.id),
+                              WithCase(kind.facts(record), c).dump()));
+        return App::Written<T>{record, record.id};
+      });
+}
+
+template <typename T>
+Result<T> StageService::Update(const Actor& actor, Id id, T record, const WriteOptions& w,
+                               const RecordKind<T>& kind) {
+  const std::string replay_kind = fmt::format("{}_update", kind.object_type);
+  return app_.IdempotentWrite<T>(
+      actor, w, replay_kind,
+      [&](store::Transaction& tx, Id replayed) { return (tx.Stages().*kind.get)(replayed); },
+      [&](store::Transaction& tx) -> Result<App::Written<T>> {
+        TRY(std::optional<T> before, (tx.Stages().*kind.get)(id));
+        if (!before) {
+          return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", kind.noun));
+        }
+        TRY(auto c, WritableCase(tx, actor, before->case_id, kind.closed_allowed));
+        record.id = id;
+        record.case_id = before->case_id;
+        record.recorded_by = before->recorded_by;
+        record.created_at = before->created_at;
+        record.updated_at = app_.Now();
+        TRY_STATUS((tx.Stages().*kind.update)(record));
+        Json details = {{"case_id", c.id}, {"code", c.code}};
+        details["changes"] = Changes(kind.facts(*before), kind.facts(record));
+        TRY_STATUS(app_.Audit(tx, actor, fmt::format("{}.update", kind.object_type),
+                              kind.object_type, std::to_string(id), details.dump()));
+        return App::Written<T>{record, id};
+      });
+}
 
 Result<domain::ResidencePermit> StageService::RecordPermit(const Actor& actor, Id case_id,
                                                            domain::ResidencePermit p,
                                                            const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidatePermit(p, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "residence_permit"));
-  if (replay) {
-    TRY(auto existing, st.GetPermit(*replay));
-    if (existing) return *existing;
-  }
-  // What is entered is recorded, for whoever it is entered: no rule here looks
-  // at citizenship (DESIGN §2.4).
-  TRY(auto c, WritableCase(*tx, actor, case_id, false));
-  p.case_id = case_id;
-  p.recorded_by = actor.user_id;
-  p.created_at = p.updated_at = app_.Now();
-  TRY(p.id, st.InsertPermit(p));
-  TRY_STATUS(app_.Audit(*tx, actor, "residence_permit.create", "residence_permit",
-                        std::to_string(p.id), WithCase(PermitFacts(p), c).dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "residence_permit", p.id));
-  TRY_STATUS(tx->Commit());
-  return p;
+  return Record(actor, case_id, std::move(p), w, kPermit);
 }
 
 Result<domain::ResidencePermit> StageService::UpdatePermit(const Actor& actor, Id id,
@@ -304,29 +361,7 @@ Result<domain::ResidencePermit> StageService::UpdatePermit(const Actor& actor, I
                                                            const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidatePermit(p, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "residence_permit_update"));
-  if (replay) {
-    TRY(auto existing, st.GetPermit(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto before, st.GetPermit(id));
-  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such residence permit");
-  TRY(auto c, WritableCase(*tx, actor, before->case_id, false));
-  p.id = id;
-  p.case_id = before->case_id;
-  p.recorded_by = before->recorded_by;
-  p.created_at = before->created_at;
-  p.updated_at = app_.Now();
-  TRY_STATUS(st.UpdatePermit(p));
-  Json details = {{"case_id", c.id}, {"code", c.code}};
-  details["changes"] = Changes(PermitFacts(*before), PermitFacts(p));
-  TRY_STATUS(app_.Audit(*tx, actor, "residence_permit.update", "residence_permit",
-                        std::to_string(id), details.dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "residence_permit_update", id));
-  TRY_STATUS(tx->Commit());
-  return p;
+  return Update(actor, id, std::move(p), w, kPermit);
 }
 
 Result<std::vector<domain::ResidencePermit>> StageService::PermitsOfCase(const Actor& actor,
@@ -337,33 +372,12 @@ Result<std::vector<domain::ResidencePermit>> StageService::PermitsOfCase(const A
   return tx->Stages().PermitsOfCase(case_id);
 }
 
-// ---------------------------------------------------------------- proceedings
-
-// Proceedings and compensation run on the courts' timetable, often beyond the
-// closure of the case: they may be recorded and updated on a closed case.
-
 Result<domain::Proceeding> StageService::RecordProceeding(const Actor& actor, Id case_id,
                                                           domain::Proceeding p,
                                                           const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateProceeding(p, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "proceeding"));
-  if (replay) {
-    TRY(auto existing, st.GetProceeding(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto c, WritableCase(*tx, actor, case_id, true));
-  p.case_id = case_id;
-  p.recorded_by = actor.user_id;
-  p.created_at = p.updated_at = app_.Now();
-  TRY(p.id, st.InsertProceeding(p));
-  TRY_STATUS(app_.Audit(*tx, actor, "proceeding.create", "proceeding", std::to_string(p.id),
-                        WithCase(ProceedingFacts(p), c).dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "proceeding", p.id));
-  TRY_STATUS(tx->Commit());
-  return p;
+  return Record(actor, case_id, std::move(p), w, kProceeding);
 }
 
 Result<domain::Proceeding> StageService::UpdateProceeding(const Actor& actor, Id id,
@@ -371,29 +385,7 @@ Result<domain::Proceeding> StageService::UpdateProceeding(const Actor& actor, Id
                                                           const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateProceeding(p, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "proceeding_update"));
-  if (replay) {
-    TRY(auto existing, st.GetProceeding(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto before, st.GetProceeding(id));
-  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such proceeding");
-  TRY(auto c, WritableCase(*tx, actor, before->case_id, true));
-  p.id = id;
-  p.case_id = before->case_id;
-  p.recorded_by = before->recorded_by;
-  p.created_at = before->created_at;
-  p.updated_at = app_.Now();
-  TRY_STATUS(st.UpdateProceeding(p));
-  Json details = {{"case_id", c.id}, {"code", c.code}};
-  details["changes"] = Changes(ProceedingFacts(*before), ProceedingFacts(p));
-  TRY_STATUS(app_.Audit(*tx, actor, "proceeding.update", "proceeding", std::to_string(id),
-                        details.dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "proceeding_update", id));
-  TRY_STATUS(tx->Commit());
-  return p;
+  return Update(actor, id, std::move(p), w, kProceeding);
 }
 
 Result<std::vector<domain::Proceeding>> StageService::ProceedingsOfCase(const Actor& actor,
@@ -404,30 +396,12 @@ Result<std::vector<domain::Proceeding>> StageService::ProceedingsOfCase(const Ac
   return tx->Stages().ProceedingsOfCase(case_id);
 }
 
-// ---------------------------------------------------------------- compensation
-
 Result<domain::CompensationClaim> StageService::RecordClaim(const Actor& actor, Id case_id,
                                                             domain::CompensationClaim claim,
                                                             const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateClaim(claim, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "compensation_claim"));
-  if (replay) {
-    TRY(auto existing, st.GetClaim(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto c, WritableCase(*tx, actor, case_id, true));
-  claim.case_id = case_id;
-  claim.recorded_by = actor.user_id;
-  claim.created_at = claim.updated_at = app_.Now();
-  TRY(claim.id, st.InsertClaim(claim));
-  TRY_STATUS(app_.Audit(*tx, actor, "compensation_claim.create", "compensation_claim",
-                        std::to_string(claim.id), WithCase(ClaimFacts(claim), c).dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "compensation_claim", claim.id));
-  TRY_STATUS(tx->Commit());
-  return claim;
+  return Record(actor, case_id, std::move(claim), w, kClaim);
 }
 
 Result<domain::CompensationClaim> StageService::UpdateClaim(const Actor& actor, Id id,
@@ -435,29 +409,7 @@ Result<domain::CompensationClaim> StageService::UpdateClaim(const Actor& actor, 
                                                             const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateClaim(claim, app_.Today()));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "compensation_claim_update"));
-  if (replay) {
-    TRY(auto existing, st.GetClaim(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto before, st.GetClaim(id));
-  if (!before) return Fail(ErrorCode::kNotFound, "not_found", "no such compensation claim");
-  TRY(auto c, WritableCase(*tx, actor, before->case_id, true));
-  claim.id = id;
-  claim.case_id = before->case_id;
-  claim.recorded_by = before->recorded_by;
-  claim.created_at = before->created_at;
-  claim.updated_at = app_.Now();
-  TRY_STATUS(st.UpdateClaim(claim));
-  Json details = {{"case_id", c.id}, {"code", c.code}};
-  details["changes"] = Changes(ClaimFacts(*before), ClaimFacts(claim));
-  TRY_STATUS(app_.Audit(*tx, actor, "compensation_claim.update", "compensation_claim",
-                        std::to_string(id), details.dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "compensation_claim_update", id));
-  TRY_STATUS(tx->Commit());
-  return claim;
+  return Update(actor, id, std::move(claim), w, kClaim);
 }
 
 Result<std::vector<domain::CompensationClaim>> StageService::ClaimsOfCase(const Actor& actor,

@@ -111,6 +111,18 @@ class StageService {
                              const store::StoredExtension& s);
   Result<FollowUpView> View(const Actor& actor, const domain::Case& c,
                             const store::StoredFollowUp& s);
+  // Permits, proceedings and compensation claims share one life cycle (stages.cc).
+  template <typename T>
+  struct RecordKind;
+  template <typename T>
+  Result<T> Record(const Actor& actor, Id case_id, T record, const WriteOptions& w,
+                   const RecordKind<T>& kind);
+  template <typename T>
+  Result<T> Update(const Actor& actor, Id id, T record, const WriteOptions& w,
+                   const RecordKind<T>& kind);
+  static const RecordKind<domain::ResidencePermit> kPermit;
+  static const RecordKind<domain::Proceeding> kProceeding;
+  static const RecordKind<domain::CompensationClaim> kClaim;
 
   App& app_;
 };
