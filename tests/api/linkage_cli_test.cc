@@ -69,6 +69,29 @@ class LinkageCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // Encodes ngo.csv and police.csv of dir_ with the default schema, links them at
+  // `threshold` and returns the pairs, id_a → id_b.
+  std::map<std::string, std::string> EncodeAndLinkDefault(const fs::path& secret,
+                                                          const std::string& threshold) {
+    for (std::string name : {"ngo", "police"}) {
+      RunResult r = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
+                         (dir_ / (name + ".csv")).string(), "--out",
+                         (dir_ / (name + "-clks.csv")).string()});
+      EXPECT_EQ(r.status, 0) << r.err;
+    }
+    RunResult r = Run({"link", "clks", (dir_ / "ngo-clks.csv").string(),
+                       (dir_ / "police-clks.csv").string(), "--threshold", threshold, "--out",
+                       (dir_ / "pairs.csv").string()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    std::map<std::string, std::string> pairs;
+    auto lines = Lines(Slurp(dir_ / "pairs.csv"));
+    for (size_t i = 1; i < lines.size(); ++i) {
+      auto cells = Split(lines[i]);
+      pairs[cells[0]] = cells[1];
+    }
+    return pairs;
+  }
+
   RunResult Run(const std::vector<std::string>& args) {
     std::vector<std::string> argv_storage = {HAVEN_BINARY};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -223,26 +246,11 @@ TEST_F(LinkageCli, DefaultSchemaLinksSpellingsAcrossScripts) {
        "p2,ELVIN,MAMMADOV,1985-03-14,\r\n"
        "p3,Rashad,Huseynov,1978-11-23,male\r\n"
        "p4,Tural,Quliyev,1993-04-05,male\r\n");
-  for (std::string name : {"ngo", "police"}) {
-    RunResult r = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
-                       (dir_ / (name + ".csv")).string(), "--out",
-                       (dir_ / (name + "-clks.csv")).string()});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
+  auto pairs = EncodeAndLinkDefault(secret, "0.7");
   auto ngo = Lines(Slurp(dir_ / "ngo-clks.csv"));
   ASSERT_EQ(ngo.size(), 5u);
   EXPECT_TRUE(ngo[4].starts_with("\"Aysel") == false);  // the id column is written
   EXPECT_TRUE(ngo[4].starts_with("n4,"));
-  RunResult r = Run({"link", "clks", (dir_ / "ngo-clks.csv").string(),
-                     (dir_ / "police-clks.csv").string(), "--threshold", "0.7", "--out",
-                     (dir_ / "pairs.csv").string()});
-  ASSERT_EQ(r.status, 0) << r.err;
-  std::map<std::string, std::string> pairs;
-  auto lines = Lines(Slurp(dir_ / "pairs.csv"));
-  for (size_t i = 1; i < lines.size(); ++i) {
-    auto cells = Split(lines[i]);
-    pairs[cells[0]] = cells[1];
-  }
   EXPECT_EQ(pairs["n1"], "p2");
   EXPECT_EQ(pairs["n2"], "p1");
   EXPECT_EQ(pairs["n3"], "p3");
@@ -263,22 +271,7 @@ TEST_F(LinkageCli, DefaultSchemaTellsNamesakesApartByPatronymic) {
        "id,given_name,family_name,birth_date,sex,patronymic,citizenship\n"
        "p1,Айсель,Мамедова,,female,Рашадовна,AZ\n"
        "p2,Айсель,Мамедова,,female,Эльчин кызы,AZ\n");
-  for (std::string name : {"ngo", "police"}) {
-    RunResult r = Run({"encode", "--schema", "default", "--secret-file", secret.string(),
-                       (dir_ / (name + ".csv")).string(), "--out",
-                       (dir_ / (name + "-clks.csv")).string()});
-    ASSERT_EQ(r.status, 0) << r.err;
-  }
-  RunResult r = Run({"link", "clks", (dir_ / "ngo-clks.csv").string(),
-                     (dir_ / "police-clks.csv").string(), "--threshold", "0.85", "--out",
-                     (dir_ / "pairs.csv").string()});
-  ASSERT_EQ(r.status, 0) << r.err;
-  std::map<std::string, std::string> pairs;
-  auto lines = Lines(Slurp(dir_ / "pairs.csv"));
-  for (size_t i = 1; i < lines.size(); ++i) {
-    auto cells = Split(lines[i]);
-    pairs[cells[0]] = cells[1];
-  }
+  auto pairs = EncodeAndLinkDefault(secret, "0.85");
   EXPECT_EQ(pairs.size(), 2u) << Slurp(dir_ / "pairs.csv");
   EXPECT_EQ(pairs["n1"], "p2");
   EXPECT_EQ(pairs["n2"], "p1");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 
 #include "api/harness.h"
 
@@ -19,6 +20,22 @@ Json Person(const std::string& given, const std::string& family, const std::stri
           {"identified_on", "2026-02-01"},
           {"identified_by", "ngo"},
           {"exploitation", {"forced_labour"}}};
+}
+
+// Runs `haven link --dir inst` and checks that it succeeds and reports `persons`
+// persons in `unique` unique persons, `joined` of them joined to another, and that
+// the output does not name `never_named`.
+void ExpectLinkSays(const std::string& inst, int persons, int unique, int joined,
+                    const std::string& never_named) {
+  auto linked = RunHaven({"link", "--dir", inst});
+  ASSERT_EQ(linked.exit_code, 0) << linked.out;
+  for (const std::string& phrase :
+       {"linked " + std::to_string(persons) + " persons",
+        std::to_string(unique) + " unique persons",
+        std::to_string(joined) + " registrations joined"}) {
+    EXPECT_NE(linked.out.find(phrase), std::string::npos) << phrase << "\n" << linked.out;
+  }
+  EXPECT_EQ(linked.out.find(never_named), std::string::npos);
 }
 
 TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
@@ -61,12 +78,7 @@ TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
     auto again = ngo.Post("/api/v1/cases", Person("Elvin", "Məmmədov", "1985-03-14"));
     EXPECT_EQ(again.body["known_elsewhere"].size(), 1u) << "only the police registration";
   }
-  auto linked = RunHaven({"link", "--dir", inst});
-  ASSERT_EQ(linked.exit_code, 0) << linked.out;
-  EXPECT_NE(linked.out.find("linked 4 persons"), std::string::npos) << linked.out;
-  EXPECT_NE(linked.out.find("2 unique persons"), std::string::npos) << linked.out;
-  EXPECT_NE(linked.out.find("3 registrations joined"), std::string::npos) << linked.out;
-  EXPECT_EQ(linked.out.find("Elvin"), std::string::npos);
+  ExpectLinkSays(inst, 4, 2, 3, "Elvin");
   auto strict = RunHaven({"link", "--dir", inst, "--threshold", "1.0"});
   ASSERT_EQ(strict.exit_code, 0) << strict.out;
   EXPECT_NE(strict.out.find("3 unique persons"), std::string::npos) << strict.out;
@@ -112,12 +124,7 @@ TEST(LinkageInProduct, PatronymicSeparatesNamesakes) {
     ASSERT_EQ(p.status, 201) << p.raw;
     EXPECT_EQ(p.body["known_elsewhere"].size(), 1u) << p.raw;
   }
-  auto linked = RunHaven({"link", "--dir", inst});
-  ASSERT_EQ(linked.exit_code, 0) << linked.out;
-  EXPECT_NE(linked.out.find("linked 3 persons"), std::string::npos) << linked.out;
-  EXPECT_NE(linked.out.find("2 unique persons"), std::string::npos) << linked.out;
-  EXPECT_NE(linked.out.find("2 registrations joined"), std::string::npos) << linked.out;
-  EXPECT_EQ(linked.out.find("Aysel"), std::string::npos);
+  ExpectLinkSays(inst, 3, 2, 2, "Aysel");
   std::filesystem::remove_all(dir);
 }
 
