@@ -416,23 +416,20 @@ Result<domain::Organization> App::CreateOrganization(const Actor& actor, domain:
                                                      const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kManageOrganizations));
   TRY_STATUS(domain::ValidateOrganization(o));
-  TRY(auto tx, store_->Begin(true));
-  TRY(auto replay, Replay(*tx, actor, w, "organization"));
-  if (replay) {
-    TRY(auto existing, tx->GetOrganization(*replay));
-    if (existing) return *existing;
-  }
-  TRY(bool taken, tx->OrganizationNameTaken(o.name));
-  if (taken)
-    return Fail(ErrorCode::kConflict, "duplicate_name",
-                "an organisation with this name already exists", "name");
-  o.created_at = Now();
-  TRY(o.id, tx->InsertOrganization(o));
-  TRY_STATUS(Audit(*tx, actor, "organization.create", "organization", std::to_string(o.id),
-                   Json{{"name", o.name}, {"kind", Name(o.kind)}}.dump()));
-  TRY_STATUS(Remember(*tx, actor, w, "organization", o.id));
-  TRY_STATUS(tx->Commit());
-  return o;
+  return IdempotentWrite<domain::Organization>(
+      actor, w, "organization",
+      [&](store::Transaction& tx, Id replay) { return tx.GetOrganization(replay); },
+      [&](store::Transaction& tx) -> Result<Written<domain::Organization>> {
+        TRY(bool taken, tx.OrganizationNameTaken(o.name));
+        if (taken)
+          return Fail(ErrorCode::kConflict, "duplicate_name",
+                      "an organisation with this name already exists", "name");
+        o.created_at = Now();
+        TRY(o.id, tx.InsertOrganization(o));
+        TRY_STATUS(Audit(tx, actor, "organization.create", "organization", std::to_string(o.id),
+                         Json{{"name", o.name}, {"kind", Name(o.kind)}}.dump()));
+        return Written<domain::Organization>{o, o.id};
+      });
 }
 
 Result<Page<domain::Organization>> App::ListOrganizations(const Actor&, const PageRequest& p) {
@@ -461,32 +458,33 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
                 "role");
   // Hash before the transaction: Argon2id is deliberately slow.
   TRY(std::string hash, privacy::HashPassword(u.password));
-  TRY(auto tx, store_->Begin(true));
-  TRY(auto replay, Replay(*tx, actor, w, "user"));
-  if (replay) {
-    TRY(auto existing, tx->GetUser(*replay));
-    if (existing) return existing->user;
-  }
-  TRY(auto org, tx->GetOrganization(u.organization_id));
-  if (!org) return Invalid("organization_id", "no such organisation");
-  TRY(auto same, tx->FindUserByUsername(u.username));
-  if (same)
-    return Fail(ErrorCode::kConflict, "duplicate_username", "this username is taken",
-                "username");
-  domain::User user;
-  user.username = u.username;
-  user.role = u.role;
-  user.organization_id = u.organization_id;
-  user.created_at = Now();
-  TRY(user.id, tx->InsertUser(user, hash));
-  TRY_STATUS(Audit(*tx, actor, "user.create", "user", std::to_string(user.id),
-                   Json{{"username", user.username},
-                        {"role", Name(user.role)},
-                        {"organization_id", user.organization_id}}
-                       .dump()));
-  TRY_STATUS(Remember(*tx, actor, w, "user", user.id));
-  TRY_STATUS(tx->Commit());
-  return user;
+  return IdempotentWrite<domain::User>(
+      actor, w, "user",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
+        TRY(auto existing, tx.GetUser(replay));
+        if (existing) return existing->user;
+        return std::optional<domain::User>();
+      },
+      [&](store::Transaction& tx) -> Result<Written<domain::User>> {
+        TRY(auto org, tx.GetOrganization(u.organization_id));
+        if (!org) return Invalid("organization_id", "no such organisation");
+        TRY(auto same, tx.FindUserByUsername(u.username));
+        if (same)
+          return Fail(ErrorCode::kConflict, "duplicate_username", "this username is taken",
+                      "username");
+        domain::User user;
+        user.username = u.username;
+        user.role = u.role;
+        user.organization_id = u.organization_id;
+        user.created_at = Now();
+        TRY(user.id, tx.InsertUser(user, hash));
+        TRY_STATUS(Audit(tx, actor, "user.create", "user", std::to_string(user.id),
+                         Json{{"username", user.username},
+                              {"role", Name(user.role)},
+                              {"organization_id", user.organization_id}}
+                             .dump()));
+        return Written<domain::User>{user, user.id};
+      });
 }
 
 Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest& p) {
@@ -673,51 +671,48 @@ Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const Trans
   TRY_STATUS(Require(actor, P::kChangeCase));
   bool closing = t.to == domain::CaseStatus::kClosed;
   TRY_STATUS(domain::CheckText(t.note, "note", 4000, closing));
-  TRY(auto tx, store_->Begin(true));
-  TRY(auto replay, Replay(*tx, actor, w, "case_transition"));
-  if (replay) {
-    TRY(auto existing, tx->GetCase(case_id));
-    if (existing) return *existing;
-  }
-  TRY(domain::Case c, VisibleCase(*tx, actor, case_id));
-  TRY_STATUS(domain::CheckTransition(c.status, t.to));
-  domain::Date on = t.on.value_or(Today());
-  if (on > Today()) return Invalid("on", "is in the future");
-  if (on < c.fields.identified_on) return Invalid("on", "is before the case was identified");
-  TRY(auto history, tx->ListTransitions(case_id));
-  if (!history.empty() && on < history.back().transition.on)
-    return Invalid("on", fmt::format("is before the previous status change ({})",
-                                     history.back().transition.on.ToString()));
+  return IdempotentWrite<domain::Case>(
+      actor, w, "case_transition",
+      [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
+      [&](store::Transaction& tx) -> Result<Written<domain::Case>> {
+        TRY(domain::Case c, VisibleCase(tx, actor, case_id));
+        TRY_STATUS(domain::CheckTransition(c.status, t.to));
+        domain::Date on = t.on.value_or(Today());
+        if (on > Today()) return Invalid("on", "is in the future");
+        if (on < c.fields.identified_on) return Invalid("on", "is before the case was identified");
+        TRY(auto history, tx.ListTransitions(case_id));
+        if (!history.empty() && on < history.back().transition.on)
+          return Invalid("on", fmt::format("is before the previous status change ({})",
+                                           history.back().transition.on.ToString()));
 
-  domain::CaseTransition tr;
-  tr.case_id = case_id;
-  tr.from = c.status;
-  tr.to = t.to;
-  tr.on = on;
-  tr.user_id = actor.user_id;
-  tr.at = Now();
-  if (t.to == domain::CaseStatus::kReflectionPeriod) {
-    c.reflection_start = on;
-    c.reflection_end = on.PlusDays(config_.reflection_days);
-  }
-  c.status = t.to;
-  c.updated_at = Now();
-  c.version += 1;
-  TRY_STATUS(tx->UpdateCase(c));
-  std::string sealed_note;
-  if (!t.note.empty())
-    sealed_note = privacy::Seal(keyring_.OrganizationDataKey(c.organization_id), t.note,
-                                NoteAd(case_id));
-  TRY(tr.id, tx->InsertTransition(tr, sealed_note));
-  TRY_STATUS(Audit(*tx, actor, "case.transition", "case", std::to_string(case_id),
-                   Json{{"code", c.code},
-                        {"from", Name(tr.from)},
-                        {"to", Name(tr.to)},
-                        {"on", on.ToString()}}
-                       .dump()));
-  TRY_STATUS(Remember(*tx, actor, w, "case_transition", case_id));
-  TRY_STATUS(tx->Commit());
-  return c;
+        domain::CaseTransition tr;
+        tr.case_id = case_id;
+        tr.from = c.status;
+        tr.to = t.to;
+        tr.on = on;
+        tr.user_id = actor.user_id;
+        tr.at = Now();
+        if (t.to == domain::CaseStatus::kReflectionPeriod) {
+          c.reflection_start = on;
+          c.reflection_end = on.PlusDays(config_.reflection_days);
+        }
+        c.status = t.to;
+        c.updated_at = Now();
+        c.version += 1;
+        TRY_STATUS(tx.UpdateCase(c));
+        std::string sealed_note;
+        if (!t.note.empty())
+          sealed_note = privacy::Seal(keyring_.OrganizationDataKey(c.organization_id), t.note,
+                                      NoteAd(case_id));
+        TRY(tr.id, tx.InsertTransition(tr, sealed_note));
+        TRY_STATUS(Audit(tx, actor, "case.transition", "case", std::to_string(case_id),
+                         Json{{"code", c.code},
+                              {"from", Name(tr.from)},
+                              {"to", Name(tr.to)},
+                              {"on", on.ToString()}}
+                             .dump()));
+        return Written<domain::Case>{c, case_id};
+      });
 }
 
 Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonIdentity& p) {

@@ -61,37 +61,38 @@ Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain:
     return Fail(ErrorCode::kForbidden, "forbidden",
                 "you may only create shelters of your own organisation", "organization_id");
   TRY_STATUS(domain::ValidateShelter(s));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "shelter"));
-  if (replay) {
-    TRY(auto existing, a.GetShelter(*replay));
-    TRY(int occupied, a.Occupied(*replay));
-    if (existing) return View(actor, *existing, occupied);
-  }
-  TRY(auto org, tx->GetOrganization(s.organization_id));
-  if (!org) return Invalid("organization_id", "no such organisation");
-  s.created_at = app_.Now();
-  auto inserted = a.InsertShelter(s);
-  if (!inserted && inserted.error().reason == "constraint")
-    return Fail(ErrorCode::kConflict, "duplicate_name",
-                "this organisation already has a shelter with this name", "name");
-  if (!inserted) return std::unexpected(inserted.error());
-  s.id = *inserted;
-  store::StoredShelter stored{s, {}};
-  if (!s.address.empty()) {
-    stored.sealed_address = privacy::Seal(app_.Keys().OrganizationDataKey(s.organization_id),
-                                          s.address, AddressAd(s.id));
-    TRY_STATUS(a.SetShelterAddress(s.id, stored.sealed_address));
-  }
-  TRY_STATUS(app_.Audit(*tx, actor, "shelter.create", "shelter", std::to_string(s.id),
-                        Json{{"name", s.name},
-                             {"organization_id", s.organization_id},
-                             {"capacity", s.capacity}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "shelter", s.id));
-  TRY_STATUS(tx->Commit());
-  return View(actor, stored, 0);
+  return app_.IdempotentWrite<ShelterView>(
+      actor, w, "shelter",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ShelterView>> {
+        auto& a = tx.Assistance();
+        TRY(auto existing, a.GetShelter(replay));
+        TRY(int occupied, a.Occupied(replay));
+        if (existing) return View(actor, *existing, occupied);
+        return std::optional<ShelterView>();
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<ShelterView>> {
+        auto& a = tx.Assistance();
+        TRY(auto org, tx.GetOrganization(s.organization_id));
+        if (!org) return Invalid("organization_id", "no such organisation");
+        s.created_at = app_.Now();
+        auto inserted = a.InsertShelter(s);
+        if (!inserted && inserted.error().reason == "constraint")
+          return Fail(ErrorCode::kConflict, "duplicate_name",
+                      "this organisation already has a shelter with this name", "name");
+        if (!inserted) return std::unexpected(inserted.error());
+        s.id = *inserted;
+        store::StoredShelter stored{s, {}};
+        if (!s.address.empty()) {
+          stored.sealed_address = privacy::Seal(app_.Keys().OrganizationDataKey(s.organization_id),
+                                                s.address, AddressAd(s.id));
+          TRY_STATUS(a.SetShelterAddress(s.id, stored.sealed_address));
+        }
+        TRY_STATUS(app_.Audit(
+            tx, actor, "shelter.create", "shelter", std::to_string(s.id),
+            Json{{"name", s.name}, {"organization_id", s.organization_id}, {"capacity", s.capacity}}
+                .dump()));
+        return App::Written<ShelterView>{View(actor, stored, 0), s.id};
+      });
 }
 
 Result<Page<ShelterView>> AssistanceService::ListShelters(const Actor& actor,
@@ -149,51 +150,48 @@ Result<domain::Stay> AssistanceService::Admit(const Actor& actor, Id shelter_id,
   // The write transaction holds the database's write lock from its first
   // statement: counting the occupants and inserting the stay cannot interleave
   // with another admission, so the last bed goes to exactly one request.
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "stay"));
-  if (replay) {
-    TRY(auto existing, a.GetStay(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto shelter, a.GetShelter(shelter_id));
-  if (!shelter) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
-  TRY_STATUS(StaffOf(actor, *shelter));
-  auto c = app_.VisibleCase(*tx, actor, case_id);
-  if (!c) {
-    if (c.error().code == ErrorCode::kNotFound) c.error().field = "case_id";
-    return std::unexpected(c.error());
-  }
-  TRY_STATUS(CaseOpen(*c));
-  if (admitted_on < c->fields.identified_on)
-    return Invalid("admitted_on", "is before the case was identified");
-  TRY(auto open, a.OpenStayOfCase(case_id));
-  if (open)
-    return Fail(ErrorCode::kConflict, "already_admitted",
-                fmt::format("case {} is already in a shelter (stay {}); discharge it first",
-                            c->code, open->id),
-                "case_id");
-  TRY(int occupied, a.Occupied(shelter_id));
-  if (occupied >= shelter->shelter.capacity)
-    return Fail(ErrorCode::kConflict, "shelter_full",
-                fmt::format("{} is full ({} of {} beds taken)", shelter->shelter.name, occupied,
-                            shelter->shelter.capacity),
-                "shelter_id");
-  domain::Stay stay;
-  stay.shelter_id = shelter_id;
-  stay.case_id = case_id;
-  stay.admitted_on = admitted_on;
-  stay.created_at = app_.Now();
-  TRY(stay.id, a.InsertStay(stay));
-  TRY_STATUS(app_.Audit(*tx, actor, "stay.admit", "stay", std::to_string(stay.id),
-                        Json{{"shelter_id", shelter_id},
-                             {"case_id", case_id},
-                             {"code", c->code},
-                             {"admitted_on", admitted_on.ToString()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "stay", stay.id));
-  TRY_STATUS(tx->Commit());
-  return stay;
+  return app_.IdempotentWrite<domain::Stay>(
+      actor, w, "stay",
+      [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetStay(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Stay>> {
+        auto& a = tx.Assistance();
+        TRY(auto shelter, a.GetShelter(shelter_id));
+        if (!shelter) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
+        TRY_STATUS(StaffOf(actor, *shelter));
+        auto c = app_.VisibleCase(tx, actor, case_id);
+        if (!c) {
+          if (c.error().code == ErrorCode::kNotFound) c.error().field = "case_id";
+          return std::unexpected(c.error());
+        }
+        TRY_STATUS(CaseOpen(*c));
+        if (admitted_on < c->fields.identified_on)
+          return Invalid("admitted_on", "is before the case was identified");
+        TRY(auto open, a.OpenStayOfCase(case_id));
+        if (open)
+          return Fail(ErrorCode::kConflict, "already_admitted",
+                      fmt::format("case {} is already in a shelter (stay {}); discharge it first",
+                                  c->code, open->id),
+                      "case_id");
+        TRY(int occupied, a.Occupied(shelter_id));
+        if (occupied >= shelter->shelter.capacity)
+          return Fail(ErrorCode::kConflict, "shelter_full",
+                      fmt::format("{} is full ({} of {} beds taken)", shelter->shelter.name,
+                                  occupied, shelter->shelter.capacity),
+                      "shelter_id");
+        domain::Stay stay;
+        stay.shelter_id = shelter_id;
+        stay.case_id = case_id;
+        stay.admitted_on = admitted_on;
+        stay.created_at = app_.Now();
+        TRY(stay.id, a.InsertStay(stay));
+        TRY_STATUS(app_.Audit(tx, actor, "stay.admit", "stay", std::to_string(stay.id),
+                              Json{{"shelter_id", shelter_id},
+                                   {"case_id", case_id},
+                                   {"code", c->code},
+                                   {"admitted_on", admitted_on.ToString()}}
+                                  .dump()));
+        return App::Written<domain::Stay>{stay, stay.id};
+      });
 }
 
 Result<domain::Stay> AssistanceService::Discharge(const Actor& actor, Id stay_id,
@@ -202,36 +200,33 @@ Result<domain::Stay> AssistanceService::Discharge(const Actor& actor, Id stay_id
                                                   const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kShelterStaff));
   TRY_STATUS(NotFuture(on, app_.Today(), "discharged_on"));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "stay_discharge"));
-  if (replay) {
-    TRY(auto existing, a.GetStay(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto stay, a.GetStay(stay_id));
-  if (!stay) return Fail(ErrorCode::kNotFound, "not_found", "no such stay");
-  TRY(auto shelter, a.GetShelter(stay->shelter_id));
-  if (!shelter) return Internal("a stay refers to a missing shelter");
-  TRY_STATUS(StaffOf(actor, *shelter));
-  if (stay->discharged_on)
-    return Fail(ErrorCode::kConflict, "already_discharged",
-                fmt::format("this stay ended on {}", stay->discharged_on->ToString()));
-  if (on < stay->admitted_on)
-    return Invalid("discharged_on", fmt::format("is before the admission on {}",
-                                                stay->admitted_on.ToString()));
-  TRY_STATUS(a.DischargeStay(stay_id, on, reason));
-  stay->discharged_on = on;
-  stay->discharge_reason = reason;
-  TRY_STATUS(app_.Audit(*tx, actor, "stay.discharge", "stay", std::to_string(stay_id),
-                        Json{{"shelter_id", stay->shelter_id},
-                             {"case_id", stay->case_id},
-                             {"discharged_on", on.ToString()},
-                             {"reason", Name(reason)}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "stay_discharge", stay_id));
-  TRY_STATUS(tx->Commit());
-  return *stay;
+  return app_.IdempotentWrite<domain::Stay>(
+      actor, w, "stay_discharge",
+      [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetStay(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Stay>> {
+        auto& a = tx.Assistance();
+        TRY(auto stay, a.GetStay(stay_id));
+        if (!stay) return Fail(ErrorCode::kNotFound, "not_found", "no such stay");
+        TRY(auto shelter, a.GetShelter(stay->shelter_id));
+        if (!shelter) return Internal("a stay refers to a missing shelter");
+        TRY_STATUS(StaffOf(actor, *shelter));
+        if (stay->discharged_on)
+          return Fail(ErrorCode::kConflict, "already_discharged",
+                      fmt::format("this stay ended on {}", stay->discharged_on->ToString()));
+        if (on < stay->admitted_on)
+          return Invalid("discharged_on", fmt::format("is before the admission on {}",
+                                                      stay->admitted_on.ToString()));
+        TRY_STATUS(a.DischargeStay(stay_id, on, reason));
+        stay->discharged_on = on;
+        stay->discharge_reason = reason;
+        TRY_STATUS(app_.Audit(tx, actor, "stay.discharge", "stay", std::to_string(stay_id),
+                              Json{{"shelter_id", stay->shelter_id},
+                                   {"case_id", stay->case_id},
+                                   {"discharged_on", on.ToString()},
+                                   {"reason", Name(reason)}}
+                                  .dump()));
+        return App::Written<domain::Stay>{*stay, stay_id};
+      });
 }
 
 Result<std::vector<domain::Stay>> AssistanceService::StaysOfCase(const Actor& actor, Id case_id) {
@@ -246,37 +241,39 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
                                                          domain::Service s,
                                                          const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "service"));
-  if (replay) {
-    TRY(auto rows, a.ServicesOfCase(case_id));
-    for (auto& r : rows)
-      if (r.service.id == *replay) return r.service;
-  }
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY_STATUS(CaseOpen(c));
-  TRY_STATUS(domain::ValidateService(s, c.fields.identified_on, app_.Today()));
-  TRY(auto provider, tx->GetOrganization(s.provider_organization_id));
-  if (!provider) return Invalid("provider_organization_id", "no such organisation");
-  s.case_id = case_id;
-  s.recorded_by = actor.user_id;
-  s.created_at = app_.Now();
-  std::string sealed;
-  if (!s.notes.empty())
-    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), s.notes,
-                           ServiceNotesAd(case_id));
-  TRY(s.id, a.InsertService(s, sealed));
-  TRY_STATUS(app_.Audit(*tx, actor, "service.record", "service", std::to_string(s.id),
-                        Json{{"case_id", case_id},
-                             {"code", c.code},
-                             {"type", Name(s.type)},
-                             {"provider_organization_id", s.provider_organization_id},
-                             {"delivered_on", s.delivered_on.ToString()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "service", s.id));
-  TRY_STATUS(tx->Commit());
-  return s;
+  return app_.IdempotentWrite<domain::Service>(
+      actor, w, "service",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::Service>> {
+        auto& a = tx.Assistance();
+        TRY(auto rows, a.ServicesOfCase(case_id));
+        for (auto& r : rows)
+          if (r.service.id == replay) return r.service;
+        return std::optional<domain::Service>();
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Service>> {
+        auto& a = tx.Assistance();
+        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY_STATUS(CaseOpen(c));
+        TRY_STATUS(domain::ValidateService(s, c.fields.identified_on, app_.Today()));
+        TRY(auto provider, tx.GetOrganization(s.provider_organization_id));
+        if (!provider) return Invalid("provider_organization_id", "no such organisation");
+        s.case_id = case_id;
+        s.recorded_by = actor.user_id;
+        s.created_at = app_.Now();
+        std::string sealed;
+        if (!s.notes.empty())
+          sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), s.notes,
+                                 ServiceNotesAd(case_id));
+        TRY(s.id, a.InsertService(s, sealed));
+        TRY_STATUS(app_.Audit(tx, actor, "service.record", "service", std::to_string(s.id),
+                              Json{{"case_id", case_id},
+                                   {"code", c.code},
+                                   {"type", Name(s.type)},
+                                   {"provider_organization_id", s.provider_organization_id},
+                                   {"delivered_on", s.delivered_on.ToString()}}
+                                  .dump()));
+        return App::Written<domain::Service>{s, s.id};
+      });
 }
 
 Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& actor,
@@ -303,39 +300,36 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
                                                        domain::IdentificationDecision d,
                                                        const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kRecordDecision));
-  TRY(auto tx, app_.Store().Begin(true));
-  TRY(auto replay, app_.Replay(*tx, actor, w, "identification_decision"));
-  if (replay) {
-    TRY(auto existing, tx->GetCase(case_id));
-    if (existing) return *existing;
-  }
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY_STATUS(domain::ValidateDecision(d, c.fields.identified_on, app_.Today()));
-  d.case_id = case_id;
-  d.recorded_by = actor.user_id;
-  d.created_at = app_.Now();
-  std::string sealed;
-  if (!d.reasons.empty())
-    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), d.reasons,
-                           ReasonsAd(case_id));
-  TRY(d.id, tx->Assistance().InsertDecision(d, sealed));
-  // The status in force: the appeal's outcome once decided, else the decision.
-  c.victim_status = d.appeal_outcome.value_or(d.decision);
-  c.victim_status_on = d.appeal_decided_on.value_or(d.decided_on);
-  c.updated_at = app_.Now();
-  c.version += 1;
-  TRY_STATUS(tx->UpdateCase(c));
-  TRY_STATUS(app_.Audit(*tx, actor, "case.identification_decision", "case",
-                        std::to_string(case_id),
-                        Json{{"code", c.code},
-                             {"decision", Name(d.decision)},
-                             {"decided_on", d.decided_on.ToString()},
-                             {"victim_status", Name(c.victim_status)},
-                             {"appeal", d.appeal_filed_on.has_value()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "identification_decision", case_id));
-  TRY_STATUS(tx->Commit());
-  return c;
+  return app_.IdempotentWrite<domain::Case>(
+      actor, w, "identification_decision",
+      [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Case>> {
+        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY_STATUS(domain::ValidateDecision(d, c.fields.identified_on, app_.Today()));
+        d.case_id = case_id;
+        d.recorded_by = actor.user_id;
+        d.created_at = app_.Now();
+        std::string sealed;
+        if (!d.reasons.empty())
+          sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), d.reasons,
+                                 ReasonsAd(case_id));
+        TRY(d.id, tx.Assistance().InsertDecision(d, sealed));
+        // The status in force: the appeal's outcome once decided, else the decision.
+        c.victim_status = d.appeal_outcome.value_or(d.decision);
+        c.victim_status_on = d.appeal_decided_on.value_or(d.decided_on);
+        c.updated_at = app_.Now();
+        c.version += 1;
+        TRY_STATUS(tx.UpdateCase(c));
+        TRY_STATUS(app_.Audit(tx, actor, "case.identification_decision", "case",
+                              std::to_string(case_id),
+                              Json{{"code", c.code},
+                                   {"decision", Name(d.decision)},
+                                   {"decided_on", d.decided_on.ToString()},
+                                   {"victim_status", Name(c.victim_status)},
+                                   {"appeal", d.appeal_filed_on.has_value()}}
+                                  .dump()));
+        return App::Written<domain::Case>{c, case_id};
+      });
 }
 
 Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor& actor,
@@ -366,39 +360,41 @@ Result<domain::AllowanceRate> AssistanceService::CreateRate(const Actor& actor,
                                                             const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kManageRates));
   TRY_STATUS(domain::ValidateRate(r));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "allowance_rate"));
-  if (replay) {
-    TRY(auto all, a.AllRates());
-    for (auto& existing : all)
-      if (existing.id == *replay) return existing;
-  }
-  TRY(auto same_kind, a.Rates(r.kind));
-  for (const auto& existing : same_kind) {
-    if (existing.effective_from == r.effective_from)
-      return Fail(ErrorCode::kConflict, "rate_overlaps",
-                  fmt::format("a {} rate already takes effect on {}", r.kind,
-                              r.effective_from.ToString()),
-                  "effective_from");
-    if (existing.currency != r.currency)
-      return Fail(ErrorCode::kConflict, "currency_mismatch",
-                  fmt::format("{} rates are in {}; a schedule keeps one currency", r.kind,
-                              existing.currency),
-                  "currency");
-  }
-  r.created_at = app_.Now();
-  TRY(r.id, a.InsertRate(r));
-  TRY_STATUS(app_.Audit(*tx, actor, "allowance_rate.create", "allowance_rate",
-                        std::to_string(r.id),
-                        Json{{"kind", r.kind},
-                             {"amount_minor", r.amount_minor},
-                             {"currency", r.currency},
-                             {"effective_from", r.effective_from.ToString()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "allowance_rate", r.id));
-  TRY_STATUS(tx->Commit());
-  return r;
+  return app_.IdempotentWrite<domain::AllowanceRate>(
+      actor, w, "allowance_rate",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::AllowanceRate>> {
+        auto& a = tx.Assistance();
+        TRY(auto all, a.AllRates());
+        for (auto& existing : all)
+          if (existing.id == replay) return existing;
+        return std::optional<domain::AllowanceRate>();
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::AllowanceRate>> {
+        auto& a = tx.Assistance();
+        TRY(auto same_kind, a.Rates(r.kind));
+        for (const auto& existing : same_kind) {
+          if (existing.effective_from == r.effective_from)
+            return Fail(ErrorCode::kConflict, "rate_overlaps",
+                        fmt::format("a {} rate already takes effect on {}", r.kind,
+                                    r.effective_from.ToString()),
+                        "effective_from");
+          if (existing.currency != r.currency)
+            return Fail(ErrorCode::kConflict, "currency_mismatch",
+                        fmt::format("{} rates are in {}; a schedule keeps one currency", r.kind,
+                                    existing.currency),
+                        "currency");
+        }
+        r.created_at = app_.Now();
+        TRY(r.id, a.InsertRate(r));
+        TRY_STATUS(app_.Audit(tx, actor, "allowance_rate.create", "allowance_rate",
+                              std::to_string(r.id),
+                              Json{{"kind", r.kind},
+                                   {"amount_minor", r.amount_minor},
+                                   {"currency", r.currency},
+                                   {"effective_from", r.effective_from.ToString()}}
+                                  .dump()));
+        return App::Written<domain::AllowanceRate>{r, r.id};
+      });
 }
 
 Result<std::vector<domain::AllowanceRate>> AssistanceService::ListRates(const Actor&) {
@@ -417,84 +413,80 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
                    "never pay twice");
   TRY_STATUS(domain::CheckKind(kind, "kind"));
   TRY_STATUS(NotFuture(paid_on, app_.Today(), "paid_on"));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "payment"));
-  if (replay) {
-    TRY(auto existing, a.GetPayment(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY_STATUS(domain::CheckEligibleForAllowance(c));
-  if (paid_on < c.fields.identified_on)
-    return Invalid("paid_on", "is before the case was identified");
-  TRY(auto rates, a.Rates(kind));
-  if (rates.empty()) return Invalid("kind", fmt::format("no {} rate is defined", kind));
-  const domain::AllowanceRate* rate = domain::RateInForce(rates, paid_on);
-  if (!rate)
-    return Fail(ErrorCode::kConflict, "no_rate_in_force",
-                fmt::format("no {} rate was in force on {}", kind, paid_on.ToString()), "paid_on");
-  domain::Payment p;
-  p.case_id = case_id;
-  p.organization_id = c.organization_id;
-  p.kind = kind;
-  p.paid_on = paid_on;
-  p.amount_minor = rate->amount_minor;  // from the schedule, never from the request
-  p.currency = rate->currency;
-  p.rate_id = rate->id;
-  p.status = domain::PaymentStatus::kPendingApproval;
-  p.requested_by = actor.user_id;
-  p.created_at = app_.Now();
-  auto inserted = a.InsertPayment(p);
-  if (!inserted && inserted.error().reason == "constraint")
-    return Fail(ErrorCode::kConflict, "duplicate_payment",
-                fmt::format("a {} payment for case {} on {} already exists", kind, c.code,
-                            paid_on.ToString()),
-                "paid_on");
-  if (!inserted) return std::unexpected(inserted.error());
-  p.id = *inserted;
-  TRY_STATUS(app_.Audit(*tx, actor, "payment.request", "payment", std::to_string(p.id),
-                        Json{{"case_id", case_id},
-                             {"code", c.code},
-                             {"kind", kind},
-                             {"paid_on", paid_on.ToString()},
-                             {"amount_minor", p.amount_minor},
-                             {"currency", p.currency}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "payment", p.id));
-  TRY_STATUS(tx->Commit());
-  return p;
+  return app_.IdempotentWrite<domain::Payment>(
+      actor, w, "payment",
+      [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetPayment(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Payment>> {
+        auto& a = tx.Assistance();
+        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY_STATUS(domain::CheckEligibleForAllowance(c));
+        if (paid_on < c.fields.identified_on)
+          return Invalid("paid_on", "is before the case was identified");
+        TRY(auto rates, a.Rates(kind));
+        if (rates.empty()) return Invalid("kind", fmt::format("no {} rate is defined", kind));
+        const domain::AllowanceRate* rate = domain::RateInForce(rates, paid_on);
+        if (!rate)
+          return Fail(ErrorCode::kConflict, "no_rate_in_force",
+                      fmt::format("no {} rate was in force on {}", kind, paid_on.ToString()),
+                      "paid_on");
+        domain::Payment p;
+        p.case_id = case_id;
+        p.organization_id = c.organization_id;
+        p.kind = kind;
+        p.paid_on = paid_on;
+        p.amount_minor = rate->amount_minor;  // from the schedule, never from the request
+        p.currency = rate->currency;
+        p.rate_id = rate->id;
+        p.status = domain::PaymentStatus::kPendingApproval;
+        p.requested_by = actor.user_id;
+        p.created_at = app_.Now();
+        auto inserted = a.InsertPayment(p);
+        if (!inserted && inserted.error().reason == "constraint")
+          return Fail(ErrorCode::kConflict, "duplicate_payment",
+                      fmt::format("a {} payment for case {} on {} already exists", kind, c.code,
+                                  paid_on.ToString()),
+                      "paid_on");
+        if (!inserted) return std::unexpected(inserted.error());
+        p.id = *inserted;
+        TRY_STATUS(app_.Audit(tx, actor, "payment.request", "payment", std::to_string(p.id),
+                              Json{{"case_id", case_id},
+                                   {"code", c.code},
+                                   {"kind", kind},
+                                   {"paid_on", paid_on.ToString()},
+                                   {"amount_minor", p.amount_minor},
+                                   {"currency", p.currency}}
+                                  .dump()));
+        return App::Written<domain::Payment>{p, p.id};
+      });
 }
 
 Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id payment_id,
                                                           const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kApprovePayment));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& a = tx->Assistance();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "payment_approval"));
-  if (replay) {
-    TRY(auto existing, a.GetPayment(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto p, a.GetPayment(payment_id));
-  if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
-  if (p->status == domain::PaymentStatus::kApproved)
-    return Fail(ErrorCode::kConflict, "already_approved", "this payment is already approved");
-  if (p->requested_by == actor.user_id)
-    return Fail(ErrorCode::kForbidden, "four_eyes", "a payment is approved by someone else "
-                                                    "than who requested it");
-  TRY_STATUS(a.ApprovePayment(payment_id, actor.user_id, app_.Now()));
-  p->status = domain::PaymentStatus::kApproved;
-  p->approved_by = actor.user_id;
-  p->approved_at = app_.Now();
-  TRY_STATUS(app_.Audit(*tx, actor, "payment.approve", "payment", std::to_string(payment_id),
-                        Json{{"case_id", p->case_id},
-                             {"amount_minor", p->amount_minor},
-                             {"currency", p->currency}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "payment_approval", payment_id));
-  TRY_STATUS(tx->Commit());
-  return *p;
+  return app_.IdempotentWrite<domain::Payment>(
+      actor, w, "payment_approval",
+      [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetPayment(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Payment>> {
+        auto& a = tx.Assistance();
+        TRY(auto p, a.GetPayment(payment_id));
+        if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
+        if (p->status == domain::PaymentStatus::kApproved)
+          return Fail(ErrorCode::kConflict, "already_approved", "this payment is already approved");
+        if (p->requested_by == actor.user_id)
+          return Fail(ErrorCode::kForbidden, "four_eyes",
+                      "a payment is approved by someone else "
+                      "than who requested it");
+        TRY_STATUS(a.ApprovePayment(payment_id, actor.user_id, app_.Now()));
+        p->status = domain::PaymentStatus::kApproved;
+        p->approved_by = actor.user_id;
+        p->approved_at = app_.Now();
+        TRY_STATUS(app_.Audit(tx, actor, "payment.approve", "payment", std::to_string(payment_id),
+                              Json{{"case_id", p->case_id},
+                                   {"amount_minor", p->amount_minor},
+                                   {"currency", p->currency}}
+                                  .dump()));
+        return App::Written<domain::Payment>{*p, payment_id};
+      });
 }
 
 Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor,

@@ -425,39 +425,37 @@ Result<std::vector<domain::CompensationClaim>> StageService::ClaimsOfCase(const 
 Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id,
                                                   domain::Return r, const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "return"));
-  if (replay) {
-    TRY(auto existing, st.GetReturn(*replay));
-    if (existing) return *existing;
-  }
-  TRY(auto c, WritableCase(*tx, actor, case_id, false));
-  TRY_STATUS(domain::ValidateReturn(r, c.fields.identified_on, app_.Today()));
-  if (r.destination_organization_id) {
-    TRY(auto org, tx->GetOrganization(*r.destination_organization_id));
-    if (!org) return Invalid("destination_organization_id", "no such organisation");
-  }
-  r.case_id = case_id;
-  r.recorded_by = actor.user_id;
-  r.created_at = app_.Now();
-  auto inserted = st.InsertReturn(r);
-  if (!inserted && inserted.error().reason == "constraint")
-    return Fail(ErrorCode::kConflict, "already_returned",
-                fmt::format("the return of case {} is already recorded", c.code), "case_id");
-  if (!inserted) return std::unexpected(inserted.error());
-  r.id = *inserted;
-  TRY_STATUS(app_.Audit(*tx, actor, "return.create", "return", std::to_string(r.id),
-                        Json{{"case_id", case_id},
-                             {"code", c.code},
-                             {"voluntary", r.voluntary},
-                             {"destination_country", r.destination_country},
-                             {"destination_organization_id", Opt(r.destination_organization_id)},
-                             {"returned_on", r.returned_on.ToString()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "return", r.id));
-  TRY_STATUS(tx->Commit());
-  return r;
+  return app_.IdempotentWrite<domain::Return>(
+      actor, w, "return",
+      [&](store::Transaction& tx, Id replay) { return tx.Stages().GetReturn(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Return>> {
+        auto& st = tx.Stages();
+        TRY(auto c, WritableCase(tx, actor, case_id, false));
+        TRY_STATUS(domain::ValidateReturn(r, c.fields.identified_on, app_.Today()));
+        if (r.destination_organization_id) {
+          TRY(auto org, tx.GetOrganization(*r.destination_organization_id));
+          if (!org) return Invalid("destination_organization_id", "no such organisation");
+        }
+        r.case_id = case_id;
+        r.recorded_by = actor.user_id;
+        r.created_at = app_.Now();
+        auto inserted = st.InsertReturn(r);
+        if (!inserted && inserted.error().reason == "constraint")
+          return Fail(ErrorCode::kConflict, "already_returned",
+                      fmt::format("the return of case {} is already recorded", c.code), "case_id");
+        if (!inserted) return std::unexpected(inserted.error());
+        r.id = *inserted;
+        TRY_STATUS(
+            app_.Audit(tx, actor, "return.create", "return", std::to_string(r.id),
+                       Json{{"case_id", case_id},
+                            {"code", c.code},
+                            {"voluntary", r.voluntary},
+                            {"destination_country", r.destination_country},
+                            {"destination_organization_id", Opt(r.destination_organization_id)},
+                            {"returned_on", r.returned_on.ToString()}}
+                           .dump()));
+        return App::Written<domain::Return>{r, r.id};
+      });
 }
 
 Result<std::vector<domain::Return>> StageService::ReturnsOfCase(const Actor& actor, Id case_id) {
@@ -472,31 +470,33 @@ Result<std::vector<domain::Return>> StageService::ReturnsOfCase(const Actor& act
 Result<FollowUpView> StageService::ScheduleFollowUp(const Actor& actor, Id case_id,
                                                     domain::FollowUp f, const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
-  TRY(auto tx, app_.Store().Begin(true));
-  auto& st = tx->Stages();
-  TRY(auto replay, app_.Replay(*tx, actor, w, "follow_up"));
-  if (replay) {
-    TRY(auto existing, st.GetFollowUp(*replay));
-    if (existing) {
-      TRY(auto c, app_.VisibleCase(*tx, actor, existing->follow_up.case_id));
-      return View(actor, c, *existing);
-    }
-  }
-  TRY(auto c, WritableCase(*tx, actor, case_id, false));
-  TRY_STATUS(domain::ValidateFollowUp(f, c.fields.identified_on));
-  f.case_id = case_id;
-  f.done_on.reset();
-  f.outcome.reset();
-  f.notes.clear();
-  f.recorded_by = actor.user_id;
-  f.created_at = app_.Now();
-  TRY(f.id, st.InsertFollowUp(f));
-  TRY_STATUS(app_.Audit(*tx, actor, "follow_up.schedule", "follow_up", std::to_string(f.id),
-                        Json{{"case_id", case_id}, {"code", c.code}, {"due_on", f.due_on.ToString()}}
-                            .dump()));
-  TRY_STATUS(app_.Remember(*tx, actor, w, "follow_up", f.id));
-  TRY_STATUS(tx->Commit());
-  return FollowUpView{f, ReadsText(actor, c)};  // no notes yet: nothing to hide
+  return app_.IdempotentWrite<FollowUpView>(
+      actor, w, "follow_up",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<FollowUpView>> {
+        auto& st = tx.Stages();
+        TRY(auto existing, st.GetFollowUp(replay));
+        if (existing) {
+          TRY(auto c, app_.VisibleCase(tx, actor, existing->follow_up.case_id));
+          return View(actor, c, *existing);
+        }
+        return std::optional<FollowUpView>();
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<FollowUpView>> {
+        auto& st = tx.Stages();
+        TRY(auto c, WritableCase(tx, actor, case_id, false));
+        TRY_STATUS(domain::ValidateFollowUp(f, c.fields.identified_on));
+        f.case_id = case_id;
+        f.done_on.reset();
+        f.outcome.reset();
+        f.notes.clear();
+        f.recorded_by = actor.user_id;
+        f.created_at = app_.Now();
+        TRY(f.id, st.InsertFollowUp(f));
+        TRY_STATUS(app_.Audit(
+            tx, actor, "follow_up.schedule", "follow_up", std::to_string(f.id),
+            Json{{"case_id", case_id}, {"code", c.code}, {"due_on", f.due_on.ToString()}}.dump()));
+        return App::Written<FollowUpView>{FollowUpView{f, ReadsText(actor, c)}, f.id};
+      });
 }
 
 Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follow_up_id,
