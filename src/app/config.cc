@@ -33,8 +33,7 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
     out = *v;
   } else if constexpr (std::is_same_v<T, double>) {
     auto v = node.value<double>();
-    if (!v || *v <= 0 || *v > 1)
-      return Invalid(fmt::format("{}.{}", section, key), "must be a number in (0, 1]");
+    if (!v) return Invalid(fmt::format("{}.{}", section, key), "must be a number");
     out = *v;
   } else {
     auto v = node.value<std::int64_t>();
@@ -68,7 +67,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes"}},
       {"server", {"bind", "port", "threads", "max_body_bytes"}},
       {"cases", {"reflection_days"}},
-      {"statistics", {"suppression_threshold"}},
+      {"statistics", {"suppression_threshold", "dp_epsilon_budget"}},
       {"linkage", {"duplicate_warning_threshold", "link_threshold"}},
   };
   for (auto& [section, node] : t) {
@@ -97,6 +96,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
+  TRY_STATUS(Read(t, "statistics", "dp_epsilon_budget", c.dp_epsilon_budget));
   TRY_STATUS(Read(t, "linkage", "duplicate_warning_threshold", c.duplicate_warning_threshold));
   TRY_STATUS(Read(t, "linkage", "link_threshold", c.link_threshold));
   if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
@@ -105,6 +105,13 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   if (c.max_failed_logins < 1)
     return Invalid("security.max_failed_logins", "must be at least 1");
   if (c.reflection_days < 1) return Invalid("cases.reflection_days", "must be at least 1");
+  for (auto [key, value] : {std::pair{"duplicate_warning_threshold", c.duplicate_warning_threshold},
+                             std::pair{"link_threshold", c.link_threshold}}) {
+    if (!(value > 0 && value <= 1))
+      return Invalid(fmt::format("linkage.{}", key), "must be a number in (0, 1]");
+  }
+  if (!(c.dp_epsilon_budget > 0 && c.dp_epsilon_budget <= 1000))
+    return Invalid("statistics.dp_epsilon_budget", "must be more than 0 and at most 1000");
   if (c.country_code.size() != 2) return Invalid("instance.country_code", "must be 2 letters");
   return c;
 }
@@ -142,6 +149,9 @@ reflection_days = {10}
 [statistics]
 # Counts below this are shown as "<N" in every output for analysts.
 suppression_threshold = {11}
+# Privacy budget: the total epsilon of differentially private releases about one
+# year of data (a release over all years counts against every year).
+dp_epsilon_budget = {14}
 
 [linkage]
 # Dice similarity of linkage keys (CLKs) from which a registration warns that the
@@ -153,7 +163,7 @@ link_threshold = {13}
                      country_code, database.string(), keyring.string(), session_hours,
                      max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
                      reflection_days, suppression_threshold, duplicate_warning_threshold,
-                     link_threshold);
+                     link_threshold, dp_epsilon_budget);
 }
 
 }  // namespace haven::app

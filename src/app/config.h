@@ -35,6 +35,9 @@ struct Config {
   int reflection_days = 30;
   // Cells below this count are suppressed in every output for analysts.
   int suppression_threshold = 5;
+  // Total ε of differentially private releases about one year of data (releases over
+  // all years count against every year); a release beyond it is refused.
+  double dp_epsilon_budget = 10.0;
   // Dice similarity of CLKs at or above which a registration warns "possibly
   // already known to the NRM".
   double duplicate_warning_threshold = 0.85;

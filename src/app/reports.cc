@@ -44,6 +44,31 @@ std::string BudgetKey(std::optional<int> year) {
   return year ? std::to_string(*year) + ":" : std::string("all:");
 }
 
+// The ε already spent about `year`: its own releases and those over all years; for a
+// release over all years, every release (an upper bound of what any one year has spent).
+Result<double> Spent(store::Transaction& tx, std::optional<int> year) {
+  if (!year) return tx.Reports().DpEpsilonSpent("");
+  TRY(double own, tx.Reports().DpEpsilonSpent(BudgetKey(year)));
+  TRY(double all, tx.Reports().DpEpsilonSpent(BudgetKey(std::nullopt)));
+  return own + all;
+}
+
+// Refuses a release that would take the spending about `year` beyond the budget.
+Result<double> SpendBudget(store::Transaction& tx, std::optional<int> year, double epsilon,
+                           double budget) {
+  TRY(double spent, Spent(tx, year));
+  constexpr double kSlack = 1e-9;  // sums of decimal ε values are not exact
+  if (spent + epsilon > budget + kSlack) {
+    return Fail(ErrorCode::kConflict, "privacy_budget_exhausted",
+                fmt::format("this release would spend ε = {:g}, but only {:g} of the privacy "
+                            "budget of {:g} for {} is left (statistics.dp_epsilon_budget)",
+                            epsilon, std::max(0.0, budget - spent), budget,
+                            year ? std::to_string(*year) : std::string("all years")),
+                "dp_epsilon");
+  }
+  return spent;
+}
+
 }  // namespace
 
 ReportService::ReportService(App& app, report::RandomSource* random)
@@ -114,10 +139,15 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
   params.now = app_.Now();
 
   TRY(auto tx, app_.Store().Begin(true));
+  double spent = 0;
+  if (request.dp) {
+    TRY(spent, SpendBudget(*tx, request.year, request.dp->epsilon,
+                           app_.config().dp_epsilon_budget));
+  }
   TRY(auto rep, report::RunNamedReport(request.name, *tx, params, random));
   std::string release = BudgetKey(request.year) + "report:" + request.name;
   if (request.dp) {
-    TRY(rep.dp->epsilon_spent_before, tx->Reports().DpEpsilonSpent(BudgetKey(request.year)));
+    rep.dp->epsilon_spent_before = spent;
     TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id, release,
                                               request.dp->mechanism, request.dp->epsilon,
                                               rep.dp->delta}));
@@ -161,6 +191,11 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   if (request.year) options.context.first_year = options.context.last_year = *request.year;
 
   TRY(auto tx, app_.Store().Begin(true));
+  double spent = 0;
+  if (request.dp) {
+    TRY(spent, SpendBudget(*tx, request.year, request.dp->epsilon,
+                           app_.config().dp_epsilon_budget));
+  }
   TRY(auto facts, tx->Reports().CaseFacts(request.year));
   TRY(auto table, report::CountBy(facts, options, random));
   table.year = request.year;
@@ -169,7 +204,7 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   std::string by;
   for (const auto& d : table.dimensions) by += (by.empty() ? "" : ",") + d;
   if (request.dp) {
-    TRY(table.dp->epsilon_spent_before, tx->Reports().DpEpsilonSpent(BudgetKey(request.year)));
+    table.dp->epsilon_spent_before = spent;
     TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id,
                                               BudgetKey(request.year) + "counts:" + by,
                                               request.dp->mechanism, request.dp->epsilon,

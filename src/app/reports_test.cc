@@ -138,5 +138,35 @@ TEST_F(ReportServiceTest, DifferentiallyPrivateReleasesAreLedgered) {
   EXPECT_EQ(k["differential_privacy"]["epsilon_spent_before"], 0.5);
 }
 
+TEST_F(ReportServiceTest, PrivacyBudgetIsCappedPerYear) {
+  ReportService service(*app_);
+  ASSERT_TRUE(service.ImportCtdc(Actor::System("test"), Sample()));
+  Actor analyst = As(domain::Role::kAnalyst);
+  auto dp = [](double epsilon) { return report::DpParams{"laplace", epsilon, 0}; };
+  ASSERT_EQ(app_->config().dp_epsilon_budget, 10.0);
+  ASSERT_TRUE(service.Counts(analyst, {.by = "sex", .year = 2016, .dp = dp(1.5)}));
+  // 1.5 + 9 would pass the budget of 10 for 2016: refused, and nothing is recorded.
+  const auto before = AuditEntries();
+  auto over = service.Counts(analyst, {.by = "sex", .year = 2016, .dp = dp(9)});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(over.error().reason, "privacy_budget_exhausted");
+  EXPECT_EQ(over.error().field, "dp_epsilon");
+  EXPECT_NE(over.error().message.find("only 8.5 of the privacy budget of 10 for 2016"),
+            std::string::npos)
+      << over.error().message;
+  EXPECT_EQ(AuditEntries(), before);
+  // Exactly the rest is allowed; then nothing more about 2016, nor over all years.
+  auto rest = service.Run(analyst, {.name = "osce", .year = 2016, .dp = dp(8.5)});
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(nlohmann::json::parse(rest->body)["differential_privacy"]["epsilon_spent_before"],
+            1.5);
+  EXPECT_FALSE(service.Counts(analyst, {.by = "sex", .year = 2016, .dp = dp(0.1)}));
+  EXPECT_FALSE(service.Counts(analyst, {.by = "sex", .dp = dp(0.1)}));
+  // Another year has its own budget; releases without noise spend none.
+  EXPECT_TRUE(service.Counts(analyst, {.by = "sex", .year = 2017, .dp = dp(5)}));
+  EXPECT_TRUE(service.Counts(analyst, {.by = "sex", .year = 2016}));
+}
+
 }  // namespace
 }  // namespace haven::app

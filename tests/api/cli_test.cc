@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "api/harness.h"
 
 namespace haven::testing {
@@ -35,6 +38,39 @@ TEST(Cli, InitRefusesShortAdminPassword) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("at least 12 characters"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(dir / "inst" / "haven.toml"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, ConfigurationOutOfRangeIsRefusedByName) {
+  auto dir = TempDir("clicfg");
+  const auto inst = dir / "inst";
+  ASSERT_EQ(RunHaven({"init", "--dir", inst.string(), "--admin-password", "a-long-password-1"})
+                .exit_code,
+            0);
+  std::string toml;
+  {
+    std::ifstream in(inst / "haven.toml");
+    toml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_NE(toml.find("dp_epsilon_budget = 10\n"), std::string::npos) << toml;
+  ASSERT_NE(toml.find("link_threshold = 0.85\n"), std::string::npos) << toml;
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string changed = toml;
+    changed.replace(changed.find(from), from.size(), to);
+    std::ofstream(inst / "haven.toml") << changed;
+    return RunHaven({"audit", "verify", "--dir", inst.string()});
+  };
+  auto r = with("dp_epsilon_budget = 10\n", "dp_epsilon_budget = 0\n");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("statistics.dp_epsilon_budget"), std::string::npos) << r.out;
+  r = with("link_threshold = 0.85\n", "link_threshold = 1.5\n");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("linkage.link_threshold"), std::string::npos) << r.out;
+  r = with("dp_epsilon_budget = 10\n", "dp_epsilon_budget = \"lots\"\n");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("must be a number (statistics.dp_epsilon_budget)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(with("dp_epsilon_budget = 10\n", "dp_epsilon_budget = 2.5\n").exit_code, 0);
   std::filesystem::remove_all(dir);
 }
 
