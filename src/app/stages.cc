@@ -313,6 +313,7 @@ Result<T> StageService::Record(const Actor& actor, Id case_id, T record,
         record.case_id = case_id;
         record.recorded_by = actor.user_id;
         record.created_at = record.updated_at = app_.Now();
+        record.version = 1;
         TRY(record.id, (tx.Stages().*kind.insert)(record));
         TRY_STATUS(app_.Audit(tx, actor, fmt::format("{}.create", kind.object_type),
                               kind.object_type, std::to_string(record.id),
@@ -322,7 +323,8 @@ Result<T> StageService::Record(const Actor& actor, Id case_id, T record,
 }
 
 template <typename T>
-Result<T> StageService::Update(const Actor& actor, Id id, T record, const WriteOptions& w,
+Result<T> StageService::Update(const Actor& actor, Id id, T record,
+                               std::optional<int> based_on_version, const WriteOptions& w,
                                const RecordKind<T>& kind) {
   const std::string replay_kind = fmt::format("{}_update", kind.object_type);
   return app_.IdempotentWrite<T>(
@@ -334,7 +336,15 @@ Result<T> StageService::Update(const Actor& actor, Id id, T record, const WriteO
           return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", kind.noun));
         }
         TRY(auto c, WritableCase(tx, actor, before->case_id, kind.closed_allowed));
+        if (based_on_version && *based_on_version != before->version) {
+          return Fail(ErrorCode::kConflict, "stale_update",
+                      fmt::format("this {} was changed since version {} was read (it is at "
+                                  "version {}); reload it and apply your changes again",
+                                  kind.noun, *based_on_version, before->version),
+                      "version");
+        }
         record.id = id;
+        record.version = before->version + 1;
         record.case_id = before->case_id;
         record.recorded_by = before->recorded_by;
         record.created_at = before->created_at;
@@ -358,10 +368,11 @@ Result<domain::ResidencePermit> StageService::RecordPermit(const Actor& actor, I
 
 Result<domain::ResidencePermit> StageService::UpdatePermit(const Actor& actor, Id id,
                                                            domain::ResidencePermit p,
+                                                           std::optional<int> based_on_version,
                                                            const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidatePermit(p, app_.Today()));
-  return Update(actor, id, std::move(p), w, kPermit);
+  return Update(actor, id, std::move(p), based_on_version, w, kPermit);
 }
 
 Result<std::vector<domain::ResidencePermit>> StageService::PermitsOfCase(const Actor& actor,
@@ -382,10 +393,11 @@ Result<domain::Proceeding> StageService::RecordProceeding(const Actor& actor, Id
 
 Result<domain::Proceeding> StageService::UpdateProceeding(const Actor& actor, Id id,
                                                           domain::Proceeding p,
+                                                          std::optional<int> based_on_version,
                                                           const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateProceeding(p, app_.Today()));
-  return Update(actor, id, std::move(p), w, kProceeding);
+  return Update(actor, id, std::move(p), based_on_version, w, kProceeding);
 }
 
 Result<std::vector<domain::Proceeding>> StageService::ProceedingsOfCase(const Actor& actor,
@@ -406,10 +418,11 @@ Result<domain::CompensationClaim> StageService::RecordClaim(const Actor& actor, 
 
 Result<domain::CompensationClaim> StageService::UpdateClaim(const Actor& actor, Id id,
                                                             domain::CompensationClaim claim,
+                                                            std::optional<int> based_on_version,
                                                             const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::ValidateClaim(claim, app_.Today()));
-  return Update(actor, id, std::move(claim), w, kClaim);
+  return Update(actor, id, std::move(claim), based_on_version, w, kClaim);
 }
 
 Result<std::vector<domain::CompensationClaim>> StageService::ClaimsOfCase(const Actor& actor,

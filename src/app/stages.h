@@ -66,15 +66,19 @@ class StageService {
   Result<domain::ResidencePermit> RecordPermit(const Actor& actor, Id case_id,
                                                domain::ResidencePermit p,
                                                const WriteOptions& w = {});
-  // Replaces the mutable fields of permit `id` with those of `p`.
+  // Replaces the mutable fields of permit `id` with those of `p`. With
+  // `based_on_version`, refuses (409 stale_update) when the permit has changed since
+  // that version was read; the same for proceedings and claims.
   Result<domain::ResidencePermit> UpdatePermit(const Actor& actor, Id id,
                                                domain::ResidencePermit p,
+                                               std::optional<int> based_on_version = {},
                                                const WriteOptions& w = {});
   Result<std::vector<domain::ResidencePermit>> PermitsOfCase(const Actor& actor, Id case_id);
 
   Result<domain::Proceeding> RecordProceeding(const Actor& actor, Id case_id,
                                               domain::Proceeding p, const WriteOptions& w = {});
   Result<domain::Proceeding> UpdateProceeding(const Actor& actor, Id id, domain::Proceeding p,
+                                              std::optional<int> based_on_version = {},
                                               const WriteOptions& w = {});
   Result<std::vector<domain::Proceeding>> ProceedingsOfCase(const Actor& actor, Id case_id);
 
@@ -83,6 +87,7 @@ class StageService {
                                                 const WriteOptions& w = {});
   Result<domain::CompensationClaim> UpdateClaim(const Actor& actor, Id id,
                                                 domain::CompensationClaim c,
+                                                std::optional<int> based_on_version = {},
                                                 const WriteOptions& w = {});
   Result<std::vector<domain::CompensationClaim>> ClaimsOfCase(const Actor& actor, Id case_id);
 
@@ -118,8 +123,8 @@ class StageService {
   Result<T> Record(const Actor& actor, Id case_id, T record, const WriteOptions& w,
                    const RecordKind<T>& kind);
   template <typename T>
-  Result<T> Update(const Actor& actor, Id id, T record, const WriteOptions& w,
-                   const RecordKind<T>& kind);
+  Result<T> Update(const Actor& actor, Id id, T record, std::optional<int> based_on_version,
+                   const WriteOptions& w, const RecordKind<T>& kind);
   static const RecordKind<domain::ResidencePermit> kPermit;
   static const RecordKind<domain::Proceeding> kProceeding;
   static const RecordKind<domain::CompensationClaim> kClaim;

@@ -84,6 +84,7 @@ struct ResidencePermit {
   Id recorded_by = 0;
   Timestamp created_at{};
   Timestamp updated_at{};
+  int version = 1;  // 1 when recorded, one more with every update
 };
 
 struct Proceeding {
@@ -97,6 +98,7 @@ struct Proceeding {
   Id recorded_by = 0;
   Timestamp created_at{};
   Timestamp updated_at{};
+  int version = 1;  // 1 when recorded, one more with every update
 };
 
 struct CompensationClaim {
@@ -113,6 +115,7 @@ struct CompensationClaim {
   Id recorded_by = 0;
   Timestamp created_at{};
   Timestamp updated_at{};
+  int version = 1;  // 1 when recorded, one more with every update
 };
 
 struct Return {

@@ -87,7 +87,8 @@ Json PermitJson(const domain::ResidencePermit& p) {
           {"expires_on", OptDate(p.expires_on)},
           {"recorded_by", p.recorded_by},
           {"created_at", FormatTimestamp(p.created_at)},
-          {"updated_at", FormatTimestamp(p.updated_at)}};
+          {"updated_at", FormatTimestamp(p.updated_at)},
+          {"version", p.version}};
 }
 
 Json ProceedingJson(const domain::Proceeding& p) {
@@ -100,7 +101,8 @@ Json ProceedingJson(const domain::Proceeding& p) {
           {"ended_on", OptDate(p.ended_on)},
           {"recorded_by", p.recorded_by},
           {"created_at", FormatTimestamp(p.created_at)},
-          {"updated_at", FormatTimestamp(p.updated_at)}};
+          {"updated_at", FormatTimestamp(p.updated_at)},
+          {"version", p.version}};
 }
 
 Json ClaimJson(const domain::CompensationClaim& c) {
@@ -116,7 +118,8 @@ Json ClaimJson(const domain::CompensationClaim& c) {
           {"paid_on", OptDate(c.paid_on)},
           {"recorded_by", c.recorded_by},
           {"created_at", FormatTimestamp(c.created_at)},
-          {"updated_at", FormatTimestamp(c.updated_at)}};
+          {"updated_at", FormatTimestamp(c.updated_at)},
+          {"version", c.version}};
 }
 
 Json ReturnJson(const domain::Return& r) {
@@ -145,6 +148,17 @@ Json FollowUpJson(const app::FollowUpView& v) {
 }
 
 // ---- parsing (one reader per record, for creation and update alike)
+
+// An update may say which version of the record it was based on ("version", as read);
+// it is taken out of the body before the record's reader, which knows no such field.
+Result<std::optional<int>> TakeVersion(Json& body) {
+  if (!body.is_object() || !body.contains("version")) return std::optional<int>();
+  const Json v = body["version"];
+  body.erase("version");
+  if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > INT32_MAX)
+    return Invalid("version", "must be the record's version as read, a whole number from 1");
+  return std::optional<int>(static_cast<int>(v.get<std::int64_t>()));
+}
 
 Result<domain::ResidencePermit> PermitFrom(const Json& body) {
   domain::JsonReader r(body);
@@ -279,8 +293,10 @@ Status RecordPermit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status UpdatePermit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "residence permit"));
   TRY(Json body, ParseBody(req));
+  TRY(auto version, TakeVersion(body));
   TRY(auto p, PermitFrom(body));
-  TRY(auto updated, app::StageService(app).UpdatePermit(ctx.Actor(), id, p, WriteOptionsOf(req)));
+  TRY(auto updated,
+      app::StageService(app).UpdatePermit(ctx.Actor(), id, p, version, WriteOptionsOf(req)));
   SetJson(res, 200, PermitJson(updated));
   return {};
 }
@@ -307,8 +323,9 @@ Status RecordProceeding(app::App& app, const Req& req, Res& res, const Ctx& ctx)
 Status UpdateProceeding(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "proceeding"));
   TRY(Json body, ParseBody(req));
+  TRY(auto version, TakeVersion(body));
   TRY(auto p, ProceedingFrom(body));
-  TRY(auto updated, app::StageService(app).UpdateProceeding(ctx.Actor(), id, p,
+  TRY(auto updated, app::StageService(app).UpdateProceeding(ctx.Actor(), id, p, version,
                                                             WriteOptionsOf(req)));
   SetJson(res, 200, ProceedingJson(updated));
   return {};
@@ -336,8 +353,10 @@ Status RecordClaim(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status UpdateClaim(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "compensation claim"));
   TRY(Json body, ParseBody(req));
+  TRY(auto version, TakeVersion(body));
   TRY(auto c, ClaimFrom(body));
-  TRY(auto updated, app::StageService(app).UpdateClaim(ctx.Actor(), id, c, WriteOptionsOf(req)));
+  TRY(auto updated,
+      app::StageService(app).UpdateClaim(ctx.Actor(), id, c, version, WriteOptionsOf(req)));
   SetJson(res, 200, ClaimJson(updated));
   return {};
 }

@@ -296,6 +296,49 @@ TEST_F(Stages, ResidencePermitsAreRecordedForWhoeverTheyAreEnteredFor) {
   EXPECT_EQ(Put("stage-cw", "/api/v1/residence-permits/999999", {{"permit_type", "other"}, {"applied_on", "2025-01-12"}}).status, 404);
 }
 
+// Two caseworkers edit the same proceeding: the second, based on the version both read,
+// is refused instead of silently undoing the first; reloading and retrying works.
+TEST_F(Stages, UpdatesBasedOnAnOldVersionAreRefused) {
+  Client cw = As("stage-cw");
+  long id = NewCase(cw);
+  auto created = cw.Post(CasePath(id) + "/proceedings",
+                         {{"cooperating", true}, {"stage", "investigation"}, {"started_on", "2025-01-05"}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(created.body["version"], 1);
+  std::string path = "/api/v1/proceedings/" + std::to_string(created.body["id"].get<long>());
+  Json to_trial = {{"cooperating", true}, {"stage", "trial"}, {"started_on", "2025-01-05"},
+                   {"stage_since", "2025-03-01"}, {"version", 1}};
+  auto first = Put("stage-cw", path, to_trial);
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(first.body["version"], 2);
+  Json to_prosecution = {{"cooperating", true}, {"stage", "prosecution"}, {"started_on", "2025-01-05"},
+                         {"stage_since", "2025-02-01"}, {"version", 1}};
+  auto stale = Put("stage-cw", path, to_prosecution);
+  EXPECT_EQ(stale.status, 409) << stale.raw;
+  EXPECT_EQ(stale.ErrorCode(), "stale_update");
+  EXPECT_EQ(stale.ErrorField(), "version");
+  auto items = cw.Get(CasePath(id) + "/proceedings").body["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["stage"], "trial");  // the first change stands
+  EXPECT_EQ(items[0]["version"], 2);
+  to_prosecution["version"] = 2;
+  auto retried = Put("stage-cw", path, to_prosecution);
+  ASSERT_EQ(retried.status, 200) << retried.raw;
+  EXPECT_EQ(retried.body["version"], 3);
+  // A version that is not a whole number from 1 is a bad request; on creation there is none.
+  to_prosecution["version"] = "3";
+  EXPECT_EQ(Put("stage-cw", path, to_prosecution).ErrorField(), "version");
+  to_prosecution["version"] = 0;
+  EXPECT_EQ(Put("stage-cw", path, to_prosecution).ErrorField(), "version");
+  EXPECT_EQ(cw.Post(CasePath(id) + "/proceedings", {{"cooperating", true}, {"stage", "investigation"},
+                                                    {"started_on", "2025-01-05"}, {"version", 1}})
+                .ErrorField(),
+            "version");
+  // Without a version an update still goes through (for clients that do not send it).
+  to_prosecution.erase("version");
+  EXPECT_EQ(Put("stage-cw", path, to_prosecution).body["version"], 4);
+}
+
 TEST_F(Stages, ProceedingsAndCompensationClaims) {
   Client cw = As("stage-cw");
   long id = NewCase(cw);

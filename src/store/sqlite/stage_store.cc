@@ -114,7 +114,15 @@ CREATE INDEX follow_ups_case ON follow_ups(case_id, id);
 CREATE INDEX follow_ups_open ON follow_ups(due_on) WHERE done_on IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Permits, proceedings and claims carry a version, so that an update based on an
+// older reading is refused instead of silently overwriting a colleague's change.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE residence_permits ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE proceedings ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE compensation_claims ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 
 // Runs `q` to the end, turning each row into a T with `from`.
 template <typename T, typename F>
@@ -289,15 +297,15 @@ class SqliteStageStore final : public StageStore {
   Status UpdatePermit(const domain::ResidencePermit& p) override {
     Stmt q(db_,
            "UPDATE residence_permits SET permit_type = ?, applied_on = ?, decision = ?,"
-           " decided_on = ?, expires_on = ?, updated_at = ? WHERE id = ?");
+           " decided_on = ?, expires_on = ?, updated_at = ?, version = ? WHERE id = ?");
     q.Bind(Name(p.permit_type)).Bind(p.applied_on).Bind(Name(p.decision)).Bind(p.decided_on)
-        .Bind(p.expires_on).Bind(p.updated_at).Bind(p.id);
+        .Bind(p.expires_on).Bind(p.updated_at).Bind(p.version).Bind(p.id);
     return RunOne(q, "residence permit");
   }
 
   static constexpr std::string_view kPermitCols =
       "id, case_id, permit_type, applied_on, decision, decided_on, expires_on, recorded_by,"
-      " created_at, updated_at";
+      " created_at, updated_at, version";
   static domain::ResidencePermit PermitFrom(const Stmt& q) {
     domain::ResidencePermit p;
     p.id = q.Int(0);
@@ -310,6 +318,7 @@ class SqliteStageStore final : public StageStore {
     p.recorded_by = q.Int(7);
     p.created_at = q.Time(8);
     p.updated_at = q.Time(9);
+    p.version = static_cast<int>(q.Int(10));
     return p;
   }
 
@@ -341,15 +350,15 @@ class SqliteStageStore final : public StageStore {
   Status UpdateProceeding(const domain::Proceeding& p) override {
     Stmt q(db_,
            "UPDATE proceedings SET cooperating = ?, stage = ?, started_on = ?, stage_since = ?,"
-           " ended_on = ?, updated_at = ? WHERE id = ?");
+           " ended_on = ?, updated_at = ?, version = ? WHERE id = ?");
     q.Bind(p.cooperating).Bind(Name(p.stage)).Bind(p.started_on).Bind(p.stage_since)
-        .Bind(p.ended_on).Bind(p.updated_at).Bind(p.id);
+        .Bind(p.ended_on).Bind(p.updated_at).Bind(p.version).Bind(p.id);
     return RunOne(q, "proceeding");
   }
 
   static constexpr std::string_view kProceedingCols =
       "id, case_id, cooperating, stage, started_on, stage_since, ended_on, recorded_by,"
-      " created_at, updated_at";
+      " created_at, updated_at, version";
   static domain::Proceeding ProceedingFrom(const Stmt& q) {
     domain::Proceeding p;
     p.id = q.Int(0);
@@ -362,6 +371,7 @@ class SqliteStageStore final : public StageStore {
     p.recorded_by = q.Int(7);
     p.created_at = q.Time(8);
     p.updated_at = q.Time(9);
+    p.version = static_cast<int>(q.Int(10));
     return p;
   }
 
@@ -396,16 +406,16 @@ class SqliteStageStore final : public StageStore {
     Stmt q(db_,
            "UPDATE compensation_claims SET route = ?, amount_claimed_minor = ?,"
            " amount_awarded_minor = ?, currency = ?, status = ?, filed_on = ?, decided_on = ?,"
-           " paid_on = ?, updated_at = ? WHERE id = ?");
+           " paid_on = ?, updated_at = ?, version = ? WHERE id = ?");
     q.Bind(Name(c.route)).Bind(c.amount_claimed_minor).Bind(c.amount_awarded_minor)
         .Bind(c.currency).Bind(Name(c.status)).Bind(c.filed_on).Bind(c.decided_on)
-        .Bind(c.paid_on).Bind(c.updated_at).Bind(c.id);
+        .Bind(c.paid_on).Bind(c.updated_at).Bind(c.version).Bind(c.id);
     return RunOne(q, "compensation claim");
   }
 
   static constexpr std::string_view kClaimCols =
       "id, case_id, route, amount_claimed_minor, amount_awarded_minor, currency, status,"
-      " filed_on, decided_on, paid_on, recorded_by, created_at, updated_at";
+      " filed_on, decided_on, paid_on, recorded_by, created_at, updated_at, version";
   static domain::CompensationClaim ClaimFrom(const Stmt& q) {
     domain::CompensationClaim c;
     c.id = q.Int(0);
@@ -421,6 +431,7 @@ class SqliteStageStore final : public StageStore {
     c.recorded_by = q.Int(10);
     c.created_at = q.Time(11);
     c.updated_at = q.Time(12);
+    c.version = static_cast<int>(q.Int(13));
     return c;
   }
 
