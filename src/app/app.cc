@@ -508,6 +508,53 @@ Result<domain::Case> App::VisibleCase(store::Transaction& tx, const Actor& actor
   return *c;
 }
 
+Result<std::vector<KnownElsewhere>> App::KnownElsewhereOf(store::Transaction& tx, Id org_id,
+                                                          const std::string& blind,
+                                                          const std::string& clk) {
+  // Possibly known elsewhere: the same normalised name and birth date (blind
+  // index), or a close linkage key (spelling variants, transliterations, typos).
+  // Only the kind of organisation and the date are told, never which one.
+  std::vector<KnownElsewhere> out;
+  std::set<Id> seen;
+  auto elsewhere = [&](Id person_id, domain::OrgKind kind, Timestamp at) {
+    if (!seen.insert(person_id).second) return;
+    out.push_back(KnownElsewhere{kind, domain::Date(std::chrono::floor<std::chrono::days>(at))});
+  };
+  TRY(auto matches, tx.FindPersonsByBlindIndex(blind));
+  for (const auto& m : matches)
+    if (m.organization_id != org_id) elsewhere(m.person_id, m.organization_kind, m.created_at);
+  TRY(auto others, tx.ListPersonClks());
+  std::erase_if(others, [&](const store::PersonClk& p) {
+    return p.organization_id == org_id || p.clk.size() != clk.size();
+  });
+  if (!others.empty()) {
+    std::vector<std::vector<uint8_t>> rows;
+    for (const auto& p : others) rows.emplace_back(p.clk.begin(), p.clk.end());
+    TRY(auto matrix, privacy::ClkMatrix::Create(rows));
+    privacy::DiceOptions options;
+    options.threshold = config_.duplicate_warning_threshold;
+    options.top_k = 5;
+    options.threads = 1;
+    std::vector<uint8_t> query(clk.begin(), clk.end());
+    TRY(auto close, privacy::DiceOneToMany(query, matrix, options));
+    for (const auto& c : close) {
+      const auto& p = others[c.b];
+      elsewhere(p.person_id, p.organization_kind, p.created_at);
+    }
+  }
+  return out;
+}
+
+Result<domain::PersonIdentity> App::OpenIdentity(const store::StoredPerson& person) const {
+  if (person.sealed_identity.empty())
+    return Internal(fmt::format("person {} has no sealed identity", person.id));
+  TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(person.organization_id),
+                                       person.sealed_identity, PersonAd(person.id)));
+  auto j = Json::parse(plain, nullptr, false);
+  if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
+  return domain::IdentityFromJson(j, "");
+}
+
 Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& input,
                                     const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kCreateCase));
@@ -533,37 +580,7 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   const Timestamp now = Now();
   std::string blind = privacy::PersonBlindIndex(blind_key_, input.person);
   TRY(std::string clk, PersonClk(input.person));
-  // Possibly known elsewhere: the same normalised name and birth date (blind
-  // index), or a close linkage key (spelling variants, transliterations, typos).
-  // Only the kind of organisation and the date are told, never which one.
-  std::set<Id> seen;
-  auto elsewhere = [&](Id person_id, domain::OrgKind kind, Timestamp at) {
-    if (!seen.insert(person_id).second) return;
-    result.known_elsewhere.push_back(
-        KnownElsewhere{kind, domain::Date(std::chrono::floor<std::chrono::days>(at))});
-  };
-  TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
-  for (const auto& m : matches)
-    if (m.organization_id != org_id) elsewhere(m.person_id, m.organization_kind, m.created_at);
-  TRY(auto others, tx->ListPersonClks());
-  std::erase_if(others, [&](const store::PersonClk& p) {
-    return p.organization_id == org_id || p.clk.size() != clk.size();
-  });
-  if (!others.empty()) {
-    std::vector<std::vector<uint8_t>> rows;
-    for (const auto& p : others) rows.emplace_back(p.clk.begin(), p.clk.end());
-    TRY(auto matrix, privacy::ClkMatrix::Create(rows));
-    privacy::DiceOptions options;
-    options.threshold = config_.duplicate_warning_threshold;
-    options.top_k = 5;
-    options.threads = 1;
-    std::vector<uint8_t> query(clk.begin(), clk.end());
-    TRY(auto close, privacy::DiceOneToMany(query, matrix, options));
-    for (const auto& c : close) {
-      const auto& p = others[c.b];
-      elsewhere(p.person_id, p.organization_kind, p.created_at);
-    }
-  }
+  TRY(result.known_elsewhere, KnownElsewhereOf(*tx, org_id, blind, clk));
 
   TRY(Id person_id, tx->InsertPerson(org_id, now));
   std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(org_id),
@@ -653,17 +670,90 @@ Result<domain::PersonIdentity> App::ViewIdentity(const Actor& actor, Id case_id,
   TRY(auto tx, store_->Begin(true));
   TRY(auto c, VisibleCase(*tx, actor, case_id));
   TRY(auto person, tx->GetPerson(c.person_id));
-  if (!person || person->sealed_identity.empty())
-    return Internal(fmt::format("case {} has no sealed identity", case_id));
-  TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(person->organization_id),
-                                       person->sealed_identity, PersonAd(person->id)));
-  auto j = Json::parse(plain, nullptr, false);
-  if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
-  TRY(auto identity, domain::IdentityFromJson(j, ""));
+  if (!person) return Internal(fmt::format("case {} has no person", case_id));
+  TRY(auto identity, OpenIdentity(*person));
   TRY_STATUS(Audit(*tx, actor, "case.identity_view", "case", std::to_string(case_id),
                    Json{{"code", c.code}, {"person_id", c.person_id}}.dump(), reason));
   TRY_STATUS(tx->Commit());
   return identity;
+}
+
+namespace {
+
+// The names of the identity's fields whose values differ: what an audit entry of a
+// correction may say.
+std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : after.items())
+    if (!before.contains(key) || before[key] != value) out.push_back(key);
+  for (const auto& [key, value] : before.items())
+    if (!after.contains(key)) out.push_back(key);
+  return out;
+}
+
+Status CheckReason(const std::string& reason) {
+  if (reason.size() < 5 || reason.size() > 500)
+    return Invalid("reason", "state why (5 to 500 characters)");
+  return domain::CheckText(reason, "reason", 500);
+}
+
+}  // namespace
+
+Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
+                                               const domain::PersonIdentity& identity,
+                                               const std::string& reason,
+                                               const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kViewIdentity));
+  TRY_STATUS(Require(actor, P::kChangeCase));
+  TRY_STATUS(CheckReason(reason));
+  TRY_STATUS(domain::ValidateIdentity(identity, Today(), "person."));
+  // A replayed request answers with the identity as it now is, without warnings.
+  CorrectedIdentity result;
+  return IdempotentWrite<CorrectedIdentity>(
+      actor, w, "identity_correction",
+      [&](store::Transaction& tx, Id) -> Result<std::optional<CorrectedIdentity>> {
+        TRY(auto c, VisibleCase(tx, actor, case_id));
+        TRY(auto person, tx.GetPerson(c.person_id));
+        if (!person) return std::optional<CorrectedIdentity>();
+        TRY(auto current, OpenIdentity(*person));
+        return CorrectedIdentity{current, {}};
+      },
+      [&](store::Transaction& tx) -> Result<Written<CorrectedIdentity>> {
+        TRY(domain::Case c, VisibleCase(tx, actor, case_id));
+        if (c.organization_id != actor.organization_id)
+          return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+        TRY(auto person, tx.GetPerson(c.person_id));
+        if (!person) return Internal(fmt::format("case {} has no person", case_id));
+        TRY(auto before, OpenIdentity(*person));
+        const Json before_json = domain::IdentityToJson(before);
+        const Json after_json = domain::IdentityToJson(identity);
+        const std::string blind = privacy::PersonBlindIndex(blind_key_, identity);
+        TRY(std::string clk, PersonClk(identity));
+        TRY(result.known_elsewhere, KnownElsewhereOf(tx, c.organization_id, blind, clk));
+        std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(person->organization_id),
+                                           after_json.dump(), PersonAd(person->id));
+        TRY_STATUS(tx.SetPersonIdentity(person->id, sealed, blind, clk));
+        // The case keeps what statistics count of the person.
+        c.sex = identity.sex;
+        c.citizenship = identity.citizenship;
+        c.age_at_identification.reset();
+        if (identity.birth_date)
+          c.age_at_identification = c.fields.identified_on.YearsSince(*identity.birth_date);
+        else if (identity.birth_year)
+          c.age_at_identification = c.fields.identified_on.Year() - *identity.birth_year;
+        c.updated_at = Now();
+        c.version += 1;
+        TRY_STATUS(tx.UpdateCase(c));
+        TRY_STATUS(Audit(tx, actor, "case.identity_correct", "case", std::to_string(case_id),
+                         Json{{"code", c.code},
+                              {"person_id", c.person_id},
+                              {"changed", ChangedFields(before_json, after_json)},
+                              {"known_elsewhere", result.known_elsewhere.size()}}
+                             .dump(),
+                         reason));
+        result.identity = identity;
+        return Written<CorrectedIdentity>{result, case_id};
+      });
 }
 
 Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
@@ -757,11 +847,7 @@ Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
       TRY(auto stored, tx->GetPerson(p.person_id));
       if (!stored || stored->sealed_identity.empty()) continue;
       // Unsealed in memory only, to compute the key; never written or logged.
-      TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(stored->organization_id),
-                                           stored->sealed_identity, PersonAd(stored->id)));
-      auto j = Json::parse(plain, nullptr, false);
-      if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
-      TRY(auto identity, domain::IdentityFromJson(j, ""));
+      TRY(auto identity, OpenIdentity(*stored));
       TRY(p.clk, PersonClk(identity));
       made.emplace_back(p.person_id, p.clk);
       if (i % 256 == 0) report(0.4 * static_cast<double>(i) / persons.size());

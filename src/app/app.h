@@ -112,6 +112,12 @@ struct CreatedCase {
   std::vector<KnownElsewhere> known_elsewhere;
 };
 
+struct CorrectedIdentity {
+  domain::PersonIdentity identity;
+  // As on registration: the corrected identity may now match another organisation's.
+  std::vector<KnownElsewhere> known_elsewhere;
+};
+
 struct LookupResult {
   std::vector<domain::Case> own_cases;  // visible to the caller
   std::vector<KnownElsewhere> elsewhere;
@@ -173,6 +179,15 @@ class App {
                                  const WriteOptions& w = {});
   Result<Page<domain::Case>> ListCases(const Actor& actor, const CaseQuery& q);
   Result<CaseDetail> GetCase(const Actor& actor, Id id);
+  // Replaces the identity of the case's person (a true name disclosed later, a birth
+  // date read from a document): sealed anew, blind index and linkage key computed
+  // again, and the case's sex, citizenship and age at identification follow it. Own
+  // organisation only, with a stated reason (5–500 characters); the audit entry names
+  // the fields that changed, never their values.
+  Result<CorrectedIdentity> CorrectIdentity(const Actor& actor, Id case_id,
+                                            const domain::PersonIdentity& identity,
+                                            const std::string& reason,
+                                            const WriteOptions& w = {});
   Result<domain::PersonIdentity> ViewIdentity(const Actor& actor, Id case_id,
                                               const std::string& reason);
   Result<domain::Case> Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
@@ -227,6 +242,13 @@ class App {
  private:
   App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
       std::unique_ptr<Clock> clock);
+  // Other organisations' persons whose blind index equals `blind` or whose linkage key
+  // is at least duplicate_warning_threshold similar to `clk`: kind and date only.
+  Result<std::vector<KnownElsewhere>> KnownElsewhereOf(store::Transaction& tx, Id org_id,
+                                                       const std::string& blind,
+                                                       const std::string& clk);
+  // The identity sealed on the person's record.
+  Result<domain::PersonIdentity> OpenIdentity(const store::StoredPerson& person) const;
 
   Config config_;
   std::unique_ptr<store::Store> store_;

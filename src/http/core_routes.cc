@@ -193,6 +193,25 @@ Status ViewIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+// Body: {"person": {…the identity as on registration…}, "reason": "…"}.
+Status CorrectIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"person", "reason"}));
+  const Json* person = r.Get("person");
+  if (!person) return Invalid("person", "is required");
+  if (!person->is_object()) return Invalid("person", "must be an object");
+  TRY(auto identity, domain::IdentityFromJson(*person, "person."));
+  TRY(std::string reason, r.String("reason", true));
+  TRY(auto corrected,
+      app.CorrectIdentity(ctx.Actor(), id, identity, reason, WriteOptionsOf(req)));
+  Json j = domain::IdentityToJson(corrected.identity);
+  SetJson(res, 200, {{"person", j},
+                     {"known_elsewhere", KnownElsewhereJson(corrected.known_elsewhere)}});
+  return {};
+}
+
 Status Transition(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "case"));
   TRY(Json body, ParseBody(req));
@@ -243,6 +262,7 @@ std::vector<Route> CoreRoutes() {
       {"POST", "/api/v1/cases", false, CreateCase},
       {"GET", "/api/v1/cases/{id}", false, GetCase},
       {"GET", "/api/v1/cases/{id}/identity", false, ViewIdentity},
+      {"PUT", "/api/v1/cases/{id}/identity", false, CorrectIdentity},
       {"POST", "/api/v1/cases/{id}/transitions", false, Transition},
       {"POST", "/api/v1/persons/lookup", false, LookupPerson},
       {"GET", "/api/v1/audit", false, ListAudit},

@@ -178,7 +178,8 @@ class Transaction {
   virtual Result<Id> InsertCase(const domain::Case& c) = 0;
   virtual Result<std::optional<domain::Case>> GetCase(Id id) = 0;
   virtual Result<std::vector<domain::Case>> ListCases(const CaseFilter& filter) = 0;
-  // Writes the mutable fields; fails with kConflict unless the stored version is
+  // Writes the mutable fields (workflow state, and sex, citizenship and age at
+  // identification, which follow a corrected identity); fails with kConflict unless the stored version is
   // `c.version - 1` (another request changed the case in between).
   virtual Status UpdateCase(const domain::Case& c) = 0;
   virtual Result<Id> InsertTransition(const domain::CaseTransition& t,

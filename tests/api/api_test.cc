@@ -95,18 +95,27 @@ class Api : public ::testing::Test {
       cases += r.body["items"].size();
       cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
     } while (!cursor.empty());
-    Client auditor = As("auditor");
     size_t audit = 0;
-    cursor.clear();
+    for (const auto& e : AuditLog())
+      if (e["action"].get<std::string>().rfind("auth.", 0) != 0) ++audit;
+    // Logins are audited too; they are not what "nothing changed" is about.
+    return {cases, audit};
+  }
+
+  // The whole audit log, oldest first, as the auditor reads it page by page; `raw`
+  // gets every page's text, for checking what never appears in it.
+  std::vector<Json> AuditLog(std::string* raw = nullptr) {
+    Client auditor = As("auditor");
+    std::vector<Json> out;
+    std::string cursor;
     do {
       auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
       EXPECT_EQ(r.status, 200);
-      for (const auto& e : r.body["items"])
-        if (e["action"].get<std::string>().rfind("auth.", 0) != 0) ++audit;
+      if (raw) *raw += r.raw;
+      for (const auto& e : r.body["items"]) out.push_back(e);
       cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
     } while (!cursor.empty());
-    // Logins are audited too; they are not what "nothing changed" is about.
-    return {cases, audit};
+    return out;
   }
 
   static std::filesystem::path* dir_;
@@ -155,21 +164,15 @@ TEST_F(Api, FailedLoginOfAnUnknownUserKeepsOnlyADigest) {
   EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
   EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
   EXPECT_EQ(c.Login("another-unknown-name", "whatever-password").status, 401);
-  Client auditor = As("auditor");
+  std::string raw;
   std::vector<std::string> digests;
-  std::string cursor;
-  do {
-    auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
-    ASSERT_EQ(r.status, 200);
-    EXPECT_EQ(r.raw.find("Tr0ub4dor"), std::string::npos);
-    EXPECT_EQ(r.raw.find("another-unknown-name"), std::string::npos);
-    for (const auto& e : r.body["items"]) {
-      if (e["action"] == "auth.login_failed" && e["details"].contains("username_digest")) {
-        digests.push_back(e["details"]["username_digest"]);
-      }
+  for (const auto& e : AuditLog(&raw)) {
+    if (e["action"] == "auth.login_failed" && e["details"].contains("username_digest")) {
+      digests.push_back(e["details"]["username_digest"]);
     }
-    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
-  } while (!cursor.empty());
+  }
+  EXPECT_EQ(raw.find("Tr0ub4dor"), std::string::npos);
+  EXPECT_EQ(raw.find("another-unknown-name"), std::string::npos);
   ASSERT_GE(digests.size(), 3u);
   const auto n = digests.size();
   EXPECT_EQ(digests[n - 3], digests[n - 2]);  // the same name twice
@@ -330,25 +333,85 @@ TEST_F(Api, IdentityViewNeedsAReasonAndIsAudited) {
   EXPECT_EQ(ok.body["citizenship"], "stateless");
   EXPECT_EQ(ok.body["documents"][0]["number"], "C0099887");
 
-  Client auditor = As("auditor");
+  std::string raw;
   bool found = false;
-  std::string cursor;
-  do {
-    auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
-    ASSERT_EQ(r.status, 200);
-    for (const auto& e : r.body["items"]) {
-      if (e["action"] == "case.identity_view" && e["object_id"] == std::to_string(id)) {
-        found = true;
-        EXPECT_EQ(e["reason"], "preparing the legal aid request");
-      }
+  for (const auto& e : AuditLog(&raw)) {
+    if (e["action"] == "case.identity_view" && e["object_id"] == std::to_string(id)) {
+      found = true;
+      EXPECT_EQ(e["reason"], "preparing the legal aid request");
     }
-    EXPECT_EQ(r.raw.find("İsmayılova"), std::string::npos);
-    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
-  } while (!cursor.empty());
+  }
+  EXPECT_EQ(raw.find("İsmayılova"), std::string::npos);
   EXPECT_TRUE(found);
   // Only the auditor reads the audit log.
   EXPECT_EQ(cw.Get("/api/v1/audit").status, 403);
   EXPECT_EQ(As("coord").Get("/api/v1/audit").status, 403);
+}
+
+// A victim often gives her true name and birth date only later: the caseworker
+// corrects the identity; it is sealed anew, the case's age follows, the linkage key is
+// recomputed (another organisation's registration of the true name now warns), and the
+// audit says why and which fields changed, never their values.
+TEST_F(Api, IdentityCanBeCorrectedWithAReason) {
+  Client cw = As("cw1");
+  Json body = CaseBody("Gülarə", "Namazova", "1990-07-02");
+  body["person"].erase("birth_date");
+  body["person"]["birth_year"] = 1991;  // an estimate
+  auto created = cw.Post("/api/v1/cases", body);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const long id = created.body["id"];
+  const std::string path = "/api/v1/cases/" + std::to_string(id) + "/identity";
+  EXPECT_EQ(created.body["age_group"], "30-38");  // 2026 - 1991
+
+  Json person = body["person"];
+  person.erase("birth_year");
+  person["given_name"] = "Xumar";
+  person["family_name"] = "Rzaquliyeva";
+  person["birth_date"] = "2009-05-04";  // a child at identification
+  auto corrected = cw.Put(path, {{"person", person}, {"reason", "passport found at the embassy"}});
+  ASSERT_EQ(corrected.status, 200) << corrected.raw;
+  EXPECT_EQ(corrected.body["person"]["given_name"], "Xumar");
+  EXPECT_EQ(corrected.body["known_elsewhere"].size(), 0u);
+  auto shown = cw.Get(path + "?reason=checking%20the%20correction");
+  EXPECT_EQ(shown.body["family_name"], "Rzaquliyeva");
+  EXPECT_EQ(shown.body["birth_date"], "2009-05-04");
+  auto detail = cw.Get("/api/v1/cases/" + std::to_string(id));
+  EXPECT_EQ(detail.body["age_group"], "15-17") << detail.raw;
+
+  // Another organisation now registers the same woman: warned by the new identity.
+  Json again = CaseBody("Xumar", "Rzaquliyeva", "2009-05-04");
+  auto second = As("cw2").Post("/api/v1/cases", again);
+  ASSERT_EQ(second.status, 201) << second.raw;
+  EXPECT_EQ(second.body["known_elsewhere"].size(), 1u) << second.raw;
+
+  // Bad input, other organisations and other roles change nothing.
+  auto before = Counts();
+  EXPECT_EQ(cw.Put(path, {{"person", person}}).ErrorField(), "reason");
+  EXPECT_EQ(cw.Put(path, {{"person", person}, {"reason", "why"}}).ErrorField(), "reason");
+  Json bad = person;
+  bad["birth_date"] = "2009-02-30";
+  EXPECT_EQ(cw.Put(path, {{"person", bad}, {"reason", "a typo fixed"}}).ErrorField(),
+            "person.birth_date");
+  EXPECT_EQ(cw.Put(path, {{"reason", "a typo fixed"}}).ErrorField(), "person");
+  EXPECT_EQ(cw.Put(path, {{"person", person}, {"reason", "a typo fixed"}, {"x", 1}}).ErrorField(), "x");
+  EXPECT_EQ(As("cw2").Put(path, {{"person", person}, {"reason", "a typo fixed"}}).status, 404);
+  EXPECT_EQ(As("coord").Put(path, {{"person", person}, {"reason", "a typo fixed"}}).status, 403);
+  EXPECT_EQ(As("analyst").Put(path, {{"person", person}, {"reason", "a typo fixed"}}).status, 403);
+  EXPECT_EQ(Counts(), before);
+
+  std::string raw;
+  bool found = false;
+  for (const auto& e : AuditLog(&raw)) {
+    if (e["action"] == "case.identity_correct" && e["object_id"] == std::to_string(id)) {
+      found = true;
+      EXPECT_EQ(e["reason"], "passport found at the embassy");
+      EXPECT_EQ(e["details"]["changed"],
+                Json({"birth_date", "birth_year", "family_name", "given_name"}));
+    }
+  }
+  EXPECT_EQ(raw.find("Rzaquliyeva"), std::string::npos);
+  EXPECT_EQ(raw.find("Namazova"), std::string::npos);
+  EXPECT_TRUE(found);
 }
 
 TEST_F(Api, WorkflowRefusesIllegalTransitions) {

@@ -165,6 +165,7 @@ class Client {
     httplib::Result r{nullptr, httplib::Error::Unknown};
     if (method == "GET") r = cli_.Get(path.c_str(), headers);
     else if (method == "POST") r = cli_.Post(path.c_str(), headers, body, content_type.c_str());
+    else if (method == "PUT") r = cli_.Put(path.c_str(), headers, body, content_type.c_str());
     else if (method == "DELETE") r = cli_.Delete(path.c_str(), headers);
     Response out;
     if (!r) {
@@ -180,6 +181,9 @@ class Client {
   Response Get(const std::string& path, httplib::Headers h = {}) { return Request("GET", path, "", h); }
   Response Post(const std::string& path, const Json& body, httplib::Headers h = {}) {
     return Request("POST", path, body.dump(), h);
+  }
+  Response Put(const std::string& path, const Json& body, httplib::Headers h = {}) {
+    return Request("PUT", path, body.dump(), h);
   }
 
   // Logs in and keeps the token; returns the login response.

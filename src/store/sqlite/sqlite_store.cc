@@ -402,11 +402,13 @@ class SqliteTransaction final : public Transaction {
   Status UpdateCase(const domain::Case& c) override {
     Stmt s(db_,
            "UPDATE cases SET status = ?, victim_status = ?, victim_status_on = ?,"
-           " reflection_start = ?, reflection_end = ?, updated_at = ?, version = ?"
+           " reflection_start = ?, reflection_end = ?, sex = ?, citizenship = ?,"
+           " age_at_identification = ?, updated_at = ?, version = ?"
            " WHERE id = ? AND version = ?");
     s.Bind(Name(c.status)).Bind(Name(c.victim_status)).Bind(c.victim_status_on)
-        .Bind(c.reflection_start).Bind(c.reflection_end).Bind(c.updated_at).Bind(c.version)
-        .Bind(c.id).Bind(c.version - 1);
+        .Bind(c.reflection_start).Bind(c.reflection_end).Bind(Name(c.sex))
+        .Bind(c.citizenship.ToString()).Bind(c.age_at_identification).Bind(c.updated_at)
+        .Bind(c.version).Bind(c.id).Bind(c.version - 1);
     TRY_STATUS(s.Run());
     if (sqlite3_changes(db_) != 1)
       return Fail(ErrorCode::kConflict, "stale_case",
