@@ -20,47 +20,21 @@ constexpr const char* kPassword = "a-long-test-password";
 class Api : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::filesystem::path(TempDir("api"));
-    auto r = RunHaven({"init", "--dir", (*dir_ / "inst").string(), "--admin-password",
-                       kAdminPassword});
-    ASSERT_EQ(r.exit_code, 0) << r.out;
-    server_ = new ServerProcess(*dir_ / "inst");
-    Client admin(server_->port());
-    ASSERT_EQ(admin.Login("admin", kAdminPassword).status, 200);
-    auto org = [&](const std::string& name, const std::string& kind) {
-      auto r = admin.Post("/api/v1/organizations", {{"name", name}, {"kind", kind}});
-      EXPECT_EQ(r.status, 201) << r.raw;
-      return r.body["id"].get<long>();
-    };
-    ngo1_ = org("NGO One", "ngo");
-    ngo2_ = org("NGO Two", "ngo");
-    coord_org_ = org("Coordinating Body", "state_body");
-    auto user = [&](const std::string& name, const std::string& role, long org_id) {
-      auto r = admin.Post("/api/v1/users", {{"username", name},
-                                            {"password", kPassword},
-                                            {"role", role},
-                                            {"organization_id", org_id}});
-      EXPECT_EQ(r.status, 201) << r.raw;
-    };
-    user("cw1", "caseworker", ngo1_);
-    user("cw2", "caseworker", ngo2_);
-    user("sm1", "shelter_manager", ngo1_);
-    user("coord", "coordinator", coord_org_);
-    user("analyst", "analyst", coord_org_);
-    user("auditor", "auditor", coord_org_);
+    instance_ = new Instance("api", kAdminPassword);
+    Instance& in = *instance_;
+    ngo1_ = in.Organization("NGO One", "ngo");
+    ngo2_ = in.Organization("NGO Two", "ngo");
+    coord_org_ = in.Organization("Coordinating Body", "state_body");
+    in.User("cw1", "caseworker", ngo1_, kPassword);
+    in.User("cw2", "caseworker", ngo2_, kPassword);
+    in.User("sm1", "shelter_manager", ngo1_, kPassword);
+    in.User("coord", "coordinator", coord_org_, kPassword);
+    in.User("analyst", "analyst", coord_org_, kPassword);
+    in.User("auditor", "auditor", coord_org_, kPassword);
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete instance_; }
 
-  Client As(const std::string& username) {
-    Client c(server_->port());
-    auto r = c.Login(username, username == "admin" ? kAdminPassword : kPassword);
-    EXPECT_EQ(r.status, 200) << username << " " << r.raw;
-    return c;
-  }
+  Client As(const std::string& username) { return instance_->As(username, kPassword); }
 
   static Json CaseBody(const std::string& given, const std::string& family,
                        const std::string& birth = "1990-07-02",
@@ -118,17 +92,15 @@ class Api : public ::testing::Test {
     return out;
   }
 
-  static std::filesystem::path* dir_;
-  static ServerProcess* server_;
+  static Instance* instance_;
   static long ngo1_, ngo2_, coord_org_;
 };
 
-std::filesystem::path* Api::dir_;
-ServerProcess* Api::server_;
+Instance* Api::instance_;
 long Api::ngo1_, Api::ngo2_, Api::coord_org_;
 
 TEST_F(Api, HealthNeedsNoLogin) {
-  Client c(server_->port());
+  Client c(instance_->port());
   auto r = c.Get("/api/v1/health");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body["status"], "ok");
@@ -137,7 +109,7 @@ TEST_F(Api, HealthNeedsNoLogin) {
 }
 
 TEST_F(Api, LoginLogoutAndMe) {
-  Client c(server_->port());
+  Client c(instance_->port());
   EXPECT_EQ(c.Get("/api/v1/me").status, 401);
   auto bad = c.Login("cw1", "wrong-password-here");
   EXPECT_EQ(bad.status, 401);
@@ -159,7 +131,7 @@ TEST_F(Api, LoginLogoutAndMe) {
 // A password typed into the username field must not end up in the audit log: an
 // unknown username is recorded only as a keyed digest, equal for equal attempts.
 TEST_F(Api, FailedLoginOfAnUnknownUserKeepsOnlyADigest) {
-  Client c(server_->port());
+  Client c(instance_->port());
   const std::string typed = "Tr0ub4dor-typed-into-the-wrong-field";
   EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
   EXPECT_EQ(c.Login(typed, "whatever-password").status, 401);
@@ -188,7 +160,7 @@ TEST_F(Api, RepeatedFailuresLockTheAccount) {
                                          {"organization_id", ngo1_}})
                 .status,
             201);
-  Client c(server_->port());
+  Client c(instance_->port());
   for (int i = 0; i < 5; ++i) EXPECT_EQ(c.Login("victim-of-guessing", "wrong-guess-" + std::to_string(i)).status, 401);
   auto locked = c.Login("victim-of-guessing", kPassword);
   EXPECT_EQ(locked.status, 429);
@@ -196,13 +168,13 @@ TEST_F(Api, RepeatedFailuresLockTheAccount) {
 }
 
 TEST_F(Api, CookieSessionsNeedTheCsrfTokenOnWrites) {
-  Client c(server_->port());
+  Client c(instance_->port());
   auto login = c.Post("/api/v1/auth/login", {{"username", "cw1"}, {"password", kPassword}});
   ASSERT_EQ(login.status, 200);
   std::string cookie = login.Header("Set-Cookie");
   cookie = cookie.substr(0, cookie.find(';'));
   std::string csrf = login.body["csrf_token"];
-  Client raw(server_->port());
+  Client raw(instance_->port());
   auto read = raw.Get("/api/v1/me", {{"Cookie", cookie}});
   EXPECT_EQ(read.status, 200);
   auto before = Counts();
@@ -565,7 +537,7 @@ TEST_F(Api, RawDatabaseNeverRevealsAnIdentity) {
     std::ifstream in(p, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
-  auto db = *dir_ / "inst" / "haven.db";
+  auto db = instance_->dir() / "haven.db";
   std::string bytes = read(db) + read(db.string() + "-wal");
   ASSERT_GT(bytes.size(), 10000u);
   for (const std::string& secret : {given, family, birth, std::string("19910417"),

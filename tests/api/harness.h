@@ -199,4 +199,58 @@ class Client {
   std::string token_;
 };
 
+// A new instance in a temporary folder (`haven init`), served by `haven serve`, with
+// organisations and users made through the API as its admin would make them. Failures
+// are test failures (EXPECT), so a fixture's set-up reads as a list of what exists.
+class Instance {
+ public:
+  Instance(const std::string& tag, const std::string& admin_password)
+      : dir_(TempDir(tag)), admin_password_(admin_password) {
+    auto r = RunHaven({"init", "--dir", (dir_ / "inst").string(), "--admin-password",
+                       admin_password});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    server_ = std::make_unique<ServerProcess>(dir_ / "inst");
+    admin_ = std::make_unique<Client>(server_->port());
+    EXPECT_EQ(admin_->Login("admin", admin_password).status, 200);
+  }
+  ~Instance() {
+    admin_.reset();
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  int port() const { return server_->port(); }
+  std::filesystem::path dir() const { return dir_ / "inst"; }
+  Client& admin() { return *admin_; }
+
+  long Organization(const std::string& name, const std::string& kind) {
+    auto r = admin_->Post("/api/v1/organizations", {{"name", name}, {"kind", kind}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body.value("id", 0L);
+  }
+  void User(const std::string& name, const std::string& role, long organization_id,
+            const std::string& password) {
+    auto r = admin_->Post("/api/v1/users", {{"username", name},
+                                            {"password", password},
+                                            {"role", role},
+                                            {"organization_id", organization_id}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+  }
+  // A client logged in as `name` (the admin with the admin password).
+  Client As(const std::string& name, const std::string& password) {
+    Client c(port());
+    auto r = c.Login(name, name == "admin" ? admin_password_ : password);
+    EXPECT_EQ(r.status, 200) << name << " " << r.raw;
+    return c;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::string admin_password_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<Client> admin_;
+};
+
 }  // namespace haven::testing
