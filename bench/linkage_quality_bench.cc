@@ -1,18 +1,19 @@
 // Linkage quality on synthetic populations with ground truth (src/privacy/population.h):
 // precision, recall and F1 of Haven's CLK linkage (default person schema, Dice, greedy
 // one-to-one) at several thresholds, beside exact matching on normalised names and birth
-// date as the baseline; beside a plaintext oracle as the ceiling (names, patronymic,
-// date, sex and citizenship compared in the clear, Fellegi-Sunter weights taken from
-// the ground truth itself: no linkage of these fields, encoded or not, does better); and
+// date as the baseline; beside a plaintext reference (names, patronymic, date, sex and
+// citizenship compared in the clear, Fellegi-Sunter weights taken from the ground truth
+// itself: what classical linkage with perfect parameters does without encoding); and
 // the recall of LSH blocking against exhaustive linkage on the same CLKs. A plain
 // program (quality is not a timing); results go into bench/RESULTS.md.
 //
 //   linkage_quality_bench [--size N] [--overlap M] [--seed S] [--profile P] [--misses K]
+//                         [--oracle on]
 //     --size     records per organisation (default 10000)
 //     --overlap  people registered by both (default half of size)
 //     --profile  realistic | hard | spelling | all (default all)
 //     --misses   print K missed true pairs and K false pairs at the best threshold
-//     --oracle   on: also the plaintext oracle (the ceiling; slower)
+//     --oracle   on: also the plaintext reference (slower)
 
 #include <algorithm>
 #include <array>
@@ -71,12 +72,13 @@ std::string Show(const PersonRecord& r) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The plaintext oracle: what the best classifier of these fields could reach. Each pair
+// The plaintext reference: classical linkage of the same fields in the clear. Each pair
 // of records is compared field by field in the clear (bigram Dice of the linkage-
 // normalised names, the better of straight and swapped given/family names; graded
 // agreement of birth dates; sex; citizenship) into a level per field; the weight of a
 // level is log2(m/u) with m counted over the true pairs and u over random pairs. The
-// weights come from the answer itself, so this is an upper bound, not a method.
+// weights come from the answer itself (a reference, not a method); they ignore how
+// common a value is and treat the fields as independent.
 
 // Bigram Dice of two normalised names with padding, as multisets; -1 when one is empty.
 double NameSimilarity(const std::string& a, const std::string& b) {
@@ -150,8 +152,8 @@ Levels Compare(const PersonRecord& a, const Normalised& na, const PersonRecord& 
 }
 
 // Candidates: every pair the CLKs score at 0.3 or more (top 50), and every pair that
-// agrees exactly on a normalised given name, family name or birth date with the other
-// names similar; prints how many true pairs that covers.
+// agrees exactly on a normalised given name, family name or birth date; prints how many
+// true pairs that covers.
 void PlaintextOracle(const LinkagePopulation& pop, const std::vector<DiceCandidate>& clk_pairs,
                      const std::vector<double>& thresholds) {
   const auto na = NormaliseAll(pop.a), nb = NormaliseAll(pop.b);
@@ -230,14 +232,14 @@ void PlaintextOracle(const LinkagePopulation& pop, const std::vector<DiceCandida
     std::vector<Pair> pairs;
     for (const auto& x : GreedyMatch(std::move(kept))) pairs.push_back({x.a, x.b});
     const LinkageQuality q = ScoreLinkage(pairs, pop.truth);
-    std::printf("| plaintext oracle (weights from the truth) | w >= %.0f | %.4f | %.4f | %.4f | %zu |\n",
+    std::printf("| plaintext reference (weights from the truth) | w >= %.0f | %.4f | %.4f | %.4f | %zu |\n",
                 min_weight, q.precision(), q.recall(), q.f1(), q.predicted);
     if (q.f1() > best_f1) {
       best_f1 = q.f1();
       best_w = min_weight;
     }
   }
-  std::printf("\nplaintext oracle: best F1 %.4f at weight %.0f; its candidates hold %zu of %zu "
+  std::printf("\nplaintext reference: best F1 %.4f at weight %.0f; its candidates hold %zu of %zu "
               "true pairs\n",
               best_f1, best_w, covered, pop.truth.size());
 }

@@ -827,6 +827,34 @@ Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonI
 
 // ---------------------------------------------------------------- linkage
 
+Result<std::int64_t> App::MakeMissingClks(const std::function<void(double)>& progress) {
+  std::vector<std::pair<Id, std::string>> made;
+  {
+    TRY(auto tx, store_->Begin(false));
+    TRY(auto persons, tx->ListPersonClks());
+    for (std::size_t i = 0; i < persons.size(); ++i) {
+      const auto& p = persons[i];
+      if (!p.clk.empty()) continue;
+      TRY(auto stored, tx->GetPerson(p.person_id));
+      if (!stored || stored->sealed_identity.empty()) continue;
+      // Unsealed in memory only, to compute the key; never written or logged.
+      TRY(auto identity, OpenIdentity(*stored));
+      TRY(std::string clk, PersonClk(identity));
+      made.emplace_back(p.person_id, std::move(clk));
+      if (progress && i % 256 == 0) progress(static_cast<double>(i) / persons.size());
+    }
+  }
+  if (!made.empty()) {
+    TRY(auto tx, store_->Begin(true));
+    for (const auto& [id, clk] : made) TRY_STATUS(tx->SetPersonClk(id, clk));
+    TRY_STATUS(Audit(*tx, Actor::System("linkage"), "linkage.keys_made", "linkage", "",
+                     Json{{"persons", made.size()}}.dump()));
+    TRY_STATUS(tx->Commit());
+  }
+  if (progress) progress(1.0);
+  return static_cast<std::int64_t>(made.size());
+}
+
 Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
                                         const std::function<void(double)>& progress) {
   TRY_STATUS(Require(actor, P::kImportData));
@@ -836,26 +864,14 @@ Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
   };
   LinkageSummary summary;
   summary.threshold = threshold;
+  TRY(summary.clks_made, MakeMissingClks([&](double v) { report(0.4 * v); }));
   std::vector<store::PersonClk> persons;
-  std::vector<std::pair<Id, std::string>> made;  // CLKs of persons registered before CLKs
   {
     TRY(auto tx, store_->Begin(false));
     TRY(persons, tx->ListPersonClks());
-    for (std::size_t i = 0; i < persons.size(); ++i) {
-      auto& p = persons[i];
-      if (!p.clk.empty()) continue;
-      TRY(auto stored, tx->GetPerson(p.person_id));
-      if (!stored || stored->sealed_identity.empty()) continue;
-      // Unsealed in memory only, to compute the key; never written or logged.
-      TRY(auto identity, OpenIdentity(*stored));
-      TRY(p.clk, PersonClk(identity));
-      made.emplace_back(p.person_id, p.clk);
-      if (i % 256 == 0) report(0.4 * static_cast<double>(i) / persons.size());
-    }
   }
   report(0.4);
   summary.persons = static_cast<std::int64_t>(persons.size());
-  summary.clks_made = static_cast<std::int64_t>(made.size());
 
   // Union-find over every pair at or above the threshold.
   std::vector<std::size_t> parent(persons.size());
@@ -897,7 +913,6 @@ Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
   summary.clusters = static_cast<std::int64_t>(groups.size());
 
   TRY(auto tx, store_->Begin(true));
-  for (const auto& [id, clk] : made) TRY_STATUS(tx->SetPersonClk(id, clk));
   TRY_STATUS(tx->ReplacePersonClusters(
       clusters, store::LinkageRunRecord{Now(), threshold, summary.persons, summary.clusters}));
   TRY_STATUS(Audit(*tx, actor, "linkage.run", "linkage", "",

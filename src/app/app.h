@@ -197,6 +197,11 @@ class App {
   // Linkage of all persons across organisations by their CLKs: stores the
   // clusters (one per unique person) that statistics count. `progress` gets
   // values from 0 to 1.
+  // Computes the linkage key of every person who has none (registered before linkage
+  // keys, or before the current person schema: its migration drops the old keys), from
+  // the sealed identity, in memory only; returns how many were made. `haven serve` runs
+  // it at start-up, so that duplicate warnings see every person; `haven link` too.
+  Result<std::int64_t> MakeMissingClks(const std::function<void(double)>& progress = {});
   Result<LinkageSummary> LinkPersons(const Actor& actor, double threshold,
                                      const std::function<void(double)>& progress = {});
 

@@ -37,6 +37,11 @@ int Report(const Error& e) {
 // Serves until SIGINT or SIGTERM, then shuts down gracefully: the listener
 // closes, requests in flight finish, the database is closed cleanly.
 int Serve(app::App& app, const std::string& bind, int port) {
+  // After an upgrade of the person schema, or with persons registered before linkage
+  // keys, the duplicate warning would not see them: make their keys first.
+  auto made = app.MakeMissingClks();
+  if (!made) return Report(made.error());
+  if (*made > 0) spdlog::info("made the linkage keys of {} persons who had none", *made);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

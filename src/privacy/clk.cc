@@ -757,7 +757,9 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
                          bool shared_keys) {
     json f = {{"identifier", id},
               {"x-haven-normalize", normalize},
-              {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 256}}},
+              // Long enough for any name Haven accepts (200 bytes) after transliteration,
+              // which can make one letter four (Щ → shch).
+              {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 1024}}},
               {"hashing",
                {{"comparison", {{"type", "ngram"}, {"n", 2}}},
                 {"strategy", {{"bitsPerFeature", insertions}}},

@@ -101,6 +101,9 @@ struct ClkFeature {
   // that a mistyped digit, swapped day and month, a year off by one, or a year alone
   // each keep some tokens, while unrelated dates share almost none (positional digits
   // share the century and often the decade and the first digits of month and day).
+  // A date of 1 January stands for "only the year is known" (what forms and documents
+  // show then): only y and c are hashed, with the insertions they get in a full date,
+  // so its bits are a subset of those of any full date in that year.
   bool date_tokens = false;
 
   // `x-haven-optional`: the column may be left out of a records file when it and every

@@ -72,6 +72,8 @@ class StageStore {
   // Residence permits.
   virtual Result<domain::Id> InsertPermit(const domain::ResidencePermit& p) = 0;
   // Writes the mutable fields of `p` (all but id, case_id, recorded_by, created_at).
+  // Updates of permits, proceedings and claims write `version`, and fail with kConflict
+  // (stale_update) unless the stored version is `version - 1`.
   virtual Status UpdatePermit(const domain::ResidencePermit& p) = 0;
   virtual Result<std::optional<domain::ResidencePermit>> GetPermit(domain::Id id) = 0;
   virtual Result<std::vector<domain::ResidencePermit>> PermitsOfCase(domain::Id case_id) = 0;

@@ -297,10 +297,10 @@ class SqliteStageStore final : public StageStore {
   Status UpdatePermit(const domain::ResidencePermit& p) override {
     Stmt q(db_,
            "UPDATE residence_permits SET permit_type = ?, applied_on = ?, decision = ?,"
-           " decided_on = ?, expires_on = ?, updated_at = ?, version = ? WHERE id = ?");
+           " decided_on = ?, expires_on = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?");
     q.Bind(Name(p.permit_type)).Bind(p.applied_on).Bind(Name(p.decision)).Bind(p.decided_on)
-        .Bind(p.expires_on).Bind(p.updated_at).Bind(p.version).Bind(p.id);
-    return RunOne(q, "residence permit");
+        .Bind(p.expires_on).Bind(p.updated_at).Bind(p.version).Bind(p.id).Bind(p.version - 1);
+    return RunVersioned(q, "residence permit");
   }
 
   static constexpr std::string_view kPermitCols =
@@ -350,10 +350,10 @@ class SqliteStageStore final : public StageStore {
   Status UpdateProceeding(const domain::Proceeding& p) override {
     Stmt q(db_,
            "UPDATE proceedings SET cooperating = ?, stage = ?, started_on = ?, stage_since = ?,"
-           " ended_on = ?, updated_at = ?, version = ? WHERE id = ?");
+           " ended_on = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?");
     q.Bind(p.cooperating).Bind(Name(p.stage)).Bind(p.started_on).Bind(p.stage_since)
-        .Bind(p.ended_on).Bind(p.updated_at).Bind(p.version).Bind(p.id);
-    return RunOne(q, "proceeding");
+        .Bind(p.ended_on).Bind(p.updated_at).Bind(p.version).Bind(p.id).Bind(p.version - 1);
+    return RunVersioned(q, "proceeding");
   }
 
   static constexpr std::string_view kProceedingCols =
@@ -406,11 +406,11 @@ class SqliteStageStore final : public StageStore {
     Stmt q(db_,
            "UPDATE compensation_claims SET route = ?, amount_claimed_minor = ?,"
            " amount_awarded_minor = ?, currency = ?, status = ?, filed_on = ?, decided_on = ?,"
-           " paid_on = ?, updated_at = ?, version = ? WHERE id = ?");
+           " paid_on = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?");
     q.Bind(Name(c.route)).Bind(c.amount_claimed_minor).Bind(c.amount_awarded_minor)
         .Bind(c.currency).Bind(Name(c.status)).Bind(c.filed_on).Bind(c.decided_on)
-        .Bind(c.paid_on).Bind(c.updated_at).Bind(c.version).Bind(c.id);
-    return RunOne(q, "compensation claim");
+        .Bind(c.paid_on).Bind(c.updated_at).Bind(c.version).Bind(c.id).Bind(c.version - 1);
+    return RunVersioned(q, "compensation claim");
   }
 
   static constexpr std::string_view kClaimCols =
@@ -588,6 +588,19 @@ class SqliteStageStore final : public StageStore {
 
  private:
   // Runs an UPDATE that must change exactly one row.
+  // An update of a versioned record: `version - 1` must be the stored version, so that
+  // a change made in between is never overwritten, whatever the transaction isolation.
+  Status RunVersioned(Stmt& q, std::string_view what) {
+    TRY_STATUS(q.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Fail(ErrorCode::kConflict, "stale_update",
+                  fmt::format("the {} was changed by someone else in the meantime; reload it "
+                              "and apply your changes again",
+                              what),
+                  "version");
+    return {};
+  }
+
   Status RunOne(Stmt& q, std::string_view what) {
     TRY_STATUS(q.Run());
     if (sqlite3_changes(db_) != 1)
