@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "api/harness.h"
 
@@ -40,23 +41,33 @@ void ExpectLinkSays(const std::string& inst, int persons, int unique, int joined
   EXPECT_EQ(linked.out.find(never_named), std::string::npos);
 }
 
+// On a running server: an organisation "Org <kind>" of each kind, each with a caseworker
+// "user-<kind>"; returns the organisations' ids by kind.
+std::map<std::string, long> OrganisationsWithCaseworkers(int port,
+                                                         const std::vector<std::string>& kinds) {
+  Client admin(port);
+  EXPECT_EQ(admin.Login("admin", kPassword).status, 200);
+  std::map<std::string, long> orgs;
+  for (const auto& kind : kinds) {
+    auto r = admin.Post("/api/v1/organizations", {{"name", "Org " + kind}, {"kind", kind}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    orgs[kind] = r.body.value("id", 0L);
+    EXPECT_EQ(admin.Post("/api/v1/users", {{"username", "user-" + kind}, {"password", kPassword},
+                                           {"role", "caseworker"},
+                                           {"organization_id", orgs[kind]}})
+                  .status,
+              201);
+  }
+  return orgs;
+}
+
 TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
   auto dir = TempDir("linkprod");
   auto inst = (dir / "i").string();
   ASSERT_EQ(RunHaven({"init", "--dir", inst, "--admin-password", kPassword}).exit_code, 0);
   {
     ServerProcess server(dir / "i");
-    Client admin(server.port());
-    ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
-    long orgs[3];
-    const char* kinds[3] = {"ngo", "police", "shelter"};
-    for (int i = 0; i < 3; ++i) {
-      auto r = admin.Post("/api/v1/organizations", {{"name", std::string("Org ") + kinds[i]}, {"kind", kinds[i]}});
-      ASSERT_EQ(r.status, 201);
-      orgs[i] = r.body["id"];
-      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", std::string("user-") + kinds[i]}, {"password", kPassword},
-                                             {"role", "caseworker"}, {"organization_id", orgs[i]}}).status, 201);
-    }
+    auto orgs = OrganisationsWithCaseworkers(server.port(), {"ngo", "police", "shelter"});
     Client ngo(server.port()), police(server.port()), shelter(server.port());
     ASSERT_EQ(ngo.Login("user-ngo", kPassword).status, 200);
     ASSERT_EQ(police.Login("user-police", kPassword).status, 200);
@@ -71,7 +82,7 @@ TEST(LinkageInProduct, RegistrationWarnsAndLinkFindsTheSamePerson) {
     ASSERT_EQ(second.body["known_elsewhere"].size(), 1u) << second.raw;
     EXPECT_EQ(second.body["known_elsewhere"][0]["organization_kind"], "ngo");
     EXPECT_EQ(second.raw.find("Elvn"), std::string::npos);
-    EXPECT_EQ(second.raw.find("\"organization_id\":" + std::to_string(orgs[0])), std::string::npos);
+    EXPECT_EQ(second.raw.find("\"organization_id\":" + std::to_string(orgs["ngo"])), std::string::npos);
     // Someone else entirely raises no warning.
     auto other = shelter.Post("/api/v1/cases", Person("Tural", "Quliyev", "1993-04-05"));
     ASSERT_EQ(other.status, 201);
@@ -106,17 +117,7 @@ TEST(LinkageInProduct, PatronymicSeparatesNamesakes) {
   };
   {
     ServerProcess server(dir / "i");
-    Client admin(server.port());
-    ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
-    std::map<std::string, long> orgs;
-    for (std::string kind : {"ngo", "police"}) {
-      auto r = admin.Post("/api/v1/organizations", {{"name", "Org " + kind}, {"kind", kind}});
-      ASSERT_EQ(r.status, 201);
-      orgs[kind] = r.body["id"];
-      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", "user-" + kind}, {"password", kPassword},
-                                             {"role", "caseworker"},
-                                             {"organization_id", orgs[kind]}}).status, 201);
-    }
+    OrganisationsWithCaseworkers(server.port(), {"ngo", "police"});
     Client ngo(server.port()), police(server.port());
     ASSERT_EQ(ngo.Login("user-ngo", kPassword).status, 200);
     ASSERT_EQ(police.Login("user-police", kPassword).status, 200);
@@ -139,15 +140,7 @@ TEST(LinkageInProduct, ServeMakesMissingLinkageKeysAtStartUp) {
   ASSERT_EQ(RunHaven({"init", "--dir", inst, "--admin-password", kPassword}).exit_code, 0);
   {
     ServerProcess server(dir / "i");
-    Client admin(server.port());
-    ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
-    for (std::string kind : {"ngo", "police"}) {
-      auto r = admin.Post("/api/v1/organizations", {{"name", "Org " + kind}, {"kind", kind}});
-      ASSERT_EQ(r.status, 201);
-      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", "user-" + kind}, {"password", kPassword},
-                                             {"role", "caseworker"},
-                                             {"organization_id", r.body["id"]}}).status, 201);
-    }
+    OrganisationsWithCaseworkers(server.port(), {"ngo", "police"});
     Client ngo(server.port());
     ASSERT_EQ(ngo.Login("user-ngo", kPassword).status, 200);
     ASSERT_EQ(ngo.Post("/api/v1/cases", Person("Elvin", "Məmmədov", "1985-03-14")).status, 201);
