@@ -80,16 +80,7 @@ class Api : public ::testing::Test {
   // gets every page's text, for checking what never appears in it.
   std::vector<Json> AuditLog(std::string* raw = nullptr) {
     Client auditor = As("auditor");
-    std::vector<Json> out;
-    std::string cursor;
-    do {
-      auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
-      EXPECT_EQ(r.status, 200);
-      if (raw) *raw += r.raw;
-      for (const auto& e : r.body["items"]) out.push_back(e);
-      cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
-    } while (!cursor.empty());
-    return out;
+    return ReadAuditLog(auditor, raw);
   }
 
   static Instance* instance_;

@@ -199,6 +199,22 @@ class Client {
   std::string token_;
 };
 
+// The whole audit log, oldest first, read page by page by `auditor`; `raw` (if given)
+// gets every page's text, for checking what never appears in it.
+inline std::vector<Json> ReadAuditLog(Client& auditor, std::string* raw = nullptr) {
+  std::vector<Json> out;
+  std::string cursor;
+  do {
+    auto r = auditor.Get("/api/v1/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    EXPECT_EQ(r.status, 200) << r.raw;
+    if (r.status != 200) break;
+    if (raw) *raw += r.raw;
+    for (const auto& e : r.body["items"]) out.push_back(e);
+    cursor = r.body["next_cursor"].is_null() ? "" : r.body["next_cursor"].get<std::string>();
+  } while (!cursor.empty());
+  return out;
+}
+
 // A new instance in a temporary folder (`haven init`), served by `haven serve`, with
 // organisations and users made through the API as its admin would make them. Failures
 // are test failures (EXPECT), so a fixture's set-up reads as a list of what exists.
