@@ -271,94 +271,69 @@ Status ExtendReflection(app::App& app, const Req& req, Res& res, const Ctx& ctx)
   return {};
 }
 
-// ---- residence permits
+// ---- residence permits, proceedings and compensation claims
 
-Status Permits(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(auto rows, app::StageService(app).PermitsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, PermitJson));
-  return {};
+// The three are records of a case with one shape of API: a list under the case, a
+// creation there, and an update in place that may name the version it was based on.
+template <typename T>
+struct CaseRecordApi {
+  const char* noun;  // for a bad id in the path
+  Result<T> (*from)(const Json&);
+  Json (*to_json)(const T&);
+  Result<std::vector<T>> (app::StageService::*list)(const app::Actor&, domain::Id);
+  Result<T> (app::StageService::*record)(const app::Actor&, domain::Id, T,
+                                         const app::WriteOptions&);
+  Result<T> (app::StageService::*update)(const app::Actor&, domain::Id, T, std::optional<int>,
+                                         const app::WriteOptions&);
+};
+
+const CaseRecordApi<domain::ResidencePermit> kPermits{
+    "residence permit", PermitFrom, PermitJson, &app::StageService::PermitsOfCase,
+    &app::StageService::RecordPermit, &app::StageService::UpdatePermit};
+const CaseRecordApi<domain::Proceeding> kProceedings{
+    "proceeding", ProceedingFrom, ProceedingJson, &app::StageService::ProceedingsOfCase,
+    &app::StageService::RecordProceeding, &app::StageService::UpdateProceeding};
+const CaseRecordApi<domain::CompensationClaim> kClaims{
+    "compensation claim", ClaimFrom, ClaimJson, &app::StageService::ClaimsOfCase,
+    &app::StageService::RecordClaim, &app::StageService::UpdateClaim};
+
+template <typename T>
+Handler ListOf(const CaseRecordApi<T>& api) {
+  return [&api](app::App& app, const Req& req, Res& res, const Ctx& ctx) -> Status {
+    TRY(auto case_id, PathId(req, "case"));
+    app::StageService service(app);
+    TRY(auto rows, (service.*api.list)(ctx.Actor(), case_id));
+    SetJson(res, 200, Items(rows, api.to_json));
+    return {};
+  };
 }
 
-Status RecordPermit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto p, PermitFrom(body));
-  TRY(auto created, app::StageService(app).RecordPermit(ctx.Actor(), case_id, p,
-                                                        WriteOptionsOf(req)));
-  SetJson(res, 201, PermitJson(created));
-  return {};
+template <typename T>
+Handler RecordOf(const CaseRecordApi<T>& api) {
+  return [&api](app::App& app, const Req& req, Res& res, const Ctx& ctx) -> Status {
+    TRY(auto case_id, PathId(req, "case"));
+    TRY(Json body, ParseBody(req));
+    TRY(T record, api.from(body));
+    app::StageService service(app);
+    TRY(auto created, (service.*api.record)(ctx.Actor(), case_id, record, WriteOptionsOf(req)));
+    SetJson(res, 201, api.to_json(created));
+    return {};
+  };
 }
 
-Status UpdatePermit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto id, PathId(req, "residence permit"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto version, TakeVersion(body));
-  TRY(auto p, PermitFrom(body));
-  TRY(auto updated,
-      app::StageService(app).UpdatePermit(ctx.Actor(), id, p, version, WriteOptionsOf(req)));
-  SetJson(res, 200, PermitJson(updated));
-  return {};
-}
-
-// ---- proceedings
-
-Status Proceedings(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(auto rows, app::StageService(app).ProceedingsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, ProceedingJson));
-  return {};
-}
-
-Status RecordProceeding(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto p, ProceedingFrom(body));
-  TRY(auto created, app::StageService(app).RecordProceeding(ctx.Actor(), case_id, p,
-                                                            WriteOptionsOf(req)));
-  SetJson(res, 201, ProceedingJson(created));
-  return {};
-}
-
-Status UpdateProceeding(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto id, PathId(req, "proceeding"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto version, TakeVersion(body));
-  TRY(auto p, ProceedingFrom(body));
-  TRY(auto updated, app::StageService(app).UpdateProceeding(ctx.Actor(), id, p, version,
-                                                            WriteOptionsOf(req)));
-  SetJson(res, 200, ProceedingJson(updated));
-  return {};
-}
-
-// ---- compensation claims
-
-Status Claims(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(auto rows, app::StageService(app).ClaimsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, ClaimJson));
-  return {};
-}
-
-Status RecordClaim(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto case_id, PathId(req, "case"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto c, ClaimFrom(body));
-  TRY(auto created, app::StageService(app).RecordClaim(ctx.Actor(), case_id, c,
-                                                       WriteOptionsOf(req)));
-  SetJson(res, 201, ClaimJson(created));
-  return {};
-}
-
-Status UpdateClaim(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto id, PathId(req, "compensation claim"));
-  TRY(Json body, ParseBody(req));
-  TRY(auto version, TakeVersion(body));
-  TRY(auto c, ClaimFrom(body));
-  TRY(auto updated,
-      app::StageService(app).UpdateClaim(ctx.Actor(), id, c, version, WriteOptionsOf(req)));
-  SetJson(res, 200, ClaimJson(updated));
-  return {};
+template <typename T>
+Handler UpdateOf(const CaseRecordApi<T>& api) {
+  return [&api](app::App& app, const Req& req, Res& res, const Ctx& ctx) -> Status {
+    TRY(auto id, PathId(req, api.noun));
+    TRY(Json body, ParseBody(req));
+    TRY(auto version, TakeVersion(body));
+    TRY(T record, api.from(body));
+    app::StageService service(app);
+    TRY(auto updated,
+        (service.*api.update)(ctx.Actor(), id, record, version, WriteOptionsOf(req)));
+    SetJson(res, 200, api.to_json(updated));
+    return {};
+  };
 }
 
 // ---- return
@@ -431,15 +406,15 @@ std::vector<Route> StageRoutes() {
       {"PUT", "/api/v1/cases/{id}/support-plan", false, ReviseSupportPlan},
       {"GET", "/api/v1/cases/{id}/reflection-extensions", false, Extensions},
       {"POST", "/api/v1/cases/{id}/reflection-extensions", false, ExtendReflection},
-      {"GET", "/api/v1/cases/{id}/residence-permits", false, Permits},
-      {"POST", "/api/v1/cases/{id}/residence-permits", false, RecordPermit},
-      {"PUT", "/api/v1/residence-permits/{id}", false, UpdatePermit},
-      {"GET", "/api/v1/cases/{id}/proceedings", false, Proceedings},
-      {"POST", "/api/v1/cases/{id}/proceedings", false, RecordProceeding},
-      {"PUT", "/api/v1/proceedings/{id}", false, UpdateProceeding},
-      {"GET", "/api/v1/cases/{id}/compensation-claims", false, Claims},
-      {"POST", "/api/v1/cases/{id}/compensation-claims", false, RecordClaim},
-      {"PUT", "/api/v1/compensation-claims/{id}", false, UpdateClaim},
+      {"GET", "/api/v1/cases/{id}/residence-permits", false, ListOf(kPermits)},
+      {"POST", "/api/v1/cases/{id}/residence-permits", false, RecordOf(kPermits)},
+      {"PUT", "/api/v1/residence-permits/{id}", false, UpdateOf(kPermits)},
+      {"GET", "/api/v1/cases/{id}/proceedings", false, ListOf(kProceedings)},
+      {"POST", "/api/v1/cases/{id}/proceedings", false, RecordOf(kProceedings)},
+      {"PUT", "/api/v1/proceedings/{id}", false, UpdateOf(kProceedings)},
+      {"GET", "/api/v1/cases/{id}/compensation-claims", false, ListOf(kClaims)},
+      {"POST", "/api/v1/cases/{id}/compensation-claims", false, RecordOf(kClaims)},
+      {"PUT", "/api/v1/compensation-claims/{id}", false, UpdateOf(kClaims)},
       {"GET", "/api/v1/cases/{id}/return", false, Returns},
       {"POST", "/api/v1/cases/{id}/return", false, RecordReturn},
       {"GET", "/api/v1/cases/{id}/follow-ups", false, FollowUps},
