@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -19,6 +20,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include "domain/iso_codes.h"
 #include "privacy/normalize.h"
 
 namespace haven::privacy {
@@ -743,6 +745,23 @@ constexpr int kDefaultPatronymicInsertions = 150;
 constexpr int kDefaultDateInsertions = 400;
 constexpr int kDefaultCitizenshipInsertions = 30;
 
+namespace {
+
+// What the default schema's citizenship column admits, after lower-casing: ISO 3166-1
+// alpha-2 codes, "stateless", and "unknown" or empty (no bits).
+json CitizenshipValues() {
+  json values = json::array();
+  for (std::size_t i = 0; i < domain::kCountryCount; ++i) {
+    std::string code = domain::kCountries[i].code;
+    for (char& ch : code) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    values.push_back(code);
+  }
+  for (const char* v : {"stateless", "unknown", ""}) values.push_back(v);
+  return values;
+}
+
+}  // namespace
+
 std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
   auto b64 = [](std::string_view s) {
     return EncodeBase64(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
@@ -818,10 +837,12 @@ std::string DefaultPersonSchemaJson(const ClkHardening& hardening) {
               return f;
             }(),
             // Citizenship as one token (alpha-2 or "stateless"); unknown sets no bits.
+            // Only those values: a partner sending "AZE" or "Azerbaijan" would silently
+            // never match.
             {{"identifier", "citizenship"},
              {"x-haven-optional", true},
              {"x-haven-normalize", "lower"},
-             {"format", {{"type", "string"}, {"encoding", "utf-8"}, {"maxLength", 16}}},
+             {"format", {{"type", "enum"}, {"values", CitizenshipValues()}}},
              {"hashing",
               {{"comparison", {{"type", "exact"}}},
                {"strategy", {{"bitsPerFeature", kDefaultCitizenshipInsertions}}},

@@ -360,6 +360,15 @@ TEST(DefaultSchema, PatronymicAndCitizenshipSeparateNamesakes) {
   // Unknown citizenship sets no bits, like an empty one; stateless is a value.
   EXPECT_EQ(encode(Person("A", "B", "", "", "", "unknown")), encode(Person("A", "B", "", "")));
   EXPECT_NE(encode(Person("A", "B", "", "", "", "stateless")), encode(Person("A", "B", "", "")));
+  // Only ISO alpha-2 codes (any case), stateless and unknown: another notation would
+  // silently never match, so it is refused, naming the column but not the value.
+  EXPECT_EQ(encode(Person("A", "B", "", "", "", "az")), encode(Person("A", "B", "", "", "", "AZ")));
+  for (const char* bad : {"AZE", "Azerbaijan", "XX"}) {
+    auto r = encoder->Encode(std::span<const std::string>(Person("A", "B", "", "", "", bad)));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().field, "citizenship");
+    EXPECT_EQ(r.error().message.find(bad), std::string::npos);
+  }
 }
 
 TEST(DefaultSchema, SwappedNamesAndDateErrorsStayClose) {
