@@ -661,23 +661,6 @@ Result<CaseDetail> App::GetCase(const Actor& actor, Id id) {
   return d;
 }
 
-Result<domain::PersonIdentity> App::ViewIdentity(const Actor& actor, Id case_id,
-                                                 const std::string& reason) {
-  TRY_STATUS(Require(actor, P::kViewIdentity));
-  if (reason.size() < 5 || reason.size() > 500)
-    return Invalid("reason", "state why you need the identity (5 to 500 characters)");
-  TRY_STATUS(domain::CheckText(reason, "reason", 500));
-  TRY(auto tx, store_->Begin(true));
-  TRY(auto c, VisibleCase(*tx, actor, case_id));
-  TRY(auto person, tx->GetPerson(c.person_id));
-  if (!person) return Internal(fmt::format("case {} has no person", case_id));
-  TRY(auto identity, OpenIdentity(*person));
-  TRY_STATUS(Audit(*tx, actor, "case.identity_view", "case", std::to_string(case_id),
-                   Json{{"code", c.code}, {"person_id", c.person_id}}.dump(), reason));
-  TRY_STATUS(tx->Commit());
-  return identity;
-}
-
 namespace {
 
 // The names of the identity's fields whose values differ: what an audit entry of a
@@ -691,13 +674,30 @@ std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
   return out;
 }
 
-Status CheckReason(const std::string& reason) {
+// The stated reason of an identity view or correction: 5 to 500 characters of text.
+Status CheckReason(const std::string& reason, std::string_view what) {
   if (reason.size() < 5 || reason.size() > 500)
-    return Invalid("reason", "state why (5 to 500 characters)");
+    return Invalid("reason", fmt::format("state why you {} (5 to 500 characters)", what));
   return domain::CheckText(reason, "reason", 500);
 }
 
 }  // namespace
+
+Result<domain::PersonIdentity> App::ViewIdentity(const Actor& actor, Id case_id,
+                                                 const std::string& reason) {
+  TRY_STATUS(Require(actor, P::kViewIdentity));
+  TRY_STATUS(CheckReason(reason, "need the identity"));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto c, VisibleCase(*tx, actor, case_id));
+  TRY(auto person, tx->GetPerson(c.person_id));
+  if (!person) return Internal(fmt::format("case {} has no person", case_id));
+  TRY(auto identity, OpenIdentity(*person));
+  TRY_STATUS(Audit(*tx, actor, "case.identity_view", "case", std::to_string(case_id),
+                   Json{{"code", c.code}, {"person_id", c.person_id}}.dump(), reason));
+  TRY_STATUS(tx->Commit());
+  return identity;
+}
+
 
 Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
                                                const domain::PersonIdentity& identity,
@@ -705,10 +705,9 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
                                                const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kViewIdentity));
   TRY_STATUS(Require(actor, P::kChangeCase));
-  TRY_STATUS(CheckReason(reason));
+  TRY_STATUS(CheckReason(reason, "correct the identity"));
   TRY_STATUS(domain::ValidateIdentity(identity, Today(), "person."));
   // A replayed request answers with the identity as it now is, without warnings.
-  CorrectedIdentity result;
   return IdempotentWrite<CorrectedIdentity>(
       actor, w, "identity_correction",
       [&](store::Transaction& tx, Id) -> Result<std::optional<CorrectedIdentity>> {
@@ -725,6 +724,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return Internal(fmt::format("case {} has no person", case_id));
         TRY(auto before, OpenIdentity(*person));
+        CorrectedIdentity result;
         const Json before_json = domain::IdentityToJson(before);
         const Json after_json = domain::IdentityToJson(identity);
         const std::string blind = privacy::PersonBlindIndex(blind_key_, identity);
