@@ -15,6 +15,7 @@
 
 #include "app/paging.h"
 #include "app/permissions.h"
+#include "app/rate_limit.h"
 #include "privacy/dice.h"
 #include "domain/codec.h"
 #include "domain/rules.h"
@@ -26,6 +27,24 @@ using domain::Name;
 using P = Permission;
 
 namespace {
+
+constexpr std::string_view kSealedReasonPrefix = "sealed:";
+
+// The case an audit entry touched, for the person's access history: the object
+// itself, or the case named in the details.
+std::optional<Id> AuditedCase(std::string_view object_type, std::string_view object_id,
+                              const std::string& details) {
+  if (object_type == "case") {
+    Id id = 0;
+    auto [p, ec] = std::from_chars(object_id.data(), object_id.data() + object_id.size(), id);
+    if (ec == std::errc() && p == object_id.data() + object_id.size()) return id;
+    return std::nullopt;
+  }
+  auto j = Json::parse(details, nullptr, false);
+  if (j.is_object() && j.contains("case_id") && j["case_id"].is_number_integer())
+    return j["case_id"].get<Id>();
+  return std::nullopt;
+}
 
 constexpr std::string_view kZeroHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -65,30 +84,18 @@ Actor Actor::System(std::string request_id) {
 // Failed logins per client over a sliding window: slows password guessing
 // across accounts, while the per-account lock-out (in the store) stops guessing
 // one account. Successful logins do not count, so that an office behind one
-// address is never locked out by its own colleagues. Thread-safe.
-class App::LoginThrottle {
+// address is never locked out by its own colleagues.
+class App::LoginThrottle : public SlidingWindowLimiter {
  public:
-  static constexpr int kMaxFailures = 30;
-  static constexpr std::chrono::seconds kWindow{300};
+  LoginThrottle() : SlidingWindowLimiter(30, std::chrono::seconds(300)) {}
+};
 
-  bool Allow(const std::string& client, Timestamp now) {
-    std::lock_guard lock(mu_);
-    auto it = failures_.find(client);
-    if (it == failures_.end()) return true;
-    auto& q = it->second;
-    while (!q.empty() && q.front() <= now - kWindow) q.pop_front();
-    return static_cast<int>(q.size()) < kMaxFailures;
-  }
-
-  void Failed(const std::string& client, Timestamp now) {
-    std::lock_guard lock(mu_);
-    if (failures_.size() > 10000) failures_.clear();  // bounded memory under a flood
-    failures_[client].push_back(now);
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, std::deque<Timestamp>> failures_;  // GUARDED_BY(mu_)
+// Person look-ups per user: each tells whether a name is registered anywhere, so
+// they are few in honest use and a caseworker cannot sweep a list of names.
+class App::LookupLimiter : public SlidingWindowLimiter {
+ public:
+  explicit LookupLimiter(int per_hour)
+      : SlidingWindowLimiter(per_hour, std::chrono::seconds(3600)) {}
 };
 
 App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
@@ -99,7 +106,8 @@ App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring ke
       blind_key_(keyring_.BlindIndexKey()),
       audit_key_(keyring_.AuditKey()),
       clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
-      throttle_(std::make_unique<LoginThrottle>()) {
+      throttle_(std::make_unique<LoginThrottle>()),
+      lookups_(std::make_unique<LookupLimiter>(config_.lookups_per_hour)) {
   // The default schema with a non-empty secret always yields an encoder; should
   // it not, registrations go on without linkage keys and `haven link` says so.
   auto encoder = privacy::ClkEncoder::Create(privacy::DefaultPersonSchema(),
@@ -212,8 +220,13 @@ Status App::Audit(store::Transaction& tx, const Actor& actor, std::string_view a
   r.action = std::string(action);
   r.object_type = std::string(object_type);
   r.object_id = std::string(object_id);
-  r.reason = std::string(reason);
+  // A stated reason is free text (it may name the person): sealed, for auditors only.
+  if (!reason.empty())
+    r.reason = std::string(kSealedReasonPrefix) +
+               privacy::Base64(privacy::Seal(keyring_.AuditReasonKey(), reason,
+                                             fmt::format("audit:{}:reason", r.seq)));
   r.details = details_json.empty() ? "{}" : details_json;
+  r.case_id = AuditedCase(object_type, object_id, r.details);
   r.request_id = actor.request_id;
   r.prev_hash = last ? last->hash : std::string(kZeroHash);
   r.hash = privacy::ChainHash(audit_key_, r.prev_hash, CanonicalAuditEntry(r));
@@ -226,7 +239,16 @@ Result<Page<store::AuditRecord>> App::ListAudit(const Actor& actor, const PageRe
   TRY(std::int64_t after, ParseCursor(p.cursor));
   TRY(auto tx, store_->Begin(false));
   TRY(auto rows, tx->ListAudit(after, p.limit + 1));
+  for (auto& r : rows) {
+    TRY(r.reason, OpenAuditReason(r));
+  }
   return MakePage(std::move(rows), p.limit, [](const auto& r) { return r.seq; });
+}
+
+Result<std::string> App::OpenAuditReason(const store::AuditRecord& r) const {
+  if (!r.reason.starts_with(kSealedReasonPrefix)) return r.reason;
+  TRY(std::string sealed, privacy::DecodeBase64(r.reason.substr(kSealedReasonPrefix.size())));
+  return privacy::Open(keyring_.AuditReasonKey(), sealed, fmt::format("audit:{}:reason", r.seq));
 }
 
 Result<AuditVerification> App::VerifyAudit() {
@@ -300,7 +322,7 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
     return Fail(ErrorCode::kRateLimited, "too_many_attempts",
                 "too many login attempts from this address; wait a few minutes");
   auto invalid = [&] {
-    throttle_->Failed(client, Now());
+    throttle_->Record(client, Now());
     return Fail(ErrorCode::kUnauthenticated, "invalid_credentials",
                 "the username or password is wrong");
   };
@@ -498,14 +520,38 @@ Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest&
 
 // ---------------------------------------------------------------- cases
 
-Result<domain::Case> App::VisibleCase(store::Transaction& tx, const Actor& actor, Id id) {
-  if (!Can(actor.role, P::kReadAllCases) && !Can(actor.role, P::kReadOwnCases))
-    return std::unexpected(Require(actor, P::kReadOwnCases).error());
-  TRY(auto c, tx.GetCase(id));
-  // Another organisation's case is reported as missing: its existence is not disclosed.
-  if (!c || (!Can(actor.role, P::kReadAllCases) && c->organization_id != actor.organization_id))
-    return Fail(ErrorCode::kNotFound, "not_found", "no such case");
-  return *c;
+Result<CaseAccess> App::Access(store::Transaction& tx, const Actor& actor, Id case_id) {
+  return AccessPolicy::Decide(tx, actor, case_id, Today());
+}
+
+Result<App::CaseRead> App::BeginCaseRead(const Actor& actor, Id case_id) {
+  TRY(auto tx, store_->Begin(false));
+  TRY(CaseAccess access, Access(*tx, actor, case_id));
+  if (access.CrossOrganisation()) {
+    tx.reset();
+    TRY(tx, store_->Begin(true));
+    TRY(access, Access(*tx, actor, case_id));
+  }
+  return CaseRead{std::move(tx), std::move(access)};
+}
+
+Status App::FinishCaseRead(CaseRead& read, const Actor& actor, std::string_view what,
+                           const std::vector<DataCategory>& shown) {
+  if (!read.access.CrossOrganisation()) return {};
+  TRY_STATUS(AuditDisclosure(*read.tx, actor, read.access, what, shown));
+  return read.tx->Commit();
+}
+
+Status App::AuditDisclosure(store::Transaction& tx, const Actor& actor, const CaseAccess& access,
+                            std::string_view what, const std::vector<DataCategory>& shown) {
+  if (!access.CrossOrganisation()) return {};
+  const domain::Case& c = access.Case();
+  Json details = access.Grounds();
+  details["code"] = c.code;
+  details["owner_organization_id"] = c.organization_id;
+  details["what"] = what;
+  details["categories"] = domain::EnumListToJson(shown);
+  return Audit(tx, actor, "case.disclosure", "case", std::to_string(c.id), details.dump());
 }
 
 Result<std::vector<KnownElsewhere>> App::KnownElsewhereOf(store::Transaction& tx, Id org_id,
@@ -558,10 +604,8 @@ Result<domain::PersonIdentity> App::OpenIdentity(const store::StoredPerson& pers
 Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& input,
                                     const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kCreateCase));
-  Id org_id = input.fields.organization_id.value_or(actor.organization_id);
-  if (org_id != actor.organization_id)
-    return Fail(ErrorCode::kForbidden, "forbidden",
-                "cases can only be registered for your own organisation", "organization_id");
+  Id org_id = input.fields.organization_id.value_or(AccessPolicy::OwnOrganisation(actor));
+  TRY_STATUS(AccessPolicy::MayRegisterFor(actor, org_id));
   TRY_STATUS(domain::ValidateNewCase(input, Today()));
 
   TRY(auto tx, store_->Begin(true));
@@ -608,6 +652,8 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   TRY(std::int64_t number, tx->NextCaseNumber(year));
   c.code = fmt::format("{}-{}-{:06d}", config_.country_code, year, number);
   TRY(c.id, tx->InsertCase(c));
+  c.sealing_organization_id = org_id;
+  TRY_STATUS(tx->Coalition().InsertOwnership(domain::CaseOwnership{c.id, org_id, now, {}, {}}));
   TRY_STATUS(Audit(*tx, actor, "case.create", "case", std::to_string(c.id),
                    Json{{"code", c.code},
                         {"organization_id", org_id},
@@ -619,46 +665,67 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   return result;
 }
 
-Result<Page<domain::Case>> App::ListCases(const Actor& actor, const CaseQuery& q) {
+Result<Page<CaseRow>> App::ListCases(const Actor& actor, const CaseQuery& q) {
   TRY_STATUS(CheckLimit(q.page.limit));
   TRY(std::int64_t before, ParseCursor(q.page.cursor));
   store::CaseFilter f;
-  if (Can(actor.role, P::kReadAllCases)) {
-    f.organization_id = q.organization_id;
-  } else {
-    TRY_STATUS(Require(actor, P::kReadOwnCases));
-    if (q.organization_id && *q.organization_id != actor.organization_id)
-      return Fail(ErrorCode::kForbidden, "forbidden",
-                  "you may only list your own organisation's cases", "organization_id");
-    f.organization_id = actor.organization_id;
-  }
+  TRY_STATUS(AccessPolicy::ScopeCaseList(actor, q.organization_id, f));
   f.status = q.status;
   f.year = q.year;
   if (before) f.before_id = before;
   f.limit = q.page.limit + 1;
   TRY(auto tx, store_->Begin(false));
   TRY(auto rows, tx->ListCases(f));
-  return MakePage(std::move(rows), q.page.limit, [](const auto& c) { return c.id; });
+  auto page = MakePage(std::move(rows), q.page.limit, [](const auto& c) { return c.id; });
+  Page<CaseRow> out;
+  out.next_cursor = page.next_cursor;
+  for (auto& c : page.items) {
+    TRY(CaseAccess access, AccessPolicy::Decide(*tx, actor, std::move(c), Today()));
+    // A shared case shows its code only: its facts are disclosed when it is opened.
+    bool facts = access.CanRead(DataCategory::kCaseFacts) &&
+                 access.Basis() != AccessBasis::kConsent &&
+                 access.Basis() != AccessBasis::kOverride;
+    out.items.push_back(CaseRow{access.Case(), facts, access.Basis()});
+  }
+  return out;
 }
 
 Result<CaseDetail> App::GetCase(const Actor& actor, Id id) {
-  TRY(auto tx, store_->Begin(false));
-  TRY(auto c, VisibleCase(*tx, actor, id));
-  CaseDetail d;
-  bool notes = Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
-  TRY(auto transitions, tx->ListTransitions(id));
-  for (auto& st : transitions) {
-    TransitionView v{st.transition, notes};
-    if (notes && !st.sealed_note.empty()) {
-      TRY(v.transition.note, privacy::Open(keyring_.OrganizationDataKey(c.organization_id),
-                                           st.sealed_note, NoteAd(c.id)));
-    }
-    d.transitions.push_back(std::move(v));
-  }
-  auto next = domain::NextStatuses(c.status);
-  d.allowed_next.assign(next.begin(), next.end());
-  d.c = std::move(c);
-  return d;
+  return ReadCase<CaseDetail>(
+      actor, id, "case",
+      [&](store::Transaction& tx, const CaseAccess& access) -> Result<CaseDetail> {
+        const domain::Case& c = access.Case();
+        CaseDetail d;
+        d.c = c;
+        d.basis = access.Basis();
+        d.categories = access.Readable();
+        d.case_facts_visible = access.CanRead(DataCategory::kCaseFacts);
+        if (d.categories.empty()) TRY_STATUS(access.RequireRead(DataCategory::kCaseFacts));
+        if (!d.case_facts_visible) return d;
+        const bool notes = access.CanRead(DataCategory::kNotes);
+        TRY(auto transitions, tx.ListTransitions(id));
+        for (auto& st : transitions) {
+          TransitionView v{st.transition, notes};
+          if (notes && !st.sealed_note.empty()) {
+            TRY(v.transition.note, privacy::Open(CaseKey(c), st.sealed_note, NoteAd(c.id)));
+          }
+          d.transitions.push_back(std::move(v));
+        }
+        if (access.CanWrite(DataCategory::kCaseFacts) && Can(actor.role, P::kChangeCase)) {
+          auto next = domain::NextStatuses(c.status);
+          d.allowed_next.assign(next.begin(), next.end());
+        }
+        return d;
+      },
+      [](const CaseDetail& d) {
+        std::vector<DataCategory> shown;
+        if (d.case_facts_visible) shown.push_back(DataCategory::kCaseFacts);
+        if (d.case_facts_visible &&
+            std::any_of(d.transitions.begin(), d.transitions.end(),
+                        [](const TransitionView& v) { return v.note_visible; }))
+          shown.push_back(DataCategory::kNotes);
+        return shown;
+      });
 }
 
 namespace {
@@ -683,21 +750,39 @@ Status CheckReason(const std::string& reason, std::string_view what) {
 
 }  // namespace
 
-Result<domain::PersonIdentity> App::ViewIdentity(const Actor& actor, Id case_id,
-                                                 const std::string& reason) {
+Result<IdentityDisclosure> App::ViewIdentity(const Actor& actor, Id case_id,
+                                             const std::string& reason) {
   TRY_STATUS(Require(actor, P::kViewIdentity));
   TRY_STATUS(CheckReason(reason, "need the identity"));
   TRY(auto tx, store_->Begin(true));
-  TRY(auto c, VisibleCase(*tx, actor, case_id));
+  TRY(CaseAccess access, Access(*tx, actor, case_id));
+  IdentityDisclosure d;
+  d.identity_visible = access.CanRead(DataCategory::kIdentity);
+  d.contacts_visible = access.CanRead(DataCategory::kContacts);
+  if (!d.identity_visible && !d.contacts_visible)
+    TRY_STATUS(access.RequireRead(DataCategory::kIdentity));
+  const domain::Case& c = access.Case();
   TRY(auto person, tx->GetPerson(c.person_id));
   if (!person) return Internal(fmt::format("case {} has no person", case_id));
-  TRY(auto identity, OpenIdentity(*person));
+  TRY(d.identity, OpenIdentity(*person));
+  if (!d.contacts_visible) d.identity.contacts.clear();
+  if (!d.identity_visible) {
+    domain::PersonIdentity only_contacts;
+    only_contacts.contacts = std::move(d.identity.contacts);
+    d.identity = std::move(only_contacts);
+  }
+  std::vector<DataCategory> shown;
+  if (d.identity_visible) shown.push_back(DataCategory::kIdentity);
+  if (d.contacts_visible) shown.push_back(DataCategory::kContacts);
+  Json details = access.Grounds();
+  details["code"] = c.code;
+  details["person_id"] = c.person_id;
+  details["categories"] = domain::EnumListToJson(shown);
   TRY_STATUS(Audit(*tx, actor, "case.identity_view", "case", std::to_string(case_id),
-                   Json{{"code", c.code}, {"person_id", c.person_id}}.dump(), reason));
+                   details.dump(), reason));
   TRY_STATUS(tx->Commit());
-  return identity;
+  return d;
 }
-
 
 Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
                                                const domain::PersonIdentity& identity,
@@ -711,16 +796,25 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
   return IdempotentWrite<CorrectedIdentity>(
       actor, w, "identity_correction",
       [&](store::Transaction& tx, Id) -> Result<std::optional<CorrectedIdentity>> {
-        TRY(auto c, VisibleCase(tx, actor, case_id));
+        TRY(CaseAccess access, Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kIdentity));
+        const domain::Case& c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return std::optional<CorrectedIdentity>();
         TRY(auto current, OpenIdentity(*person));
+        // The replay carries the identity too: a disclosure like any other.
+        TRY_STATUS(Audit(tx, actor, "case.identity_view", "case", std::to_string(case_id),
+                         Json{{"code", c.code},
+                              {"person_id", c.person_id},
+                              {"replay_of", "case.identity_correct"}}
+                             .dump(),
+                         reason));
         return CorrectedIdentity{current, {}};
       },
       [&](store::Transaction& tx) -> Result<Written<CorrectedIdentity>> {
-        TRY(domain::Case c, VisibleCase(tx, actor, case_id));
-        if (c.organization_id != actor.organization_id)
-          return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+        TRY(CaseAccess access, Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kIdentity));
+        domain::Case c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return Internal(fmt::format("case {} has no person", case_id));
         TRY(auto before, OpenIdentity(*person));
@@ -765,7 +859,9 @@ Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const Trans
       actor, w, "case_transition",
       [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
       [&](store::Transaction& tx) -> Result<Written<domain::Case>> {
-        TRY(domain::Case c, VisibleCase(tx, actor, case_id));
+        TRY(CaseAccess access, Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
+        domain::Case c = access.Case();
         TRY_STATUS(domain::CheckTransition(c.status, t.to));
         domain::Date on = t.on.value_or(Today());
         if (on > Today()) return Invalid("on", "is in the future");
@@ -792,8 +888,7 @@ Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const Trans
         TRY_STATUS(tx.UpdateCase(c));
         std::string sealed_note;
         if (!t.note.empty())
-          sealed_note = privacy::Seal(keyring_.OrganizationDataKey(c.organization_id), t.note,
-                                      NoteAd(case_id));
+          sealed_note = privacy::Seal(CaseKey(c), t.note, NoteAd(case_id));
         TRY(tr.id, tx.InsertTransition(tr, sealed_note));
         TRY_STATUS(Audit(tx, actor, "case.transition", "case", std::to_string(case_id),
                          Json{{"code", c.code},
@@ -807,21 +902,35 @@ Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const Trans
 
 Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonIdentity& p) {
   TRY_STATUS(Require(actor, P::kCreateCase));
+  if (!lookups_->Take(std::to_string(actor.user_id), Now()))
+    return Fail(ErrorCode::kRateLimited, "too_many_lookups",
+                fmt::format("at most {} person look-ups an hour; try again later",
+                            config_.lookups_per_hour));
   std::string blind = privacy::PersonBlindIndex(blind_key_, p);
-  TRY(auto tx, store_->Begin(false));
+  TRY(auto tx, store_->Begin(true));
   TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
   LookupResult result;
   for (const auto& m : matches) {
-    if (m.organization_id == actor.organization_id) {
-      if (m.case_id) {
-        TRY(auto c, tx->GetCase(*m.case_id));
-        if (c) result.own_cases.push_back(*c);
+    bool own = false;
+    if (m.case_id) {
+      auto access = Access(*tx, actor, *m.case_id);
+      if (!access && access.error().code != ErrorCode::kNotFound)
+        return std::unexpected(access.error());
+      if (access && access->Basis() == AccessBasis::kOwner) {
+        result.own_cases.push_back(access->Case());
+        own = true;
       }
-    } else {
+    }
+    if (!own)
       result.elsewhere.push_back(KnownElsewhere{
           m.organization_kind, domain::Date(std::chrono::floor<std::chrono::days>(m.created_at))});
-    }
   }
+  // What was asked is not written (it is a name); what was answered is.
+  TRY_STATUS(Audit(*tx, actor, "person.lookup", "person", "",
+                   Json{{"own_cases", result.own_cases.size()},
+                        {"known_elsewhere", result.elsewhere.size()}}
+                       .dump()));
+  TRY_STATUS(tx->Commit());
   return result;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/access.h"
 #include "app/config.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -84,13 +85,33 @@ struct CaseQuery {
 
 struct TransitionView {
   domain::CaseTransition transition;
-  bool note_visible = false;  // free text is shown only to the owning organisation
+  bool note_visible = false;  // free text: the notes category
 };
 
+// A case as the access policy lets the caller see it: `case_facts_visible` false
+// leaves only the id, the code and the access in the response.
 struct CaseDetail {
   domain::Case c;
+  bool case_facts_visible = true;
   std::vector<TransitionView> transitions;
   std::vector<domain::CaseStatus> allowed_next;
+  AccessBasis basis = AccessBasis::kOwner;
+  std::vector<DataCategory> categories;  // what the caller may read of the case
+};
+
+// One row of a case list: a case shared with the caller's organisation by a referral
+// shows its code and access only (opening it is an audited disclosure).
+struct CaseRow {
+  domain::Case c;
+  bool case_facts_visible = true;
+  AccessBasis basis = AccessBasis::kOwner;
+};
+
+// An identity as disclosed: the parts the caller may see.
+struct IdentityDisclosure {
+  domain::PersonIdentity identity;
+  bool identity_visible = true;  // names, birth, sex, citizenship, documents
+  bool contacts_visible = true;
 };
 
 struct TransitionRequest {
@@ -177,7 +198,7 @@ class App {
   // Cases.
   Result<CreatedCase> CreateCase(const Actor& actor, const domain::NewCase& c,
                                  const WriteOptions& w = {});
-  Result<Page<domain::Case>> ListCases(const Actor& actor, const CaseQuery& q);
+  Result<Page<CaseRow>> ListCases(const Actor& actor, const CaseQuery& q);
   Result<CaseDetail> GetCase(const Actor& actor, Id id);
   // Replaces the identity of the case's person (a true name disclosed later, a birth
   // date read from a document): sealed anew, blind index and linkage key computed
@@ -188,8 +209,12 @@ class App {
                                             const domain::PersonIdentity& identity,
                                             const std::string& reason,
                                             const WriteOptions& w = {});
-  Result<domain::PersonIdentity> ViewIdentity(const Actor& actor, Id case_id,
-                                              const std::string& reason);
+  // Discloses the identity of the case's person to the caller, with a stated reason
+  // (5–500 characters, sealed in the audit log): the identity and contacts categories
+  // decide which parts. Every disclosure is audited, across organisations with the
+  // consent it relied on.
+  Result<IdentityDisclosure> ViewIdentity(const Actor& actor, Id case_id,
+                                          const std::string& reason);
   Result<domain::Case> Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
                                   const WriteOptions& w = {});
   Result<LookupResult> LookupPerson(const Actor& actor, const domain::PersonIdentity& p);
@@ -207,6 +232,8 @@ class App {
 
   // Audit.
   Result<Page<store::AuditRecord>> ListAudit(const Actor& actor, const PageRequest& p);
+  // The stated reason of an entry as written (sealed reasons opened).
+  Result<std::string> OpenAuditReason(const store::AuditRecord& r) const;
   Result<AuditVerification> VerifyAudit();
 
   // ---- For the use cases in other files of src/app (assistance, reports, …)
@@ -214,6 +241,10 @@ class App {
   // for adapters: http and cli call the use cases only.
   store::Store& Store() { return *store_; }
   const privacy::Keyring& Keys() const { return keyring_; }
+  // The key that seals a case's identity and free text (its registering organisation's).
+  privacy::Key CaseKey(const domain::Case& c) const {
+    return keyring_.OrganizationDataKey(c.sealing_organization_id);
+  }
   Timestamp Now() const { return clock_->Now(); }
   // Appends the audit entry of a write to `tx` (hash-chained).
   Status Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
@@ -241,8 +272,36 @@ class App {
                             std::string_view object_type, Replayed&& replayed, Write&& write);
   // The person's linkage key under the coalition secret (Haven's default schema).
   Result<std::string> PersonClk(const domain::PersonIdentity& p) const;
-  // The case if the actor may read it; kNotFound for another organisation's case.
-  Result<domain::Case> VisibleCase(store::Transaction& tx, const Actor& actor, Id id);
+  // The access policy's decision for the actor and the case, as of today.
+  Result<CaseAccess> Access(store::Transaction& tx, const Actor& actor, Id case_id);
+  // The audit entry of what a read showed across organisations (`shown`: the categories
+  // in the response), naming the consent or override it relied on. Nothing is written
+  // for the owner's own reads.
+  Status AuditDisclosure(store::Transaction& tx, const Actor& actor, const CaseAccess& access,
+                         std::string_view what, const std::vector<DataCategory>& shown);
+  // A read of one case in progress: the transaction and the policy's decision. The
+  // owner's reads run concurrently; a read across organisations is a disclosure whose
+  // audit entry is written in the same transaction, so it is a write transaction.
+  struct CaseRead {
+    std::unique_ptr<store::Transaction> tx;
+    CaseAccess access;
+  };
+  Result<CaseRead> BeginCaseRead(const Actor& actor, Id case_id);
+  // Ends a read: audits what it showed (`shown`) when it crossed organisations.
+  Status FinishCaseRead(CaseRead& read, const Actor& actor, std::string_view what,
+                        const std::vector<DataCategory>& shown);
+  // The same in one call: `read(tx, access)` returns the value, `shown(value)` names the
+  // categories it carries.
+  //   Read:  (store::Transaction&, const CaseAccess&) -> Result<T>
+  //   Shown: (const T&) -> std::vector<DataCategory>
+  template <typename T, typename Read, typename Shown>
+  Result<T> ReadCase(const Actor& actor, Id case_id, std::string_view what, Read&& read,
+                     Shown&& shown) {
+    TRY(CaseRead r, BeginCaseRead(actor, case_id));
+    TRY(T value, read(*r.tx, r.access));
+    TRY_STATUS(FinishCaseRead(r, actor, what, shown(value)));
+    return value;
+  }
 
  private:
   App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
@@ -264,6 +323,8 @@ class App {
   std::unique_ptr<privacy::ClkEncoder> clk_encoder_;
   class LoginThrottle;
   std::unique_ptr<LoginThrottle> throttle_;
+  class LookupLimiter;
+  std::unique_ptr<LookupLimiter> lookups_;
 
  public:
   ~App();
@@ -277,7 +338,11 @@ Result<T> App::IdempotentWrite(const Actor& actor, const WriteOptions& w,
   TRY(auto replay, Replay(*tx, actor, w, object_type));
   if (replay) {
     TRY(std::optional<T> existing, replayed(*tx, *replay));
-    if (existing) return std::move(*existing);
+    if (existing) {
+      // A replay may audit what it shows again (an identity): kept, like any write.
+      TRY_STATUS(tx->Commit());
+      return std::move(*existing);
+    }
   }
   TRY(Written<T> done, write(*tx));
   TRY_STATUS(Remember(*tx, actor, w, object_type, done.id));

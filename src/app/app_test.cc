@@ -76,7 +76,7 @@ TEST_F(AppTest, CreateCaseSealsIdentityAndAuditsInOneGo) {
   EXPECT_EQ(created->c.age_at_identification, 40);
   auto identity = app_->ViewIdentity(caseworker_, created->c.id, "checking the spelling");
   ASSERT_TRUE(identity);
-  EXPECT_EQ(identity->family_name, "Məmmədov");
+  EXPECT_EQ(identity->identity.family_name, "Məmmədov");
   auto v = app_->VerifyAudit();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->intact);

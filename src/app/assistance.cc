@@ -1,6 +1,7 @@
 #include "app/assistance.h"
 
 #include <charconv>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -43,9 +44,7 @@ ShelterView AssistanceService::View(const Actor& actor, const store::StoredShelt
   ShelterView v;
   v.shelter = s.shelter;
   v.occupied = occupied;
-  v.address_visible = Can(actor.role, P::kSeeShelterAddresses) ||
-                      (Can(actor.role, P::kShelterStaff) &&
-                       actor.organization_id == s.shelter.organization_id);
+  v.address_visible = AccessPolicy::SeesShelterAddress(actor, s.shelter);
   if (v.address_visible && !s.sealed_address.empty()) {
     auto opened = privacy::Open(app_.Keys().OrganizationDataKey(s.shelter.organization_id),
                                 s.sealed_address, AddressAd(s.shelter.id));
@@ -57,7 +56,7 @@ ShelterView AssistanceService::View(const Actor& actor, const store::StoredShelt
 Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain::Shelter s,
                                                      const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kManageShelters));
-  if (!Can(actor.role, P::kSeeShelterAddresses) && s.organization_id != actor.organization_id)
+  if (!AccessPolicy::SeesShelterAddress(actor, s))
     return Fail(ErrorCode::kForbidden, "forbidden",
                 "you may only create shelters of your own organisation", "organization_id");
   TRY_STATUS(domain::ValidateShelter(s));
@@ -136,7 +135,7 @@ Result<std::vector<store::OccupancyPoint>> AssistanceService::Occupancy(const Ac
 
 Result<Id> AssistanceService::StaffOf(const Actor& actor, const store::StoredShelter& s) {
   TRY_STATUS(Require(actor.role, P::kShelterStaff));
-  if (actor.organization_id != s.shelter.organization_id)
+  if (!AccessPolicy::ShelterStaff(actor, s.shelter))
     return Fail(ErrorCode::kForbidden, "forbidden",
                 "only the staff of the shelter's organisation admit and discharge");
   return s.shelter.id;
@@ -158,11 +157,15 @@ Result<domain::Stay> AssistanceService::Admit(const Actor& actor, Id shelter_id,
         TRY(auto shelter, a.GetShelter(shelter_id));
         if (!shelter) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
         TRY_STATUS(StaffOf(actor, *shelter));
-        auto c = app_.VisibleCase(tx, actor, case_id);
-        if (!c) {
-          if (c.error().code == ErrorCode::kNotFound) c.error().field = "case_id";
-          return std::unexpected(c.error());
+        // The shelter's own case, or one referred to the shelter's organisation with
+        // the person's consent to share her shelter stays.
+        auto access = app_.Access(tx, actor, case_id);
+        if (!access) {
+          if (access.error().code == ErrorCode::kNotFound) access.error().field = "case_id";
+          return std::unexpected(access.error());
         }
+        TRY_STATUS(access->RequireWrite(DataCategory::kShelter));
+        const domain::Case* c = &access->Case();
         TRY_STATUS(CaseOpen(*c));
         if (admitted_on < c->fields.identified_on)
           return Invalid("admitted_on", "is before the case was identified");
@@ -230,9 +233,11 @@ Result<domain::Stay> AssistanceService::Discharge(const Actor& actor, Id stay_id
 }
 
 Result<std::vector<domain::Stay>> AssistanceService::StaysOfCase(const Actor& actor, Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  return tx->Assistance().StaysOfCase(c.id);
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  TRY_STATUS(read.access.RequireRead(DataCategory::kShelter));
+  TRY(auto stays, read.tx->Assistance().StaysOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "stays", {DataCategory::kShelter}));
+  return stays;
 }
 
 // ---------------------------------------------------------------- services
@@ -252,7 +257,9 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
       },
       [&](store::Transaction& tx) -> Result<App::Written<domain::Service>> {
         auto& a = tx.Assistance();
-        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY(auto access, app_.Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(domain::CategoryOfService(s.type)));
+        const domain::Case& c = access.Case();
         TRY_STATUS(CaseOpen(c));
         TRY_STATUS(domain::ValidateService(s, c.fields.identified_on, app_.Today()));
         TRY(auto provider, tx.GetOrganization(s.provider_organization_id));
@@ -262,8 +269,7 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
         s.created_at = app_.Now();
         std::string sealed;
         if (!s.notes.empty())
-          sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), s.notes,
-                                 ServiceNotesAd(case_id));
+          sealed = privacy::Seal(app_.CaseKey(c), s.notes, ServiceNotesAd(case_id));
         TRY(s.id, a.InsertService(s, sealed));
         TRY_STATUS(app_.Audit(tx, actor, "service.record", "service", std::to_string(s.id),
                               Json{{"case_id", case_id},
@@ -278,19 +284,28 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
 
 Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& actor,
                                                                    Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  bool notes = Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
-  TRY(auto rows, tx->Assistance().ServicesOfCase(case_id));
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  const CaseAccess& access = read.access;
+  if (!access.CanRead(DataCategory::kServices) && !access.CanRead(DataCategory::kHealth))
+    TRY_STATUS(access.RequireRead(DataCategory::kServices));
+  const bool notes = access.CanRead(DataCategory::kNotes);
+  TRY(auto rows, read.tx->Assistance().ServicesOfCase(case_id));
   std::vector<ServiceView> out;
+  std::set<DataCategory> shown;
   for (auto& r : rows) {
+    // Health care is a category of its own: absent unless consented.
+    const DataCategory category = domain::CategoryOfService(r.service.type);
+    if (!access.CanRead(category)) continue;
+    shown.insert(category);
     ServiceView v{r.service, notes};
     if (notes && !r.sealed_notes.empty()) {
-      TRY(v.service.notes, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
-                                         r.sealed_notes, ServiceNotesAd(case_id)));
+      TRY(v.service.notes,
+          privacy::Open(app_.CaseKey(access.Case()), r.sealed_notes, ServiceNotesAd(case_id)));
+      shown.insert(DataCategory::kNotes);
     }
     out.push_back(std::move(v));
   }
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "services", {shown.begin(), shown.end()}));
   return out;
 }
 
@@ -304,14 +319,16 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
       actor, w, "identification_decision",
       [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
       [&](store::Transaction& tx) -> Result<App::Written<domain::Case>> {
-        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY(auto access, app_.Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
+        domain::Case c = access.Case();
         TRY_STATUS(domain::ValidateDecision(d, c.fields.identified_on, app_.Today()));
         d.case_id = case_id;
         d.recorded_by = actor.user_id;
         d.created_at = app_.Now();
         std::string sealed;
         if (!d.reasons.empty())
-          sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), d.reasons,
+          sealed = privacy::Seal(app_.CaseKey(c), d.reasons,
                                  ReasonsAd(case_id));
         TRY(d.id, tx.Assistance().InsertDecision(d, sealed));
         // The status in force: the appeal's outcome once decided, else the decision.
@@ -334,22 +351,27 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
 
 Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor& actor,
                                                                      Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  // The reasons are case-level free text: the owning organisation and the
-  // coordinators who record the decision read them.
-  bool reasons = Can(actor.role, P::kRecordDecision) ||
-                 (Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id);
-  TRY(auto rows, tx->Assistance().DecisionsOfCase(case_id));
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  const CaseAccess& access = read.access;
+  TRY_STATUS(access.RequireRead(DataCategory::kCaseFacts));
+  // The reasons are free text: those who may read the case's notes, and the
+  // coordinators who write them when they record the decision.
+  const bool reasons = access.CanRead(DataCategory::kNotes) || Can(actor.role, P::kRecordDecision);
+  TRY(auto rows, read.tx->Assistance().DecisionsOfCase(case_id));
   std::vector<DecisionView> out;
+  bool reasons_shown = false;
   for (auto& r : rows) {
     DecisionView v{r.decision, reasons};
     if (reasons && !r.sealed_reasons.empty()) {
-      TRY(v.decision.reasons, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
-                                            r.sealed_reasons, ReasonsAd(case_id)));
+      TRY(v.decision.reasons,
+          privacy::Open(app_.CaseKey(access.Case()), r.sealed_reasons, ReasonsAd(case_id)));
+      reasons_shown = true;
     }
     out.push_back(std::move(v));
   }
+  std::vector<DataCategory> shown = {DataCategory::kCaseFacts};
+  if (reasons_shown) shown.push_back(DataCategory::kNotes);
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "identification_decisions", shown));
   return out;
 }
 
@@ -418,7 +440,9 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
       [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetPayment(replay); },
       [&](store::Transaction& tx) -> Result<App::Written<domain::Payment>> {
         auto& a = tx.Assistance();
-        TRY(auto c, app_.VisibleCase(tx, actor, case_id));
+        TRY(auto access, app_.Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kMoney));
+        const domain::Case& c = access.Case();
         TRY_STATUS(domain::CheckEligibleForAllowance(c));
         if (paid_on < c.fields.identified_on)
           return Invalid("paid_on", "is before the case was identified");
@@ -494,18 +518,20 @@ Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor
                                                               const PageRequest& p) {
   TRY_STATUS(CheckLimit(p.limit));
   TRY(auto before, ParseCursor(p.cursor));
-  TRY(auto tx, app_.Store().Begin(false));
-  if (case_id) {
-    TRY(auto c, app_.VisibleCase(*tx, actor, *case_id));
-    (void)c;
-  } else {
-    // The whole ledger is the coordinators' (they approve it).
-    TRY_STATUS(Require(actor.role, P::kApprovePayment));
-  }
   store::PaymentFilter f;
   f.case_id = case_id;
   if (before) f.before_id = before;
   f.limit = p.limit + 1;
+  if (case_id) {
+    TRY(auto read, app_.BeginCaseRead(actor, *case_id));
+    TRY_STATUS(read.access.RequireRead(DataCategory::kMoney));
+    TRY(auto rows, read.tx->Assistance().ListPayments(f));
+    TRY_STATUS(app_.FinishCaseRead(read, actor, "payments", {DataCategory::kMoney}));
+    return MakePage(std::move(rows), p.limit, [](const auto& p) { return p.id; });
+  }
+  // The whole ledger is the coordinators' (they approve it).
+  TRY_STATUS(Require(actor.role, P::kApprovePayment));
+  TRY(auto tx, app_.Store().Begin(false));
   TRY(auto rows, tx->Assistance().ListPayments(f));
   return MakePage(std::move(rows), p.limit, [](const auto& p) { return p.id; });
 }

@@ -64,7 +64,8 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   static const std::map<std::string, std::vector<std::string>> kKnown = {
       {"instance", {"country_code"}},
       {"store", {"backend", "path"}},
-      {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes"}},
+      {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes",
+                    "lookups_per_hour"}},
       {"server", {"bind", "port", "threads", "max_body_bytes"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold", "dp_epsilon_budget"}},
@@ -90,6 +91,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "security", "session_hours", c.session_hours));
   TRY_STATUS(Read(t, "security", "max_failed_logins", c.max_failed_logins));
   TRY_STATUS(Read(t, "security", "lockout_minutes", c.lockout_minutes));
+  TRY_STATUS(Read(t, "security", "lookups_per_hour", c.lookups_per_hour));
   TRY_STATUS(Read(t, "server", "bind", c.bind));
   TRY_STATUS(Read(t, "server", "port", c.port));
   TRY_STATUS(Read(t, "server", "threads", c.threads));
@@ -104,6 +106,8 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   if (c.session_hours < 1) return Invalid("security.session_hours", "must be at least 1");
   if (c.max_failed_logins < 1)
     return Invalid("security.max_failed_logins", "must be at least 1");
+  if (c.lookups_per_hour < 1 || c.lookups_per_hour > 10000)
+    return Invalid("security.lookups_per_hour", "must be 1 to 10000");
   if (c.reflection_days < 1) return Invalid("cases.reflection_days", "must be at least 1");
   for (auto [key, value] : {std::pair{"duplicate_warning_threshold", c.duplicate_warning_threshold},
                              std::pair{"link_threshold", c.link_threshold}}) {
@@ -134,6 +138,8 @@ keyring = "{2}"
 session_hours = {3}
 max_failed_logins = {4}
 lockout_minutes = {5}
+# Person look-ups (is this name registered anywhere?) one user may make in an hour.
+lookups_per_hour = {15}
 
 [server]
 # Loopback by default; put nginx with TLS in front for anything else.
@@ -163,7 +169,7 @@ link_threshold = {13}
                      country_code, database.string(), keyring.string(), session_hours,
                      max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
                      reflection_days, suppression_threshold, duplicate_warning_threshold,
-                     link_threshold, dp_epsilon_budget);
+                     link_threshold, dp_epsilon_budget, lookups_per_hour);
 }
 
 }  // namespace haven::app

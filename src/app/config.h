@@ -31,6 +31,8 @@ struct Config {
   int max_failed_logins = 5;
   // ... for this many minutes.
   int lockout_minutes = 15;
+  // Person look-ups (is this name registered anywhere?) one user may make in an hour.
+  int lookups_per_hour = 30;
   // Statutory minimum of the recovery and reflection period.
   int reflection_days = 30;
   // Cells below this count are suppressed in every output for analysts.

@@ -26,6 +26,8 @@ enum class Permission {
   kRequestPayment,       // request an allowance payment for an own-organisation case
   kApprovePayment,       // approve a requested payment
   kSeeShelterAddresses,  // the addresses of every shelter
+  kRefer,                // refer or transfer a case (the owner's staff; coordinators)
+  kOverrideConsent,      // let a referral go ahead without consent, with a legal ground
 };
 
 // Fails with kForbidden unless the role has the permission.
@@ -52,7 +54,10 @@ constexpr bool Can(domain::Role role, Permission p) {
     case P::kRecordDecision:
     case P::kManageRates:
     case P::kApprovePayment:
-    case P::kSeeShelterAddresses: return role == R::kCoordinator;
+    case P::kSeeShelterAddresses:
+    case P::kOverrideConsent: return role == R::kCoordinator;
+    case P::kRefer:
+      return role == R::kCaseworker || role == R::kShelterManager || role == R::kCoordinator;
   }
   return false;
 }

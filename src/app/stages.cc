@@ -79,6 +79,15 @@ Json ClaimFacts(const domain::CompensationClaim& c) {
           {"paid_on", OptDate(c.paid_on)}};
 }
 
+// The categories a list of stage records showed: its facts, and its free text when
+// any record carried some.
+template <typename V>
+std::vector<DataCategory> ShownWithText(const std::vector<V>& views) {
+  std::vector<DataCategory> shown = {DataCategory::kCaseFacts};
+  if (!views.empty() && views.front().TextVisible()) shown.push_back(DataCategory::kNotes);
+  return shown;
+}
+
 Json WithCase(Json facts, const domain::Case& c) {
   facts["case_id"] = c.id;
   facts["code"] = c.code;
@@ -89,29 +98,36 @@ Json WithCase(Json facts, const domain::Case& c) {
 
 // ---------------------------------------------------------------- helpers
 
-Result<domain::Case> StageService::WritableCase(store::Transaction& tx, const Actor& actor,
-                                                Id case_id, bool closed_allowed) {
+Result<CaseAccess> StageService::WritableCase(store::Transaction& tx, const Actor& actor,
+                                              Id case_id, bool closed_allowed,
+                                              DataCategory category,
+                                              std::string_view not_found) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
-  TRY(auto c, app_.VisibleCase(tx, actor, case_id));
-  // VisibleCase already hides other organisations' cases from these roles;
-  // the check stays explicit because writes are the own organisation's only.
-  if (c.organization_id != actor.organization_id)
-    return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+  auto access = app_.Access(tx, actor, case_id);
+  if (!access && access.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", not_found));
+  if (!access) return std::unexpected(access.error());
+  TRY_STATUS(access->RequireWrite(category));
+  const domain::Case& c = access->Case();
   if (!closed_allowed && c.status == domain::CaseStatus::kClosed)
     return Fail(ErrorCode::kConflict, "case_closed", fmt::format("case {} is closed", c.code),
                 "case_id");
-  return c;
+  return access;
 }
 
-bool StageService::ReadsText(const Actor& actor, const domain::Case& c) {
-  return Can(actor.role, P::kReadCaseNotes) && c.organization_id == actor.organization_id;
+Result<App::CaseRead> StageService::ReadableCase(const Actor& actor, Id case_id,
+                                                 DataCategory category) {
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  TRY_STATUS(read.access.RequireRead(category));
+  return read;
 }
 
-Result<SupportPlanView> StageService::View(const Actor& actor, const domain::Case& c,
+Result<SupportPlanView> StageService::View(const CaseAccess& access,
                                            const store::StoredSupportPlan& s) {
-  SupportPlanView v{s.plan, ReadsText(actor, c)};
+  const domain::Case& c = access.Case();
+  SupportPlanView v{s.plan, access.CanRead(DataCategory::kNotes)};
   if (v.text_visible) {
-    const auto& key = app_.Keys().OrganizationDataKey(c.organization_id);
+    const auto key = app_.CaseKey(c);
     TRY(v.plan.needs, privacy::Open(key, s.sealed_needs, NeedsAd(c.id, s.plan.revision)));
     TRY(v.plan.objectives,
         privacy::Open(key, s.sealed_objectives, ObjectivesAd(c.id, s.plan.revision)));
@@ -119,22 +135,22 @@ Result<SupportPlanView> StageService::View(const Actor& actor, const domain::Cas
   return v;
 }
 
-Result<ExtensionView> StageService::View(const Actor& actor, const domain::Case& c,
+Result<ExtensionView> StageService::View(const CaseAccess& access,
                                          const store::StoredExtension& s) {
-  ExtensionView v{s.extension, ReadsText(actor, c)};
+  ExtensionView v{s.extension, access.CanRead(DataCategory::kNotes)};
   if (v.reason_visible && !s.sealed_reason.empty()) {
-    TRY(v.extension.reason, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
-                                          s.sealed_reason, ExtensionReasonAd(s.extension.id)));
+    TRY(v.extension.reason, privacy::Open(app_.CaseKey(access.Case()), s.sealed_reason,
+                                          ExtensionReasonAd(s.extension.id)));
   }
   return v;
 }
 
-Result<FollowUpView> StageService::View(const Actor& actor, const domain::Case& c,
+Result<FollowUpView> StageService::View(const CaseAccess& access,
                                         const store::StoredFollowUp& s) {
-  FollowUpView v{s.follow_up, ReadsText(actor, c)};
+  FollowUpView v{s.follow_up, access.CanRead(DataCategory::kNotes)};
   if (v.notes_visible && !s.sealed_notes.empty()) {
-    TRY(v.follow_up.notes, privacy::Open(app_.Keys().OrganizationDataKey(c.organization_id),
-                                         s.sealed_notes, FollowUpNotesAd(s.follow_up.id)));
+    TRY(v.follow_up.notes, privacy::Open(app_.CaseKey(access.Case()), s.sealed_notes,
+                                         FollowUpNotesAd(s.follow_up.id)));
   }
   return v;
 }
@@ -152,11 +168,12 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
   if (replay) {
     TRY(auto existing, st.GetSupportPlan(*replay));
     if (existing) {
-      TRY(auto c, app_.VisibleCase(*tx, actor, existing->plan.case_id));
-      return View(actor, c, *existing);
+      TRY(auto access, app_.Access(*tx, actor, existing->plan.case_id));
+      return View(access, *existing);
     }
   }
-  TRY(auto c, WritableCase(*tx, actor, case_id, false));
+  TRY(auto access, WritableCase(*tx, actor, case_id, false));
+  const domain::Case& c = access.Case();
   TRY_STATUS(domain::ValidateSupportPlan(p, c.fields.identified_on, app_.Today()));
   TRY(auto history, st.SupportPlansOfCase(case_id));
   int current = history.empty() ? 0 : history.back().plan.revision;
@@ -170,7 +187,7 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
   p.revision = current + 1;
   p.recorded_by = actor.user_id;
   p.created_at = app_.Now();
-  const auto& key = app_.Keys().OrganizationDataKey(c.organization_id);
+  const auto key = app_.CaseKey(c);
   store::StoredSupportPlan stored{p,
                                   privacy::Seal(key, p.needs, NeedsAd(case_id, p.revision)),
                                   privacy::Seal(key, p.objectives,
@@ -188,7 +205,7 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
                         "case", std::to_string(case_id), details.dump()));
   TRY_STATUS(app_.Remember(*tx, actor, w, "support_plan", p.id));
   TRY_STATUS(tx->Commit());
-  SupportPlanView v{std::move(p), ReadsText(actor, c)};
+  SupportPlanView v{std::move(p), access.CanRead(DataCategory::kNotes)};
   if (!v.text_visible) {
     v.plan.needs.clear();
     v.plan.objectives.clear();
@@ -198,14 +215,14 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
 
 Result<std::vector<SupportPlanView>> StageService::SupportPlanHistory(const Actor& actor,
                                                                      Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY(auto rows, tx->Stages().SupportPlansOfCase(case_id));
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().SupportPlansOfCase(case_id));
   std::vector<SupportPlanView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(actor, c, r));
+    TRY(auto v, View(read.access, r));
     out.push_back(std::move(v));
   }
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "support_plan", ShownWithText(out)));
   return out;
 }
 
@@ -221,12 +238,13 @@ Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id ca
   if (replay) {
     TRY(auto existing, st.GetExtension(*replay));
     if (existing) {
-      TRY(auto c, app_.VisibleCase(*tx, actor, existing->extension.case_id));
-      TRY(auto v, View(actor, c, *existing));
-      return ExtensionResult{std::move(v), std::move(c)};
+      TRY(auto access, app_.Access(*tx, actor, existing->extension.case_id));
+      TRY(auto v, View(access, *existing));
+      return ExtensionResult{std::move(v), access.Case()};
     }
   }
-  TRY(domain::Case c, WritableCase(*tx, actor, case_id, false));
+  TRY(auto access, WritableCase(*tx, actor, case_id, false));
+  domain::Case c = access.Case();
   TRY_STATUS(domain::ValidateExtension(e, c, app_.Today()));
   e.case_id = case_id;
   e.previous_end = *c.reflection_end;
@@ -235,8 +253,7 @@ Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id ca
   e.created_at = app_.Now();
   TRY(e.id, st.InsertExtension(e));
   TRY_STATUS(st.SetExtensionReason(
-      e.id, privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), e.reason,
-                          ExtensionReasonAd(e.id))));
+      e.id, privacy::Seal(app_.CaseKey(c), e.reason, ExtensionReasonAd(e.id))));
   c.reflection_end = e.new_end;
   c.updated_at = app_.Now();
   c.version += 1;
@@ -253,21 +270,21 @@ Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id ca
                             .dump()));
   TRY_STATUS(app_.Remember(*tx, actor, w, "reflection_extension", e.id));
   TRY_STATUS(tx->Commit());
-  bool visible = ReadsText(actor, c);
+  bool visible = access.CanRead(DataCategory::kNotes);
   if (!visible) e.reason.clear();
   return ExtensionResult{ExtensionView{std::move(e), visible}, std::move(c)};
 }
 
 Result<std::vector<ExtensionView>> StageService::ExtensionsOfCase(const Actor& actor,
                                                                  Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY(auto rows, tx->Stages().ExtensionsOfCase(case_id));
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().ExtensionsOfCase(case_id));
   std::vector<ExtensionView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(actor, c, r));
+    TRY(auto v, View(read.access, r));
     out.push_back(std::move(v));
   }
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "reflection_extensions", ShownWithText(out)));
   return out;
 }
 
@@ -285,6 +302,7 @@ struct StageService::RecordKind {
   // Proceedings and compensation run on the courts' timetable, often beyond the
   // closure of the case: they may be recorded and updated on a closed case.
   bool closed_allowed;
+  DataCategory category;  // what the record is, for the access policy
   Result<std::optional<T>> (store::StageStore::*get)(Id);
   Result<Id> (store::StageStore::*insert)(const T&);
   Status (store::StageStore::*update)(const T&);
@@ -292,14 +310,17 @@ struct StageService::RecordKind {
 };
 
 const StageService::RecordKind<domain::ResidencePermit> StageService::kPermit{
-    "residence_permit", "residence permit", false, &store::StageStore::GetPermit,
+    "residence_permit", "residence permit", false, DataCategory::kCaseFacts,
+    &store::StageStore::GetPermit,
     &store::StageStore::InsertPermit, &store::StageStore::UpdatePermit, &PermitFacts};
 const StageService::RecordKind<domain::Proceeding> StageService::kProceeding{
-    "proceeding", "proceeding", true, &store::StageStore::GetProceeding,
+    "proceeding", "proceeding", true, DataCategory::kCaseFacts,
+    &store::StageStore::GetProceeding,
     &store::StageStore::InsertProceeding, &store::StageStore::UpdateProceeding,
     &ProceedingFacts};
 const StageService::RecordKind<domain::CompensationClaim> StageService::kClaim{
-    "compensation_claim", "compensation claim", true, &store::StageStore::GetClaim,
+    "compensation_claim", "compensation claim", true, DataCategory::kMoney,
+    &store::StageStore::GetClaim,
     &store::StageStore::InsertClaim, &store::StageStore::UpdateClaim, &ClaimFacts};
 
 template <typename T>
@@ -309,7 +330,9 @@ Result<T> StageService::Record(const Actor& actor, Id case_id, T record,
       actor, w, kind.object_type,
       [&](store::Transaction& tx, Id id) { return (tx.Stages().*kind.get)(id); },
       [&](store::Transaction& tx) -> Result<App::Written<T>> {
-        TRY(auto c, WritableCase(tx, actor, case_id, kind.closed_allowed));
+        TRY(auto access,
+            WritableCase(tx, actor, case_id, kind.closed_allowed, kind.category));
+        const domain::Case& c = access.Case();
         record.case_id = case_id;
         record.recorded_by = actor.user_id;
         record.created_at = record.updated_at = app_.Now();
@@ -335,7 +358,9 @@ Result<T> StageService::Update(const Actor& actor, Id id, T record,
         if (!before) {
           return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", kind.noun));
         }
-        TRY(auto c, WritableCase(tx, actor, before->case_id, kind.closed_allowed));
+        TRY(auto access, WritableCase(tx, actor, before->case_id, kind.closed_allowed,
+                                      kind.category, kind.noun));
+        const domain::Case& c = access.Case();
         if (based_on_version && *based_on_version != before->version) {
           return Fail(ErrorCode::kConflict, "stale_update",
                       fmt::format("this {} was changed since version {} was read (it is at "
@@ -377,10 +402,10 @@ Result<domain::ResidencePermit> StageService::UpdatePermit(const Actor& actor, I
 
 Result<std::vector<domain::ResidencePermit>> StageService::PermitsOfCase(const Actor& actor,
                                                                         Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  (void)c;
-  return tx->Stages().PermitsOfCase(case_id);
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().PermitsOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "residence_permits", {DataCategory::kCaseFacts}));
+  return rows;
 }
 
 Result<domain::Proceeding> StageService::RecordProceeding(const Actor& actor, Id case_id,
@@ -402,10 +427,10 @@ Result<domain::Proceeding> StageService::UpdateProceeding(const Actor& actor, Id
 
 Result<std::vector<domain::Proceeding>> StageService::ProceedingsOfCase(const Actor& actor,
                                                                        Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  (void)c;
-  return tx->Stages().ProceedingsOfCase(case_id);
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().ProceedingsOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "proceedings", {DataCategory::kCaseFacts}));
+  return rows;
 }
 
 Result<domain::CompensationClaim> StageService::RecordClaim(const Actor& actor, Id case_id,
@@ -427,10 +452,10 @@ Result<domain::CompensationClaim> StageService::UpdateClaim(const Actor& actor, 
 
 Result<std::vector<domain::CompensationClaim>> StageService::ClaimsOfCase(const Actor& actor,
                                                                          Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  (void)c;
-  return tx->Stages().ClaimsOfCase(case_id);
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kMoney));
+  TRY(auto rows, read.tx->Stages().ClaimsOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "compensation_claims", {DataCategory::kMoney}));
+  return rows;
 }
 
 // ---------------------------------------------------------------- return
@@ -443,7 +468,8 @@ Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id
       [&](store::Transaction& tx, Id replay) { return tx.Stages().GetReturn(replay); },
       [&](store::Transaction& tx) -> Result<App::Written<domain::Return>> {
         auto& st = tx.Stages();
-        TRY(auto c, WritableCase(tx, actor, case_id, false));
+        TRY(auto access, WritableCase(tx, actor, case_id, false));
+        const domain::Case& c = access.Case();
         TRY_STATUS(domain::ValidateReturn(r, c.fields.identified_on, app_.Today()));
         if (r.destination_organization_id) {
           TRY(auto org, tx.GetOrganization(*r.destination_organization_id));
@@ -472,10 +498,10 @@ Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id
 }
 
 Result<std::vector<domain::Return>> StageService::ReturnsOfCase(const Actor& actor, Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  (void)c;
-  return tx->Stages().ReturnsOfCase(case_id);
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().ReturnsOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "return", {DataCategory::kCaseFacts}));
+  return rows;
 }
 
 // ---------------------------------------------------------------- follow-ups
@@ -489,14 +515,15 @@ Result<FollowUpView> StageService::ScheduleFollowUp(const Actor& actor, Id case_
         auto& st = tx.Stages();
         TRY(auto existing, st.GetFollowUp(replay));
         if (existing) {
-          TRY(auto c, app_.VisibleCase(tx, actor, existing->follow_up.case_id));
-          return View(actor, c, *existing);
+          TRY(auto access, app_.Access(tx, actor, existing->follow_up.case_id));
+          return View(access, *existing);
         }
         return std::optional<FollowUpView>();
       },
       [&](store::Transaction& tx) -> Result<App::Written<FollowUpView>> {
         auto& st = tx.Stages();
-        TRY(auto c, WritableCase(tx, actor, case_id, false));
+        TRY(auto access, WritableCase(tx, actor, case_id, false));
+        const domain::Case& c = access.Case();
         TRY_STATUS(domain::ValidateFollowUp(f, c.fields.identified_on));
         f.case_id = case_id;
         f.done_on.reset();
@@ -508,7 +535,8 @@ Result<FollowUpView> StageService::ScheduleFollowUp(const Actor& actor, Id case_
         TRY_STATUS(app_.Audit(
             tx, actor, "follow_up.schedule", "follow_up", std::to_string(f.id),
             Json{{"case_id", case_id}, {"code", c.code}, {"due_on", f.due_on.ToString()}}.dump()));
-        return App::Written<FollowUpView>{FollowUpView{f, ReadsText(actor, c)}, f.id};
+        return App::Written<FollowUpView>{
+            FollowUpView{f, access.CanRead(DataCategory::kNotes)}, f.id};
       });
 }
 
@@ -523,21 +551,22 @@ Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follo
   if (replay) {
     TRY(auto existing, st.GetFollowUp(*replay));
     if (existing) {
-      TRY(auto c, app_.VisibleCase(*tx, actor, existing->follow_up.case_id));
-      return View(actor, c, *existing);
+      TRY(auto access, app_.Access(*tx, actor, existing->follow_up.case_id));
+      return View(access, *existing);
     }
   }
   TRY(auto stored, st.GetFollowUp(follow_up_id));
   if (!stored) return Fail(ErrorCode::kNotFound, "not_found", "no such follow-up");
   // A visit that took place before the case was closed may be written up after.
-  TRY(auto c, WritableCase(*tx, actor, stored->follow_up.case_id, true));
+  TRY(auto access, WritableCase(*tx, actor, stored->follow_up.case_id, true,
+                                DataCategory::kCaseFacts, "follow-up"));
+  const domain::Case& c = access.Case();
   auto& f = stored->follow_up;
   TRY_STATUS(domain::ValidateFollowUpCompletion(f, done_on, notes, c.fields.identified_on,
                                                 app_.Today()));
   std::string sealed;
   if (!notes.empty())
-    sealed = privacy::Seal(app_.Keys().OrganizationDataKey(c.organization_id), notes,
-                           FollowUpNotesAd(follow_up_id));
+    sealed = privacy::Seal(app_.CaseKey(c), notes, FollowUpNotesAd(follow_up_id));
   TRY_STATUS(st.CompleteFollowUp(follow_up_id, done_on, outcome, sealed, actor.user_id));
   f.done_on = done_on;
   f.outcome = outcome;
@@ -553,20 +582,20 @@ Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follo
                             .dump()));
   TRY_STATUS(app_.Remember(*tx, actor, w, "follow_up_complete", follow_up_id));
   TRY_STATUS(tx->Commit());
-  bool visible = ReadsText(actor, c);
+  bool visible = access.CanRead(DataCategory::kNotes);
   if (!visible) f.notes.clear();
   return FollowUpView{f, visible};
 }
 
 Result<std::vector<FollowUpView>> StageService::FollowUpsOfCase(const Actor& actor, Id case_id) {
-  TRY(auto tx, app_.Store().Begin(false));
-  TRY(auto c, app_.VisibleCase(*tx, actor, case_id));
-  TRY(auto rows, tx->Stages().FollowUpsOfCase(case_id));
+  TRY(auto read, ReadableCase(actor, case_id, DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Stages().FollowUpsOfCase(case_id));
   std::vector<FollowUpView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(actor, c, r));
+    TRY(auto v, View(read.access, r));
     out.push_back(std::move(v));
   }
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "follow_ups", ShownWithText(out)));
   return out;
 }
 
@@ -580,19 +609,20 @@ Result<std::vector<Task>> StageTasks(App& app, store::Transaction& tx, const Act
   domain::Date horizon = today.PlusDays(within_days);
   auto& st = tx.Stages();
 
-  TRY(auto follow_ups, st.FollowUpsDue(actor.organization_id, horizon));
+  const Id own = AccessPolicy::OwnOrganisation(actor);
+  TRY(auto follow_ups, st.FollowUpsDue(own, horizon));
   for (const auto& d : follow_ups) {
     bool overdue = d.due_on < today;
     out.push_back(Task{"follow_up_due", d.case_id, d.case_code, d.due_on, overdue,
                        overdue ? "a reintegration follow-up is overdue"
                                : "a reintegration follow-up is due"});
   }
-  TRY(auto plans, st.SupportPlansEndPassed(actor.organization_id, today));
+  TRY(auto plans, st.SupportPlansEndPassed(own, today));
   for (const auto& d : plans)
     out.push_back(Task{"support_plan_end_passed", d.case_id, d.case_code, d.due_on, true,
                        "the support plan's planned end has passed without an actual end; "
                        "revise the plan or record its end"});
-  TRY(auto permits, st.PermitsExpiring(actor.organization_id, horizon));
+  TRY(auto permits, st.PermitsExpiring(own, horizon));
   for (const auto& d : permits) {
     bool overdue = d.due_on < today;
     out.push_back(Task{"residence_permit_expiring", d.case_id, d.case_code, d.due_on, overdue,

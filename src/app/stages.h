@@ -26,16 +26,19 @@ namespace haven::app {
 struct SupportPlanView {
   domain::SupportPlan plan;
   bool text_visible = false;  // needs and objectives
+  bool TextVisible() const { return text_visible; }
 };
 
 struct ExtensionView {
   domain::ReflectionExtension extension;
   bool reason_visible = false;
+  bool TextVisible() const { return reason_visible; }
 };
 
 struct FollowUpView {
   domain::FollowUp follow_up;
   bool notes_visible = false;
+  bool TextVisible() const { return notes_visible; }
 };
 
 struct ExtensionResult {
@@ -105,17 +108,18 @@ class StageService {
   Result<std::vector<FollowUpView>> FollowUpsOfCase(const Actor& actor, Id case_id);
 
  private:
-  // The case, for a write by the actor: kChangeCase and visible (own organisation).
-  Result<domain::Case> WritableCase(store::Transaction& tx, const Actor& actor, Id case_id,
-                                    bool closed_allowed);
-  // Whether the actor reads this case's free text.
-  static bool ReadsText(const Actor& actor, const domain::Case& c);
-  Result<SupportPlanView> View(const Actor& actor, const domain::Case& c,
-                               const store::StoredSupportPlan& s);
-  Result<ExtensionView> View(const Actor& actor, const domain::Case& c,
-                             const store::StoredExtension& s);
-  Result<FollowUpView> View(const Actor& actor, const domain::Case& c,
-                            const store::StoredFollowUp& s);
+  // The access to a case for a write by the actor: kChangeCase and the policy's leave
+  // to change `category` (the owner's). `not_found` names what the caller asked for,
+  // so that another organisation's record answers exactly like a missing one.
+  Result<CaseAccess> WritableCase(store::Transaction& tx, const Actor& actor, Id case_id,
+                                  bool closed_allowed,
+                                  DataCategory category = DataCategory::kCaseFacts,
+                                  std::string_view not_found = "case");
+  // The access to a case for reading `category`, and the read's transaction.
+  Result<App::CaseRead> ReadableCase(const Actor& actor, Id case_id, DataCategory category);
+  Result<SupportPlanView> View(const CaseAccess& access, const store::StoredSupportPlan& s);
+  Result<ExtensionView> View(const CaseAccess& access, const store::StoredExtension& s);
+  Result<FollowUpView> View(const CaseAccess& access, const store::StoredFollowUp& s);
   // Permits, proceedings and compensation claims share one life cycle (stages.cc).
   template <typename T>
   struct RecordKind;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "cli/consent_commands.h"
 #include "cli/linkage_commands.h"
 #include "cli/report_commands.h"
 #include "http/server.h"
@@ -154,6 +156,7 @@ int Main(int argc, char** argv) {
 
   AddLinkageCommands(cli);
   AddReportCommands(cli);
+  AddConsentCommands(cli);
 
   try {
     cli.parse(argc, argv);
@@ -198,7 +201,14 @@ int Main(int argc, char** argv) {
     return Serve(*instance, bind, port);
   }
 
-  auto opened = app::App::Open(dir);
+  // Tests move time forward through a file; never set in production.
+  std::unique_ptr<Clock> clock;
+  if (const char* clock_file = std::getenv("HAVEN_TEST_CLOCK_FILE")) {
+    spdlog::warn("HAVEN_TEST_CLOCK_FILE is set: the time is read from {} (tests only)",
+                 clock_file);
+    clock = std::make_unique<FileClock>(clock_file);
+  }
+  auto opened = app::App::Open(dir, std::move(clock));
   if (!opened) return Report(opened.error());
   app::App& instance = **opened;
 

@@ -1,5 +1,6 @@
 #include "common/clock.h"
 
+#include <fstream>
 #include <sstream>
 
 #include <date/date.h>
@@ -18,6 +19,14 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
   in >> date::parse("%Y-%m-%dT%H:%M:%SZ", t);
   if (in.fail()) return std::nullopt;
   return Timestamp(std::chrono::seconds(t.time_since_epoch().count()));
+}
+
+Timestamp FileClock::Now() const {
+  std::ifstream in(path_);
+  std::string text;
+  if (in >> text)
+    if (auto t = ParseTimestamp(text)) return *t;
+  return SystemClock().Now();
 }
 
 }  // namespace haven

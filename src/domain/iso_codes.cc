@@ -28,4 +28,8 @@ const IsoEntry* FindCurrency(std::string_view alpha3) {
   return Find(kCurrencies, kCurrencyCount, alpha3);
 }
 
+const IsoEntry* FindLanguage(std::string_view alpha2) {
+  return Find(kLanguages, kLanguageCount, alpha2);
+}
+
 }  // namespace haven::domain

@@ -1,5 +1,5 @@
 #pragma once
-// ISO 3166-1 countries and ISO 3166-2:AZ regions, generated at build time from
+// ISO 3166-1 countries, ISO 3166-2:AZ regions, ISO 4217 currencies and ISO 639-1 languages, generated at build time from
 // Debian's iso-codes package (tools/gen_iso_codes.py). Thread-safe: constant data.
 
 #include <cstddef>
@@ -20,6 +20,8 @@ extern const IsoEntry kAzRegions[];
 extern const std::size_t kAzRegionCount;
 extern const IsoEntry kCurrencies[];  // code: alpha-3, extra: numeric code
 extern const std::size_t kCurrencyCount;
+extern const IsoEntry kLanguages[];  // code: ISO 639-1 alpha-2, extra: ISO 639-2 alpha-3
+extern const std::size_t kLanguageCount;
 
 // Looks up an upper-case alpha-2 country code.
 const IsoEntry* FindCountry(std::string_view alpha2);
@@ -27,5 +29,7 @@ const IsoEntry* FindCountry(std::string_view alpha2);
 const IsoEntry* FindAzRegion(std::string_view code);
 // Looks up an ISO 4217 alphabetic currency code such as "AZN".
 const IsoEntry* FindCurrency(std::string_view alpha3);
+// Looks up a lower-case ISO 639-1 language code such as "az".
+const IsoEntry* FindLanguage(std::string_view alpha2);
 
 }  // namespace haven::domain

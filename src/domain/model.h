@@ -97,7 +97,10 @@ struct NewCase {
 struct Case {
   Id id = 0;
   std::string code;  // e.g. AZ-2026-000123
-  Id organization_id = 0;
+  Id organization_id = 0;  // the owner; a transfer changes it
+  // The organisation whose data key seals the person's identity and the case's free
+  // text: the one that registered it. A transfer changes the owner, not the key.
+  Id sealing_organization_id = 0;
   Id person_id = 0;
   CaseFields fields;  // organization_id is always set here
   bool transnational = false;

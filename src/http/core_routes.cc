@@ -18,8 +18,26 @@ using Ctx = RequestContext;
 
 constexpr std::string_view kCookieName = "haven_session";
 
+// What the caller may see of a case: the facts only with the case_facts category; an
+// unseen category is absent, never null.
+Json CaseAccessJson(app::AccessBasis basis, const std::vector<domain::DataCategory>& categories) {
+  return {{"basis", app::Name(basis)}, {"categories", domain::EnumListToJson(categories)}};
+}
+
+Json CaseRowJson(const app::CaseRow& r) {
+  if (r.case_facts_visible) {
+    Json j = domain::CaseToJson(r.c);
+    j["access"] = {{"basis", app::Name(r.basis)}};
+    return j;
+  }
+  return {{"id", r.c.id}, {"code", r.c.code}, {"access", {{"basis", app::Name(r.basis)}}}};
+}
+
 Json CaseDetailJson(const app::CaseDetail& d) {
+  if (!d.case_facts_visible)
+    return {{"id", d.c.id}, {"code", d.c.code}, {"access", CaseAccessJson(d.basis, d.categories)}};
   Json j = domain::CaseToJson(d.c);
+  j["access"] = CaseAccessJson(d.basis, d.categories);
   Json transitions = Json::array();
   for (const auto& v : d.transitions) {
     Json t = {{"from", Name(v.transition.from)},
@@ -165,7 +183,7 @@ Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
     q.organization_id = org;
   }
   TRY(auto result, app.ListCases(ctx.Actor(), q));
-  SetJson(res, 200, PageJson(result, domain::CaseToJson));
+  SetJson(res, 200, PageJson(result, CaseRowJson));
   return {};
 }
 
@@ -186,10 +204,21 @@ Status GetCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+// POST {"reason": "…"}: the reason travels in the body, never in a URL.
 Status ViewIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "case"));
-  TRY(auto identity, app.ViewIdentity(ctx.Actor(), id, req.get_param_value("reason")));
-  SetJson(res, 200, domain::IdentityToJson(identity));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"reason"}));
+  TRY(std::string reason, r.String("reason", true));
+  TRY(auto d, app.ViewIdentity(ctx.Actor(), id, reason));
+  Json j = domain::IdentityToJson(d.identity);
+  if (!d.identity_visible) {
+    Json contacts = j.contains("contacts") ? j["contacts"] : Json::array();
+    j = Json{{"contacts", contacts}};
+  }
+  if (!d.contacts_visible) j.erase("contacts");
+  SetJson(res, 200, j);
   return {};
 }
 
@@ -261,7 +290,7 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/cases", false, ListCases},
       {"POST", "/api/v1/cases", false, CreateCase},
       {"GET", "/api/v1/cases/{id}", false, GetCase},
-      {"GET", "/api/v1/cases/{id}/identity", false, ViewIdentity},
+      {"POST", "/api/v1/cases/{id}/identity-views", false, ViewIdentity},
       {"PUT", "/api/v1/cases/{id}/identity", false, CorrectIdentity},
       {"POST", "/api/v1/cases/{id}/transitions", false, Transition},
       {"POST", "/api/v1/persons/lookup", false, LookupPerson},

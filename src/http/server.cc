@@ -53,7 +53,7 @@ std::string PathRegex(std::string_view path) {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto table : {CoreRoutes, AssistanceRoutes, StageRoutes, ReportRoutes})
+  for (auto table : {CoreRoutes, AssistanceRoutes, CoalitionRoutes, StageRoutes, ReportRoutes})
     for (auto& route : table()) all.push_back(std::move(route));
   return all;
 }

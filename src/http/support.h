@@ -43,6 +43,7 @@ struct Route {
 // The route tables, one per area; server.cc registers them all.
 std::vector<Route> CoreRoutes();        // core_routes.cc
 std::vector<Route> AssistanceRoutes();  // assistance_routes.cc
+std::vector<Route> CoalitionRoutes();   // coalition_routes.cc
 std::vector<Route> ReportRoutes();      // report_routes.cc
 std::vector<Route> StageRoutes();       // stage_routes.cc
 

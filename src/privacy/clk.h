@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "privacy/crypto.h"
 
 namespace haven::privacy {
 
@@ -207,9 +208,7 @@ class ClkEncoder {
 Result<std::vector<std::string>> DeriveFeatureKeys(const LinkageSchema& schema,
                                                    std::string_view secret);
 
-// Standard base64 (RFC 4648, with padding), as clkhash serialises CLKs.
-std::string EncodeBase64(std::span<const uint8_t> bytes);
-Result<std::vector<uint8_t>> DecodeBase64(std::string_view text);
+// Base64 (EncodeBase64, DecodeBase64), as clkhash serialises CLKs: privacy/crypto.h.
 
 // Number of set bits.
 int Popcount(std::span<const uint8_t> clk);

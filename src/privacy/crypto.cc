@@ -32,13 +32,8 @@ std::string ToBase64(const unsigned char* data, std::size_t n, int variant) {
 }
 
 Result<std::string> FromBase64(std::string_view text) {
-  std::string out(text.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0)
-    return Internal("keyring: invalid base64");
-  out.resize(len);
+  auto out = DecodeBase64(text);
+  if (!out) return Internal("keyring: invalid base64");
   return out;
 }
 
@@ -118,6 +113,31 @@ Key Keyring::OrganizationDataKey(domain::Id organization_id) const {
 }
 Key Keyring::BlindIndexKey() const { return Derive(1, "hvnblind"); }
 Key Keyring::AuditKey() const { return Derive(1, "hvnaudit"); }
+Key Keyring::AuditReasonKey() const { return Derive(2, "hvnaudit"); }
+Key Keyring::ReceiptSigningSeed() const { return Derive(1, "hvnsignr"); }
+
+std::string EncodeBase64(std::span<const uint8_t> bytes) {
+  return ToBase64(bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::string Base64(std::string_view bytes) {
+  return ToBase64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                  sodium_base64_VARIANT_ORIGINAL);
+}
+
+Result<std::string> DecodeBase64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  // Strict: the whole text must be base64 (no trailing newline or garbage).
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return Invalid("base64", "is not valid base64");
+  out.resize(length);
+  return out;
+}
 
 std::string Seal(const Key& key, std::string_view plaintext, std::string_view ad) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;

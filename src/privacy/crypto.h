@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,11 @@ class Keyring {
   Key OrganizationDataKey(domain::Id organization_id) const;
   Key BlindIndexKey() const;
   Key AuditKey() const;
+  // Seals the stated reasons of audit entries (identity views, overrides), which only
+  // auditors read.
+  Key AuditReasonKey() const;
+  // The seed of the instance's Ed25519 key that signs consent receipts.
+  Key ReceiptSigningSeed() const;
   const std::string& LinkageSecret() const { return linkage_secret_; }
 
  private:
@@ -82,6 +88,11 @@ std::string RandomPassword();
 std::string Digest(std::string_view value);
 // Keyed BLAKE2b-256 hex of prev_hash || entry: one link of the audit chain.
 std::string ChainHash(const Key& key, std::string_view prev_hash, std::string_view entry);
+// Standard base64 (RFC 4648, with padding), and back: kValidation unless the whole
+// text is base64.
+std::string EncodeBase64(std::span<const uint8_t> bytes);
+std::string Base64(std::string_view bytes);
+Result<std::string> DecodeBase64(std::string_view text);
 // Constant-time comparison.
 bool SafeEquals(std::string_view a, std::string_view b);
 

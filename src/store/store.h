@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "domain/model.h"
 #include "store/assistance_store.h"
+#include "store/coalition_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
 
@@ -91,6 +92,8 @@ struct LinkageRunRecord {
 
 struct CaseFilter {
   std::optional<Id> organization_id;  // only cases of this organisation
+  // Only cases this organisation owns or has an active (pending or accepted) referral of.
+  std::optional<Id> shared_with_organization_id;
   std::optional<domain::CaseStatus> status;
   std::optional<int> year;  // year of identification
   std::optional<Id> before_id;  // cursor: cases with a smaller id (lists go newest first)
@@ -116,6 +119,8 @@ struct AuditRecord {
   std::string request_id;
   std::string prev_hash;
   std::string hash;
+  // Not part of the entry (not hashed): the case it touched, for the access history.
+  std::optional<Id> case_id;
 };
 
 struct IdempotencyRecord {
@@ -134,6 +139,7 @@ class Transaction {
 
   // The queries of the other areas, inside this same transaction.
   virtual AssistanceStore& Assistance() = 0;
+  virtual CoalitionStore& Coalition() = 0;
   virtual ReportStore& Reports() = 0;
   virtual StageStore& Stages() = 0;
 
@@ -178,8 +184,8 @@ class Transaction {
   virtual Result<Id> InsertCase(const domain::Case& c) = 0;
   virtual Result<std::optional<domain::Case>> GetCase(Id id) = 0;
   virtual Result<std::vector<domain::Case>> ListCases(const CaseFilter& filter) = 0;
-  // Writes the mutable fields (workflow state, and sex, citizenship and age at
-  // identification, which follow a corrected identity); fails with kConflict unless the stored version is
+  // Writes the mutable fields (the owner, which a transfer changes; workflow state; and
+  // sex, citizenship and age at identification, which follow a corrected identity); fails with kConflict unless the stored version is
   // `c.version - 1` (another request changed the case in between).
   virtual Status UpdateCase(const domain::Case& c) = 0;
   virtual Result<Id> InsertTransition(const domain::CaseTransition& t,
@@ -190,6 +196,10 @@ class Transaction {
   virtual Result<std::optional<AuditRecord>> LastAudit() = 0;
   virtual Status AppendAudit(const AuditRecord& r) = 0;
   virtual Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) = 0;
+  // The entries that touched a case, oldest first: AppendAudit indexes an entry under
+  // `case_id` when one is given (the person's access history reads them).
+  virtual Result<std::vector<AuditRecord>> AuditOfCase(Id case_id, std::int64_t after_seq,
+                                                       int limit) = 0;
 
   // Idempotency keys of writes.
   virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(Id user_id,

@@ -253,7 +253,7 @@ TEST_F(Api, OrganisationsSeeOnlyTheirOwnCases) {
 
   Client cw2 = As("cw2");
   EXPECT_EQ(cw2.Get(path).status, 404);
-  EXPECT_EQ(cw2.Get(path + "/identity?reason=checking%20a%20referral").status, 404);
+  EXPECT_EQ(cw2.Post(path + "/identity-views", {{"reason", "checking a referral"}}).status, 404);
   EXPECT_EQ(cw2.Post(path + "/transitions", {{"to", "referred"}}).status, 404);
   for (const auto& item : cw2.Get("/api/v1/cases?limit=200").body["items"])
     EXPECT_EQ(item["organization_id"], ngo2_);
@@ -268,14 +268,14 @@ TEST_F(Api, OrganisationsSeeOnlyTheirOwnCases) {
   // The coordinator sees every case, but never its identity or notes.
   Client coord = As("coord");
   EXPECT_EQ(coord.Get(path).status, 200);
-  EXPECT_EQ(coord.Get(path + "/identity?reason=national%20statistics").status, 403);
+  EXPECT_EQ(coord.Post(path + "/identity-views", {{"reason", "national statistics"}}).status, 403);
   // Analysts, auditors and admins do not read cases.
   for (const char* who : {"analyst", "auditor", "admin"}) {
     Client c = As(who);
     EXPECT_EQ(c.Get(path).status, 403) << who;
     EXPECT_EQ(c.Get("/api/v1/cases").status, 403) << who;
     EXPECT_EQ(c.Post("/api/v1/cases", CaseBody("No", "Access")).status, 403) << who;
-    EXPECT_EQ(c.Get(path + "/identity?reason=curiosity%20only").status, 403) << who;
+    EXPECT_EQ(c.Post(path + "/identity-views", {{"reason", "curiosity only"}}).status, 403) << who;
   }
 }
 
@@ -284,11 +284,16 @@ TEST_F(Api, IdentityViewNeedsAReasonAndIsAudited) {
   auto created = cw.Post("/api/v1/cases", CaseBody("Leyla", "İsmayılova", "1988-12-17", "stateless"));
   ASSERT_EQ(created.status, 201);
   long id = created.body["id"];
-  std::string path = "/api/v1/cases/" + std::to_string(id) + "/identity";
-  auto no_reason = cw.Get(path);
+  std::string path = "/api/v1/cases/" + std::to_string(id) + "/identity-views";
+  auto no_reason = cw.Post(path, Json::object());
   EXPECT_EQ(no_reason.status, 400);
   EXPECT_EQ(no_reason.ErrorField(), "reason");
-  auto ok = cw.Get(path + "?reason=preparing%20the%20legal%20aid%20request");
+  // The reason never travels in a URL: the old GET with ?reason= is gone.
+  EXPECT_EQ(cw.Get("/api/v1/cases/" + std::to_string(id) +
+                   "/identity?reason=preparing%20the%20legal%20aid%20request")
+                .status,
+            404);
+  auto ok = cw.Post(path, {{"reason", "preparing the legal aid request"}});
   ASSERT_EQ(ok.status, 200) << ok.raw;
   EXPECT_EQ(ok.body["given_name"], "Leyla");
   EXPECT_EQ(ok.body["family_name"], "İsmayılova");
@@ -335,7 +340,8 @@ TEST_F(Api, IdentityCanBeCorrectedWithAReason) {
   ASSERT_EQ(corrected.status, 200) << corrected.raw;
   EXPECT_EQ(corrected.body["person"]["given_name"], "Xumar");
   EXPECT_EQ(corrected.body["known_elsewhere"].size(), 0u);
-  auto shown = cw.Get(path + "?reason=checking%20the%20correction");
+  auto shown = cw.Post("/api/v1/cases/" + std::to_string(id) + "/identity-views",
+                       {{"reason", "checking the correction"}});
   EXPECT_EQ(shown.body["family_name"], "Rzaquliyeva");
   EXPECT_EQ(shown.body["birth_date"], "2009-05-04");
   auto detail = cw.Get("/api/v1/cases/" + std::to_string(id));

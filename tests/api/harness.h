@@ -67,7 +67,9 @@ inline std::filesystem::path TempDir(const std::string& tag) {
 // A running `haven serve` on a free loopback port; stopped with SIGTERM.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::filesystem::path& dir, const std::string& command = "serve") {
+  // `extra_env`: NAME=value entries added to the server's environment.
+  explicit ServerProcess(const std::filesystem::path& dir, const std::string& command = "serve",
+                         const std::vector<std::string>& extra_env = {}) {
     int pipefd[2];
     if (pipe(pipefd) != 0) throw std::runtime_error("pipe");
     log_path_ = dir / "server.log";
@@ -82,7 +84,12 @@ class ServerProcess {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ) != 0)
+    std::vector<std::string> env_strings = extra_env;
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e) env.push_back(*e);
+    for (auto& e : env_strings) env.push_back(e.data());
+    env.push_back(nullptr);
+    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), env.data()) != 0)
       throw std::runtime_error("cannot start haven");
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[1]);
@@ -220,12 +227,18 @@ inline std::vector<Json> ReadAuditLog(Client& auditor, std::string* raw = nullpt
 // are test failures (EXPECT), so a fixture's set-up reads as a list of what exists.
 class Instance {
  public:
-  Instance(const std::string& tag, const std::string& admin_password)
+  // With `test_clock`, the server reads the time from a file that SetTime rewrites.
+  Instance(const std::string& tag, const std::string& admin_password, bool test_clock = false)
       : dir_(TempDir(tag)), admin_password_(admin_password) {
     auto r = RunHaven({"init", "--dir", (dir_ / "inst").string(), "--admin-password",
                        admin_password});
     EXPECT_EQ(r.exit_code, 0) << r.out;
-    server_ = std::make_unique<ServerProcess>(dir_ / "inst");
+    std::vector<std::string> env;
+    if (test_clock) {
+      clock_file_ = dir_ / "clock";
+      env.push_back("HAVEN_TEST_CLOCK_FILE=" + clock_file_.string());
+    }
+    server_ = std::make_unique<ServerProcess>(dir_ / "inst", "serve", env);
     admin_ = std::make_unique<Client>(server_->port());
     EXPECT_EQ(admin_->Login("admin", admin_password).status, 200);
   }
@@ -239,6 +252,12 @@ class Instance {
 
   int port() const { return server_->port(); }
   std::filesystem::path dir() const { return dir_ / "inst"; }
+  // REQUIRES: made with test_clock. The server's time from now on ("2026-06-01T12:00:00Z");
+  // an empty text gives it back the system time.
+  void SetTime(const std::string& rfc3339) {
+    std::ofstream out(clock_file_, std::ios::trunc);
+    out << rfc3339 << "\n";
+  }
   Client& admin() { return *admin_; }
 
   long Organization(const std::string& name, const std::string& kind) {
@@ -264,6 +283,7 @@ class Instance {
 
  private:
   std::filesystem::path dir_;
+  std::filesystem::path clock_file_;
   std::string admin_password_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<Client> admin_;

@@ -1,7 +1,8 @@
 #pragma once
 // The SQLite store is built from areas, each with its own tables, migrations and
 // query interface: "core" (organisations, users, persons, cases, audit),
-// "assistance" (shelters, stays, services, allowances), "stages" (support plans,
+// "assistance" (shelters, stays, services, allowances), "coalition" (consents,
+// referrals and transfers, case owners, memorandum members), "stages" (support plans,
 // residence, proceedings, return and reintegration) and "reports" (facts for
 // statistics, imported CTDC records). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
@@ -14,6 +15,7 @@
 #include <string_view>
 
 #include "store/assistance_store.h"
+#include "store/coalition_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
 
@@ -29,12 +31,14 @@ std::span<const MigrationArea> MigrationAreas();
 
 std::span<const std::string_view> CoreMigrations();
 std::span<const std::string_view> AssistanceMigrations();
+std::span<const std::string_view> CoalitionMigrations();
 std::span<const std::string_view> ReportMigrations();
 std::span<const std::string_view> StageMigrations();
 
 // Area implementations over one connection inside an open transaction. They do
 // not own `db`; the transaction that creates them outlives them.
 std::unique_ptr<AssistanceStore> MakeAssistanceStore(sqlite3* db);
+std::unique_ptr<CoalitionStore> MakeCoalitionStore(sqlite3* db);
 std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db);
 std::unique_ptr<StageStore> MakeStageStore(sqlite3* db);
 

@@ -160,16 +160,27 @@ constexpr std::string_view kV3 = R"sql(
 UPDATE persons SET clk = NULL;
 )sql";
 
-constexpr std::array<std::string_view, 3> kCore = {kV1, kV2, kV3};
+// The person's access history reads the audit entries that touched her case. The
+// index is not part of an entry (the chain hashes the entry alone).
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE audit_cases (
+  case_id INTEGER NOT NULL,
+  seq     INTEGER NOT NULL REFERENCES audit_log(seq),
+  PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 4> kCore = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 
 std::span<const std::string_view> CoreMigrations() { return kCore; }
 
 std::span<const MigrationArea> MigrationAreas() {
-  static const std::array<MigrationArea, 4> kAreas = {
+  static const std::array<MigrationArea, 5> kAreas = {
       MigrationArea{"core", CoreMigrations()},
       MigrationArea{"assistance", AssistanceMigrations()},
+      MigrationArea{"coalition", CoalitionMigrations()},
       MigrationArea{"stages", StageMigrations()},
       MigrationArea{"reports", ReportMigrations()},
   };

@@ -35,6 +35,10 @@ class SqliteTransaction final : public Transaction {
     if (!assistance_) assistance_ = sqlite::MakeAssistanceStore(db_);
     return *assistance_;
   }
+  CoalitionStore& Coalition() override {
+    if (!coalition_) coalition_ = sqlite::MakeCoalitionStore(db_);
+    return *coalition_;
+  }
   StageStore& Stages() override {
     if (!stages_) stages_ = sqlite::MakeStageStore(db_);
     return *stages_;
@@ -321,7 +325,7 @@ class SqliteTransaction final : public Transaction {
       " recruiter_relation, country_of_recruitment, country_of_exploitation, region,"
       " transnational, status, victim_status, victim_status_on, reflection_start,"
       " reflection_end, sex, citizenship, age_at_identification, created_at, updated_at,"
-      " version";
+      " version, (SELECT p.organization_id FROM persons p WHERE p.id = cases.person_id)";
 
   Result<domain::Case> CaseFrom(const Stmt& s) {
     domain::Case c;
@@ -355,6 +359,7 @@ class SqliteTransaction final : public Transaction {
     c.created_at = s.Time(20);
     c.updated_at = s.Time(21);
     c.version = s.Int(22);
+    c.sealing_organization_id = s.Int(23);
     Stmt e(db_, "SELECT form FROM case_exploitation WHERE case_id = ?");
     e.Bind(c.id);
     while (true) {
@@ -379,12 +384,17 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<domain::Case>> ListCases(const CaseFilter& f) override {
     std::string sql = fmt::format("SELECT {} FROM cases WHERE 1=1", kCaseCols);
     if (f.organization_id) sql += " AND organization_id = ?";
+    if (f.shared_with_organization_id)
+      sql += " AND (organization_id = ? OR id IN (SELECT case_id FROM referrals"
+             " WHERE to_organization_id = ? AND status IN ('pending', 'accepted')))";
     if (f.status) sql += " AND status = ?";
     if (f.year) sql += " AND identified_year = ?";
     if (f.before_id) sql += " AND id < ?";
     sql += " ORDER BY id DESC LIMIT ?";
     Stmt s(db_, sql);
     if (f.organization_id) s.Bind(*f.organization_id);
+    if (f.shared_with_organization_id)
+      s.Bind(*f.shared_with_organization_id).Bind(*f.shared_with_organization_id);
     if (f.status) s.Bind(Name(*f.status));
     if (f.year) s.Bind(*f.year);
     if (f.before_id) s.Bind(*f.before_id);
@@ -401,11 +411,11 @@ class SqliteTransaction final : public Transaction {
 
   Status UpdateCase(const domain::Case& c) override {
     Stmt s(db_,
-           "UPDATE cases SET status = ?, victim_status = ?, victim_status_on = ?,"
-           " reflection_start = ?, reflection_end = ?, sex = ?, citizenship = ?,"
-           " age_at_identification = ?, updated_at = ?, version = ?"
+           "UPDATE cases SET organization_id = ?, status = ?, victim_status = ?,"
+           " victim_status_on = ?, reflection_start = ?, reflection_end = ?, sex = ?,"
+           " citizenship = ?, age_at_identification = ?, updated_at = ?, version = ?"
            " WHERE id = ? AND version = ?");
-    s.Bind(Name(c.status)).Bind(Name(c.victim_status)).Bind(c.victim_status_on)
+    s.Bind(c.organization_id).Bind(Name(c.status)).Bind(Name(c.victim_status)).Bind(c.victim_status_on)
         .Bind(c.reflection_start).Bind(c.reflection_end).Bind(Name(c.sex))
         .Bind(c.citizenship.ToString()).Bind(c.age_at_identification).Bind(c.updated_at)
         .Bind(c.version).Bind(c.id).Bind(c.version - 1);
@@ -486,7 +496,27 @@ class SqliteTransaction final : public Transaction {
     s.Bind(r.seq).Bind(r.at).Bind(r.actor_user_id).Bind(r.actor_role)
         .Bind(r.actor_organization_id).Bind(r.action).Bind(r.object_type).Bind(r.object_id)
         .Bind(r.reason).Bind(r.details).Bind(r.request_id).Bind(r.prev_hash).Bind(r.hash);
-    return s.Run();
+    TRY_STATUS(s.Run());
+    if (!r.case_id) return {};
+    Stmt index(db_, "INSERT INTO audit_cases(case_id, seq) VALUES (?,?)");
+    index.Bind(*r.case_id).Bind(r.seq);
+    return index.Run();
+  }
+
+  Result<std::vector<AuditRecord>> AuditOfCase(Id case_id, std::int64_t after_seq,
+                                               int limit) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM audit_log WHERE seq IN (SELECT seq FROM audit_cases"
+                            " WHERE case_id = ? AND seq > ?) ORDER BY seq LIMIT ?",
+                            kAuditCols));
+    s.Bind(case_id).Bind(after_seq).Bind(limit);
+    std::vector<AuditRecord> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(AuditFrom(s));
+      out.back().case_id = case_id;
+    }
+    return out;
   }
 
   Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) override {
@@ -529,6 +559,7 @@ class SqliteTransaction final : public Transaction {
   sqlite3* db_;
   bool committed_ = false;
   std::unique_ptr<AssistanceStore> assistance_;
+  std::unique_ptr<CoalitionStore> coalition_;
   std::unique_ptr<ReportStore> reports_;
   std::unique_ptr<StageStore> stages_;
 };

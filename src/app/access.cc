@@ -1,0 +1,191 @@
+#include "app/access.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/app.h"
+#include "app/permissions.h"
+
+namespace haven::app {
+
+using domain::Json;
+using C = DataCategory;
+using P = Permission;
+
+std::string_view Name(AccessBasis b) {
+  switch (b) {
+    case AccessBasis::kOwner: return "owner";
+    case AccessBasis::kNationalCoordination: return "national_coordination";
+    case AccessBasis::kConsent: return "consent";
+    case AccessBasis::kOverride: return "override";
+  }
+  return "owner";
+}
+
+Status CaseAccess::RequireRead(DataCategory c) const {
+  if (CanRead(c)) return {};
+  if (!denied_reason_.empty())
+    return Fail(ErrorCode::kForbidden, "consent_not_in_force", denied_reason_);
+  return Fail(ErrorCode::kForbidden, "category_not_allowed",
+              fmt::format("you may not see the {} of case {}", domain::Name(c), case_.code));
+}
+
+Status CaseAccess::RequireWrite(DataCategory c) const {
+  if (CanWrite(c)) return {};
+  if (!denied_reason_.empty())
+    return Fail(ErrorCode::kForbidden, "consent_not_in_force", denied_reason_);
+  return Fail(ErrorCode::kForbidden, "category_not_allowed",
+              fmt::format("you may not change the {} of case {}", domain::Name(c), case_.code));
+}
+
+Json CaseAccess::Grounds() const {
+  Json j = {{"basis", Name(basis_)}};
+  if (!referral_ids_.empty()) j["referral_ids"] = referral_ids_;
+  if (!consent_ids_.empty()) j["consent_ids"] = consent_ids_;
+  if (override_referral_id_) j["override_referral_id"] = *override_referral_id_;
+  return j;
+}
+
+bool AccessPolicy::HandlesCases(const Actor& actor) {
+  return Can(actor.role, P::kReadOwnCases) || Can(actor.role, P::kReadAllCases);
+}
+
+Status AccessPolicy::ScopeCaseList(const Actor& actor, std::optional<domain::Id> requested,
+                                   store::CaseFilter& f) {
+  if (Can(actor.role, P::kReadAllCases)) {
+    f.organization_id = requested;
+    return {};
+  }
+  TRY_STATUS(Require(actor.role, P::kReadOwnCases));
+  if (requested && *requested != actor.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "you may only list your own organisation's cases", "organization_id");
+  if (requested) f.organization_id = requested;
+  else f.shared_with_organization_id = actor.organization_id;
+  return {};
+}
+
+Status AccessPolicy::MayRegisterFor(const Actor& actor, domain::Id organization_id) {
+  TRY_STATUS(Require(actor.role, P::kCreateCase));
+  if (organization_id != actor.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "cases can only be registered for your own organisation", "organization_id");
+  return {};
+}
+
+domain::Id AccessPolicy::OwnOrganisation(const Actor& actor) { return actor.organization_id; }
+
+bool AccessPolicy::ShelterStaff(const Actor& actor, const domain::Shelter& s) {
+  return Can(actor.role, P::kShelterStaff) && actor.organization_id == s.organization_id;
+}
+
+bool AccessPolicy::SeesShelterAddress(const Actor& actor, const domain::Shelter& s) {
+  return Can(actor.role, P::kSeeShelterAddresses) || ShelterStaff(actor, s);
+}
+
+Status AccessPolicy::MayReceive(const domain::Case& c, domain::Id to_organization_id,
+                               std::string_view field) {
+  if (c.organization_id == to_organization_id)
+    return Invalid(std::string(field), "the case is already this organisation's own");
+  return {};
+}
+
+bool AccessPolicy::ReceiverOf(const Actor& actor, const domain::Referral& r) {
+  return actor.organization_id == r.to_organization_id;
+}
+bool AccessPolicy::SenderOf(const Actor& actor, const domain::Referral& r) {
+  return actor.organization_id == r.from_organization_id;
+}
+bool AccessPolicy::PartyToReferral(const Actor& actor, const domain::Referral& r) {
+  return ReceiverOf(actor, r) || SenderOf(actor, r);
+}
+bool AccessPolicy::SameOrganisation(const Actor& a, domain::Id organization_id) {
+  return a.organization_id == organization_id;
+}
+
+Result<CaseAccess> AccessPolicy::Decide(store::Transaction& tx, const Actor& actor,
+                                        domain::Id case_id, const domain::Date& today) {
+  if (!HandlesCases(actor)) return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
+  TRY(auto c, tx.GetCase(case_id));
+  if (!c) return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+  return Decide(tx, actor, std::move(*c), today);
+}
+
+Result<CaseAccess> AccessPolicy::Decide(store::Transaction& tx, const Actor& actor,
+                                        domain::Case c, const domain::Date& today) {
+  if (!HandlesCases(actor)) return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
+  CaseAccess a;
+  a.case_ = std::move(c);
+  const domain::Case& kase = a.case_;
+  static const std::set<C> kAll = {C::kCaseFacts, C::kNotes,  C::kIdentity, C::kContacts,
+                                   C::kServices,  C::kHealth, C::kShelter,  C::kMoney};
+
+  if (Can(actor.role, P::kReadAllCases)) {
+    // National oversight by the coordinating body: never identities or free text.
+    a.basis_ = AccessBasis::kNationalCoordination;
+    a.read_ = {C::kCaseFacts, C::kServices, C::kHealth, C::kShelter, C::kMoney};
+    if (Can(actor.role, P::kRecordDecision)) a.write_ = {C::kCaseFacts};
+    return a;
+  }
+  if (kase.organization_id == actor.organization_id) {
+    a.basis_ = AccessBasis::kOwner;
+    a.read_ = kAll;
+    a.write_ = kAll;
+    return a;
+  }
+
+  // A receiver: only through an active referral or transfer to its organisation.
+  store::ReferralFilter f;
+  f.case_id = kase.id;
+  f.to_organization_id = actor.organization_id;
+  f.limit = 1000;
+  TRY(auto referrals, tx.Coalition().ListReferrals(f));
+  std::erase_if(referrals, [](const store::StoredReferral& r) { return !r.referral.Active(); });
+  if (referrals.empty()) return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+
+  TRY(auto org, tx.GetOrganization(actor.organization_id));
+  if (!org) return Fail(ErrorCode::kNotFound, "not_found", "no such case");
+  TRY(auto consents, tx.Coalition().ConsentsOfCase(kase.id));
+  bool accepted = false;
+  for (const auto& sr : referrals) {
+    const auto& r = sr.referral;
+    a.referral_ids_.push_back(r.id);
+    bool counted = false;
+    if (r.override_) {
+      for (auto cat : r.override_->categories) a.read_.insert(cat);
+      a.override_referral_id_ = r.id;
+      counted = true;
+    } else {
+      for (const auto& sc : consents) {
+        const auto& consent = sc.consent;
+        if (!consent.InForce(today) || !consent.NamesRecipient(*org)) continue;
+        bool shares_purpose = std::any_of(r.purposes.begin(), r.purposes.end(),
+                                          [&](domain::Purpose p) { return consent.HasPurpose(p); });
+        if (!shares_purpose) continue;
+        for (auto cat : consent.categories) a.read_.insert(cat);
+        if (std::find(a.consent_ids_.begin(), a.consent_ids_.end(), consent.id) ==
+            a.consent_ids_.end())
+          a.consent_ids_.push_back(consent.id);
+        counted = true;
+      }
+    }
+    if (counted && r.status == domain::ReferralStatus::kAccepted) accepted = true;
+  }
+  a.basis_ = a.override_referral_id_ && a.consent_ids_.empty() ? AccessBasis::kOverride
+                                                                : AccessBasis::kConsent;
+  if (a.read_.empty()) {
+    a.denied_reason_ = fmt::format(
+        "the person's consent to share case {} with your organisation is not in force "
+        "(withdrawn or expired)",
+        kase.code);
+    return a;
+  }
+  // Once accepted, the receiver records the help it gives, within what it may see.
+  if (accepted)
+    for (auto cat : {C::kServices, C::kHealth, C::kShelter})
+      if (a.read_.contains(cat)) a.write_.insert(cat);
+  return a;
+}
+
+}  // namespace haven::app

@@ -1,0 +1,591 @@
+#include "app/coalition.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "app/consent_receipt.h"
+#include "app/paging.h"
+#include "app/permissions.h"
+#include "domain/codec.h"
+#include "domain/rules.h"
+#include "privacy/signing.h"
+
+namespace haven::app {
+
+using domain::Json;
+using domain::Name;
+using P = Permission;
+using S = domain::ReferralStatus;
+
+namespace {
+
+std::string WitnessAd(Id id) { return fmt::format("consent:{}:witness", id); }
+std::string ReferralNoteAd(Id id) { return fmt::format("referral:{}:note", id); }
+std::string DeclineReasonAd(Id id) { return fmt::format("referral:{}:decline_reason", id); }
+std::string OverrideReasonAd(Id id) { return fmt::format("referral:{}:override_reason", id); }
+
+Status CaseOpen(const domain::Case& c) {
+  if (c.status == domain::CaseStatus::kClosed)
+    return Fail(ErrorCode::kConflict, "case_closed", fmt::format("case {} is closed", c.code),
+                "case_id");
+  return {};
+}
+
+Json ConsentFacts(const domain::Consent& c) {
+  Json j = {{"case_id", c.case_id},
+            {"purposes", domain::EnumListToJson(c.purposes)},
+            {"categories", domain::EnumListToJson(c.categories)},
+            {"given_on", c.given_on.ToString()},
+            {"method", Name(c.method)},
+            {"language", c.language}};
+  if (c.recipient_organization_id) j["recipient_organization_id"] = *c.recipient_organization_id;
+  if (c.recipient_kind) j["recipient_kind"] = Name(*c.recipient_kind);
+  if (c.valid_until) j["valid_until"] = c.valid_until->ToString();
+  return j;
+}
+
+std::string ReferralNoun(domain::ReferralKind k) {
+  return k == domain::ReferralKind::kTransfer ? "transfer" : "referral";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- consents
+
+Result<ConsentView> CoalitionService::RecordConsent(const Actor& actor, Id case_id,
+                                                    domain::Consent c, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  return app_.IdempotentWrite<ConsentView>(
+      actor, w, "consent",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ConsentView>> {
+        TRY(auto stored, tx.Coalition().GetConsent(replay));
+        if (!stored) return std::optional<ConsentView>();
+        stored->consent.witness.reset();
+        return ConsentView{stored->consent, false};
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<ConsentView>> {
+        TRY(auto access, app_.Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
+        const domain::Case& kase = access.Case();
+        TRY_STATUS(CaseOpen(kase));
+        TRY_STATUS(domain::ValidateConsent(c, kase.fields.identified_on, app_.Today()));
+        if (c.recipient_organization_id) {
+          TRY(auto org, tx.GetOrganization(*c.recipient_organization_id));
+          if (!org) return Invalid("recipient_organization_id", "no such organisation");
+          TRY_STATUS(AccessPolicy::MayReceive(kase, org->id, "recipient_organization_id"));
+        }
+        c.case_id = case_id;
+        c.withdrawn_on.reset();
+        c.has_form = false;
+        c.recorded_by = actor.user_id;
+        c.recorded_by_organization_id = actor.organization_id;
+        c.created_at = c.updated_at = app_.Now();
+        TRY(c.id, tx.Coalition().InsertConsent(c));
+        if (c.witness)
+          TRY_STATUS(tx.Coalition().SetConsentSealed(
+              c.id, privacy::Seal(app_.CaseKey(kase), *c.witness, WitnessAd(c.id))));
+        Json details = ConsentFacts(c);
+        details["code"] = kase.code;
+        TRY_STATUS(app_.Audit(tx, actor, "consent.record", "consent", std::to_string(c.id),
+                              details.dump()));
+        return App::Written<ConsentView>{ConsentView{c, true}, c.id};
+      });
+}
+
+Result<ConsentView> CoalitionService::WithdrawConsent(const Actor& actor, Id consent_id,
+                                                      const domain::Date& withdrawn_on,
+                                                      const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  if (withdrawn_on > app_.Today()) return Invalid("withdrawn_on", "is in the future");
+  return app_.IdempotentWrite<ConsentView>(
+      actor, w, "consent_withdrawal",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ConsentView>> {
+        TRY(auto stored, tx.Coalition().GetConsent(replay));
+        if (!stored) return std::optional<ConsentView>();
+        return ConsentView{stored->consent, false};
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<ConsentView>> {
+        auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent"); };
+        TRY(auto stored, tx.Coalition().GetConsent(consent_id));
+        if (!stored) return no_such();
+        auto access = app_.Access(tx, actor, stored->consent.case_id);
+        if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
+        if (!access) return std::unexpected(access.error());
+        TRY_STATUS(access->RequireWrite(DataCategory::kCaseFacts));
+        domain::Consent c = stored->consent;
+        if (c.withdrawn_on)
+          return Fail(ErrorCode::kConflict, "already_withdrawn",
+                      fmt::format("this consent was withdrawn on {}", c.withdrawn_on->ToString()));
+        if (withdrawn_on < c.given_on)
+          return Invalid("withdrawn_on",
+                         fmt::format("is before the consent was given ({})", c.given_on.ToString()));
+        TRY_STATUS(tx.Coalition().WithdrawConsent(consent_id, withdrawn_on, app_.Now()));
+        c.withdrawn_on = withdrawn_on;
+        c.updated_at = app_.Now();
+        TRY_STATUS(app_.Audit(tx, actor, "consent.withdraw", "consent", std::to_string(consent_id),
+                              Json{{"case_id", c.case_id},
+                                   {"code", access->Case().code},
+                                   {"withdrawn_on", withdrawn_on.ToString()}}
+                                  .dump()));
+        return App::Written<ConsentView>{ConsentView{c, false}, consent_id};
+      });
+}
+
+Result<std::vector<ConsentView>> CoalitionService::ConsentsOfCase(const Actor& actor,
+                                                                 Id case_id) {
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  TRY_STATUS(read.access.RequireRead(DataCategory::kCaseFacts));
+  const bool notes = read.access.CanRead(DataCategory::kNotes);
+  TRY(auto rows, read.tx->Coalition().ConsentsOfCase(case_id));
+  std::vector<ConsentView> out;
+  bool text = false;
+  for (auto& r : rows) {
+    ConsentView v{r.consent, notes && !r.sealed_witness.empty()};
+    if (v.witness_visible) {
+      TRY(auto witness, privacy::Open(app_.CaseKey(read.access.Case()), r.sealed_witness,
+                                      WitnessAd(r.consent.id)));
+      v.consent.witness = witness;
+      text = true;
+    }
+    out.push_back(std::move(v));
+  }
+  std::vector<DataCategory> shown = {DataCategory::kCaseFacts};
+  if (text) shown.push_back(DataCategory::kNotes);
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "consents", shown));
+  return out;
+}
+
+std::pair<std::string, std::string> CoalitionService::ReceiptPublicKey() const {
+  auto key = privacy::SigningKey::FromSeed(app_.Keys().ReceiptSigningSeed());
+  return {privacy::Base64(key.PublicKey()), privacy::KeyId(key.PublicKey())};
+}
+
+Result<std::string> CoalitionService::ConsentReceipt(const Actor& actor, Id consent_id,
+                                                     domain::Language lang, bool html) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent"); };
+  TRY(auto stored, tx->Coalition().GetConsent(consent_id));
+  if (!stored) return no_such();
+  auto access = app_.Access(*tx, actor, stored->consent.case_id);
+  if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
+  if (!access) return std::unexpected(access.error());
+  // The person receives it from the organisation that recorded it (her case's owner).
+  TRY_STATUS(access->RequireWrite(DataCategory::kCaseFacts));
+  const domain::Case& c = access->Case();
+  TRY(auto owner, tx->GetOrganization(c.organization_id));
+  ReceiptInput in;
+  in.consent = stored->consent;
+  in.consent.witness.reset();
+  in.case_code = c.code;
+  in.controller_name = owner ? owner->name : "";
+  if (in.consent.recipient_organization_id) {
+    TRY(auto org, tx->GetOrganization(*in.consent.recipient_organization_id));
+    in.recipient = org ? org->name : "";
+  } else if (in.consent.recipient_kind) {
+    in.recipient = fmt::format("every organisation of kind {}", Name(*in.consent.recipient_kind));
+  }
+  in.jurisdiction = app_.config().country_code;
+  in.issued_at = app_.Now();
+  in.receipt_id = fmt::format("haven-consent-{}-{}", consent_id,
+                              FormatTimestamp(stored->consent.updated_at));
+  auto key = privacy::SigningKey::FromSeed(app_.Keys().ReceiptSigningSeed());
+  Json receipt = BuildSignedReceipt(in, key);
+  TRY_STATUS(app_.Audit(*tx, actor, "consent.receipt", "consent", std::to_string(consent_id),
+                        Json{{"case_id", c.id},
+                             {"code", c.code},
+                             {"format", html ? "html" : "json"},
+                             {"language", Name(lang)}}
+                            .dump()));
+  TRY_STATUS(tx->Commit());
+  return html ? ReceiptHtml(receipt, lang) : receipt.dump(2);
+}
+
+// ---------------------------------------------------------------- referrals
+
+Result<ReferralView> CoalitionService::View(const Actor& actor, const store::StoredReferral& s,
+                                            const domain::Case& c) {
+  ReferralView v{s.referral, false, false};
+  // The note is written by the sender for the receiver: both parties read it.
+  const bool party = AccessPolicy::PartyToReferral(actor, s.referral) &&
+                     Can(actor.role, P::kReadCaseNotes);
+  if (party && !s.sealed_note.empty()) {
+    TRY(v.referral.note, privacy::Open(app_.CaseKey(c), s.sealed_note, ReferralNoteAd(s.referral.id)));
+    v.note_visible = true;
+  }
+  if (party && !s.sealed_decline_reason.empty()) {
+    TRY(v.referral.decline_reason, privacy::Open(app_.CaseKey(c), s.sealed_decline_reason,
+                                                 DeclineReasonAd(s.referral.id)));
+    v.decline_reason_visible = true;
+  }
+  if (v.referral.override_) v.referral.override_->reason.clear();
+  return v;
+}
+
+Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const NewReferral& in,
+                                                      const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kRefer));
+  if (in.purposes.empty()) return Invalid("purposes", "name at least one purpose");
+  TRY_STATUS(domain::CheckText(in.note, "note", 2000, false));
+  if (in.override_basis) {
+    if (!Can(actor.role, P::kOverrideConsent))
+      return Fail(ErrorCode::kForbidden, "forbidden",
+                  "only a coordinator may let a referral go ahead without consent", "override");
+    if (in.override_reason.size() < 5 || in.override_reason.size() > 500)
+      return Invalid("override.reason", "state the legal ground (5 to 500 characters)");
+    TRY_STATUS(domain::CheckText(in.override_reason, "override.reason", 500));
+    if (in.override_categories.empty())
+      return Invalid("override.categories", "name what the receiver may see");
+  }
+  const std::string noun = ReferralNoun(in.kind);
+  return app_.IdempotentWrite<ReferralView>(
+      actor, w, noun,
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ReferralView>> {
+        TRY(auto stored, tx.Coalition().GetReferral(replay));
+        if (!stored) return std::optional<ReferralView>();
+        TRY(auto c, tx.GetCase(stored->referral.case_id));
+        if (!c) return std::optional<ReferralView>();
+        return View(actor, *stored, *c);
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
+        auto access = app_.Access(tx, actor, in.case_id);
+        if (!access) {
+          if (access.error().code == ErrorCode::kNotFound) access.error().field = "case_id";
+          return std::unexpected(access.error());
+        }
+        // The owner refers its case; the coordinating body may refer on its behalf.
+        TRY_STATUS(access->RequireWrite(DataCategory::kCaseFacts));
+        const domain::Case& c = access->Case();
+        TRY_STATUS(CaseOpen(c));
+        TRY(auto to, tx.GetOrganization(in.to_organization_id));
+        if (!to) return Invalid("to_organization_id", "no such organisation");
+        TRY_STATUS(AccessPolicy::MayReceive(c, to->id, "to_organization_id"));
+
+        domain::Referral r;
+        r.kind = in.kind;
+        r.case_id = c.id;
+        r.case_code = c.code;
+        r.from_organization_id = c.organization_id;
+        r.to_organization_id = to->id;
+        r.purposes = in.purposes;
+        r.services_requested = in.services_requested;
+        r.status = S::kPending;
+        r.created_by = actor.user_id;
+        r.created_at = app_.Now();
+        Json relied;
+        if (in.override_basis) {
+          r.override_ = domain::ConsentOverride{*in.override_basis, {}, in.override_categories,
+                                                actor.user_id};
+          relied = {{"override", Name(*in.override_basis)},
+                    {"categories", domain::EnumListToJson(in.override_categories)}};
+        } else {
+          // Every purpose needs a consent in force that names this receiver.
+          TRY(auto consents, tx.Coalition().ConsentsOfCase(c.id));
+          std::vector<Id> used;
+          for (auto purpose : in.purposes) {
+            auto it = std::find_if(consents.begin(), consents.end(), [&](const auto& sc) {
+              return sc.consent.InForce(app_.Today()) && sc.consent.NamesRecipient(*to) &&
+                     sc.consent.HasPurpose(purpose);
+            });
+            if (it == consents.end())
+              return Fail(ErrorCode::kConflict, "consent_required",
+                          fmt::format("no consent in force lets case {} be shared with {} for "
+                                      "{}; record the person's consent first",
+                                      c.code, to->name, Name(purpose)),
+                          "purposes");
+            if (std::find(used.begin(), used.end(), it->consent.id) == used.end())
+              used.push_back(it->consent.id);
+          }
+          relied = {{"consent_ids", used}};
+        }
+        TRY(r.id, tx.Coalition().InsertReferral(r));
+        TRY_STATUS(tx.Coalition().SetReferralSealed(
+            r.id, in.note.empty() ? "" : privacy::Seal(app_.CaseKey(c), in.note, ReferralNoteAd(r.id)),
+            in.override_basis
+                ? privacy::Seal(app_.CaseKey(c), in.override_reason, OverrideReasonAd(r.id))
+                : ""));
+        r.note = in.note;
+        Json details = {{"case_id", c.id},
+                        {"code", c.code},
+                        {"from_organization_id", r.from_organization_id},
+                        {"to_organization_id", r.to_organization_id},
+                        {"purposes", domain::EnumListToJson(r.purposes)},
+                        {"services_requested", domain::EnumListToJson(r.services_requested)}};
+        details.update(relied);
+        TRY_STATUS(app_.Audit(tx, actor, fmt::format("{}.create", noun), "referral",
+                              std::to_string(r.id), details.dump(),
+                              in.override_basis ? in.override_reason : std::string()));
+        ReferralView v{r, !in.note.empty(), false};
+        if (v.referral.override_) v.referral.override_->reason.clear();
+        return App::Written<ReferralView>{v, r.id};
+      });
+}
+
+Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
+                                            const std::string& reason, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kRefer));
+  if (to == S::kDeclined) {
+    if (reason.size() < 5 || reason.size() > 1000)
+      return Invalid("reason", "say why the referral is declined (5 to 1000 characters)");
+    TRY_STATUS(domain::CheckText(reason, "reason", 1000));
+  }
+  return app_.IdempotentWrite<ReferralView>(
+      actor, w, fmt::format("referral_{}", Name(to)),
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ReferralView>> {
+        TRY(auto stored, tx.Coalition().GetReferral(replay));
+        if (!stored) return std::optional<ReferralView>();
+        TRY(auto c, tx.GetCase(stored->referral.case_id));
+        if (!c) return std::optional<ReferralView>();
+        return View(actor, *stored, *c);
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
+        TRY(auto stored, tx.Coalition().GetReferral(id));
+        if (!stored || !AccessPolicy::PartyToReferral(actor, stored->referral))
+          return Fail(ErrorCode::kNotFound, "not_found", "no such referral");
+        domain::Referral r = stored->referral;
+        const std::string noun = ReferralNoun(r.kind);
+        const bool by_receiver = to != S::kRevoked;
+        if (by_receiver && !AccessPolicy::ReceiverOf(actor, r))
+          return Fail(ErrorCode::kForbidden, "forbidden",
+                      fmt::format("only the receiving organisation may {} this {}",
+                                  to == S::kAccepted   ? "accept"
+                                  : to == S::kDeclined ? "decline"
+                                                       : "complete",
+                                  noun));
+        if (!by_receiver && !AccessPolicy::SenderOf(actor, r))
+          return Fail(ErrorCode::kForbidden, "forbidden",
+                      fmt::format("only the sending organisation may revoke this {}", noun));
+        if (r.kind == domain::ReferralKind::kTransfer && to == S::kCompleted)
+          return Fail(ErrorCode::kConflict, "invalid_referral_step",
+                      "a transfer is complete once it is accepted", "status");
+        TRY_STATUS(domain::CheckReferralStep(r.status, to));
+        TRY(auto c, tx.GetCase(r.case_id));
+        if (!c) return Internal("a referral refers to a missing case");
+        const Timestamp now = app_.Now();
+        Json details = {{"case_id", c->id}, {"code", c->code}, {"kind", Name(r.kind)}};
+        if (to == S::kAccepted && !r.override_) {
+          // The consent may have been withdrawn while the referral waited.
+          TRY(auto org, tx.GetOrganization(r.to_organization_id));
+          TRY(auto consents, tx.Coalition().ConsentsOfCase(c->id));
+          std::vector<Id> used;
+          for (auto purpose : r.purposes) {
+            auto it = std::find_if(consents.begin(), consents.end(), [&](const auto& sc) {
+              return org && sc.consent.InForce(app_.Today()) && sc.consent.NamesRecipient(*org) &&
+                     sc.consent.HasPurpose(purpose);
+            });
+            if (it == consents.end())
+              return Fail(ErrorCode::kConflict, "consent_required",
+                          fmt::format("the person's consent for {} is no longer in force; the {} "
+                                      "cannot be accepted",
+                                      Name(purpose), noun));
+            used.push_back(it->consent.id);
+          }
+          details["consent_ids"] = used;
+        }
+        std::string sealed_reason;
+        r.status = to;
+        switch (to) {
+          case S::kAccepted: r.accepted_at = now; break;
+          case S::kDeclined:
+            r.declined_at = now;
+            sealed_reason = privacy::Seal(app_.CaseKey(*c), reason, DeclineReasonAd(r.id));
+            break;
+          case S::kCompleted: r.completed_at = now; break;
+          case S::kRevoked: r.revoked_at = now; break;
+          case S::kPending: break;
+        }
+        if (r.kind == domain::ReferralKind::kTransfer && to == S::kAccepted) {
+          // The receiver becomes the owner; the history of owners is kept.
+          domain::Case moved = *c;
+          moved.organization_id = r.to_organization_id;
+          moved.fields.organization_id = r.to_organization_id;
+          moved.updated_at = now;
+          moved.version += 1;
+          TRY_STATUS(tx.UpdateCase(moved));
+          TRY_STATUS(tx.Coalition().EndOwnership(c->id, now));
+          TRY_STATUS(tx.Coalition().InsertOwnership(
+              domain::CaseOwnership{c->id, r.to_organization_id, now, {}, r.id}));
+          r.status = S::kCompleted;
+          r.completed_at = now;
+          details["new_owner_organization_id"] = r.to_organization_id;
+        }
+        r.version += 1;
+        TRY_STATUS(tx.Coalition().UpdateReferral(r, sealed_reason));
+        TRY_STATUS(app_.Audit(tx, actor, fmt::format("{}.{}", noun, Name(to)), "referral",
+                              std::to_string(r.id), details.dump()));
+        store::StoredReferral after = *stored;
+        after.referral = r;
+        if (!sealed_reason.empty()) after.sealed_decline_reason = sealed_reason;
+        TRY(auto v, View(actor, after, *c));
+        return App::Written<ReferralView>{v, r.id};
+      });
+}
+
+Result<ReferralView> CoalitionService::AcceptReferral(const Actor& actor, Id id,
+                                                      const WriteOptions& w) {
+  return Step(actor, id, S::kAccepted, {}, w);
+}
+Result<ReferralView> CoalitionService::DeclineReferral(const Actor& actor, Id id,
+                                                       const std::string& reason,
+                                                       const WriteOptions& w) {
+  return Step(actor, id, S::kDeclined, reason, w);
+}
+Result<ReferralView> CoalitionService::CompleteReferral(const Actor& actor, Id id,
+                                                        const WriteOptions& w) {
+  return Step(actor, id, S::kCompleted, {}, w);
+}
+Result<ReferralView> CoalitionService::RevokeReferral(const Actor& actor, Id id,
+                                                      const WriteOptions& w) {
+  return Step(actor, id, S::kRevoked, {}, w);
+}
+
+Result<ReferralView> CoalitionService::GetReferral(const Actor& actor, Id id) {
+  if (!AccessPolicy::HandlesCases(actor))
+    return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto stored, tx->Coalition().GetReferral(id));
+  if (!stored || (!AccessPolicy::PartyToReferral(actor, stored->referral) &&
+                  !Can(actor.role, P::kReadAllCases)))
+    return Fail(ErrorCode::kNotFound, "not_found", "no such referral");
+  TRY(auto c, tx->GetCase(stored->referral.case_id));
+  if (!c) return Internal("a referral refers to a missing case");
+  return View(actor, *stored, *c);
+}
+
+Result<Page<ReferralView>> CoalitionService::ListReferrals(const Actor& actor,
+                                                           const ReferralQuery& q) {
+  if (!AccessPolicy::HandlesCases(actor))
+    return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
+  TRY_STATUS(CheckLimit(q.page.limit));
+  TRY(auto before, ParseCursor(q.page.cursor));
+  store::ReferralFilter f;
+  const std::string direction = q.direction.value_or("incoming");
+  if (direction != "incoming" && direction != "outgoing")
+    return Invalid("direction", "must be incoming or outgoing");
+  // National oversight sees every organisation's referrals; the others their inbox
+  // and outbox.
+  if (!Can(actor.role, P::kReadAllCases) || q.direction) {
+    if (direction == "incoming") f.to_organization_id = AccessPolicy::OwnOrganisation(actor);
+    else f.from_organization_id = AccessPolicy::OwnOrganisation(actor);
+  }
+  f.status = q.status;
+  f.kind = q.kind;
+  f.case_id = q.case_id;
+  if (before) f.before_id = before;
+  f.limit = q.page.limit + 1;
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto rows, tx->Coalition().ListReferrals(f));
+  auto page = MakePage(std::move(rows), q.page.limit,
+                       [](const store::StoredReferral& r) { return r.referral.id; });
+  Page<ReferralView> out;
+  out.next_cursor = page.next_cursor;
+  for (const auto& s : page.items) {
+    TRY(auto c, tx->GetCase(s.referral.case_id));
+    if (!c) continue;
+    TRY(auto v, View(actor, s, *c));
+    out.items.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<domain::CaseOwnership>> CoalitionService::OwnersOfCase(const Actor& actor,
+                                                                         Id case_id) {
+  TRY(auto read, app_.BeginCaseRead(actor, case_id));
+  TRY_STATUS(read.access.RequireRead(DataCategory::kCaseFacts));
+  TRY(auto rows, read.tx->Coalition().OwnershipOfCase(case_id));
+  TRY_STATUS(app_.FinishCaseRead(read, actor, "owners", {DataCategory::kCaseFacts}));
+  return rows;
+}
+
+// ---------------------------------------------------------------- memorandum
+
+Status CoalitionService::RecordMember(const Actor& actor, Id organization_id,
+                                      const domain::Date& signed_on,
+                                      std::optional<domain::Date> left_on,
+                                      const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kManageOrganizations));
+  if (signed_on > app_.Today()) return Invalid("signed_on", "is in the future");
+  if (left_on && *left_on < signed_on) return Invalid("left_on", "is before signed_on");
+  if (left_on && *left_on > app_.Today()) return Invalid("left_on", "is in the future");
+  auto done = app_.IdempotentWrite<bool>(
+      actor, w, "memorandum_member",
+      [&](store::Transaction&, Id) -> Result<std::optional<bool>> { return true; },
+      [&](store::Transaction& tx) -> Result<App::Written<bool>> {
+        TRY(auto org, tx.GetOrganization(organization_id));
+        if (!org) return Invalid("organization_id", "no such organisation");
+        TRY_STATUS(tx.Coalition().UpsertMember(
+            store::MemorandumMember{org->id, org->name, org->kind, signed_on, left_on, app_.Now()}));
+        Json details = {{"signed_on", signed_on.ToString()}};
+        if (left_on) details["left_on"] = left_on->ToString();
+        TRY_STATUS(app_.Audit(tx, actor, "memorandum.member", "organization",
+                              std::to_string(org->id), details.dump()));
+        return App::Written<bool>{true, org->id};
+      });
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+Result<std::vector<store::MemorandumMember>> CoalitionService::Members(const Actor&) {
+  TRY(auto tx, app_.Store().Begin(false));
+  return tx->Coalition().Members();
+}
+
+// ---------------------------------------------------------------- access history
+
+Result<AccessHistory> CoalitionService::AccessHistoryOf(const Actor& actor, Id case_id,
+                                                        const PageRequest& p) {
+  TRY_STATUS(CheckLimit(p.limit));
+  TRY(auto after, ParseCursor(p.cursor));
+  TRY(auto tx, app_.Store().Begin(true));
+  TRY(auto access, app_.Access(*tx, actor, case_id));
+  // Printed for the person by the organisation that holds her file.
+  TRY_STATUS(access.RequireWrite(DataCategory::kIdentity));
+  AccessHistory h;
+  h.c = access.Case();
+  TRY(auto rows, tx->AuditOfCase(case_id, after, p.limit + 1));
+  auto page = MakePage(std::move(rows), p.limit, [](const auto& r) { return r.seq; });
+  h.next_cursor = page.next_cursor;
+  std::map<Id, std::optional<domain::Organization>> orgs;
+  for (const auto& r : page.items) {
+    AccessEvent e;
+    e.at = r.at;
+    e.action = r.action;
+    e.role = r.actor_role;
+    if (r.actor_organization_id) {
+      auto it = orgs.find(r.actor_organization_id);
+      if (it == orgs.end()) {
+        TRY(auto o, tx->GetOrganization(r.actor_organization_id));
+        it = orgs.emplace(r.actor_organization_id, o).first;
+      }
+      if (it->second) {
+        e.organization_id = it->second->id;
+        e.organization_name = it->second->name;
+        e.organization_kind = it->second->kind;
+      }
+    }
+    auto details = Json::parse(r.details, nullptr, false);
+    if (details.is_object()) {
+      for (const char* key : {"purposes", "categories"}) {
+        if (details.contains(key) && details[key].is_array())
+          for (const auto& v : details[key])
+            if (v.is_string())
+              (std::string_view(key) == "purposes" ? e.purposes : e.categories)
+                  .push_back(v.get<std::string>());
+      }
+      if (details.contains("basis") && details["basis"].is_string())
+        e.basis = details["basis"].get<std::string>();
+      if (details.contains("override") && details["override"].is_string())
+        e.basis = "override";
+    }
+    h.events.push_back(std::move(e));
+  }
+  // Reading the history is itself on the record.
+  TRY_STATUS(app_.Audit(*tx, actor, "case.access_history", "case", std::to_string(case_id),
+                        Json{{"code", h.c.code}, {"entries", h.events.size()}}.dump()));
+  TRY_STATUS(tx->Commit());
+  return h;
+}
+
+}  // namespace haven::app
