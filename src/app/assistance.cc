@@ -10,6 +10,7 @@
 #include "app/stages.h"
 #include "domain/codec.h"
 #include "domain/rules.h"
+#include "report/named_reports.h"
 
 namespace haven::app {
 
@@ -22,6 +23,16 @@ namespace {
 std::string AddressAd(Id shelter_id) { return fmt::format("shelter:{}:address", shelter_id); }
 std::string ServiceNotesAd(Id case_id) { return fmt::format("case:{}:service_notes", case_id); }
 std::string ReasonsAd(Id case_id) { return fmt::format("case:{}:decision_reasons", case_id); }
+std::string ServiceTextAd(Id id) { return fmt::format("service:{}:text", id); }
+std::string DecisionTextAd(Id id) { return fmt::format("decision:{}:text", id); }
+
+// The free text of a service and of a decision, as sealed (one object per record).
+Json ServiceText(const domain::Service& s) {
+  Json j = Json::object();
+  if (s.unit) j["unit"] = *s.unit;
+  if (s.outcome) j["outcome"] = *s.outcome;
+  return j;
+}
 
 Status CaseOpen(const domain::Case& c) {
   if (c.status == domain::CaseStatus::kClosed)
@@ -212,7 +223,9 @@ Result<domain::Stay> AssistanceService::Discharge(const Actor& actor, Id stay_id
         if (!stay) return Fail(ErrorCode::kNotFound, "not_found", "no such stay");
         TRY(auto shelter, a.GetShelter(stay->shelter_id));
         if (!shelter) return Internal("a stay refers to a missing shelter");
-        TRY_STATUS(StaffOf(actor, *shelter));
+        // Another shelter's stay answers exactly like a missing one.
+        if (!AccessPolicy::ShelterStaff(actor, shelter->shelter))
+          return Fail(ErrorCode::kNotFound, "not_found", "no such stay");
         if (stay->discharged_on)
           return Fail(ErrorCode::kConflict, "already_discharged",
                       fmt::format("this stay ended on {}", stay->discharged_on->ToString()));
@@ -271,6 +284,9 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
         if (!s.notes.empty())
           sealed = privacy::Seal(app_.CaseKey(c), s.notes, ServiceNotesAd(case_id));
         TRY(s.id, a.InsertService(s, sealed));
+        if (s.unit || s.outcome)
+          TRY_STATUS(a.SetServiceText(
+              s.id, privacy::Seal(app_.CaseKey(c), ServiceText(s).dump(), ServiceTextAd(s.id))));
         TRY_STATUS(app_.Audit(tx, actor, "service.record", "service", std::to_string(s.id),
                               Json{{"case_id", case_id},
                                    {"code", c.code},
@@ -298,9 +314,24 @@ Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& 
     if (!access.CanRead(category)) continue;
     shown.insert(category);
     ServiceView v{r.service, notes};
-    if (notes && !r.sealed_notes.empty()) {
-      TRY(v.service.notes,
-          privacy::Open(app_.CaseKey(access.Case()), r.sealed_notes, ServiceNotesAd(case_id)));
+    v.service.unit.reset();
+    v.service.outcome.reset();
+    if (notes) {
+      const auto key = app_.CaseKey(access.Case());
+      if (!r.sealed_notes.empty()) {
+        TRY(v.service.notes, privacy::Open(key, r.sealed_notes, ServiceNotesAd(case_id)));
+      }
+      if (!r.sealed_text.empty()) {
+        TRY(auto text, privacy::Open(key, r.sealed_text, ServiceTextAd(r.service.id)));
+        Json j = Json::parse(text, nullptr, false);
+        if (j.is_object()) {
+          if (j.contains("unit")) v.service.unit = j["unit"].get<std::string>();
+          if (j.contains("outcome")) v.service.outcome = j["outcome"].get<std::string>();
+        }
+      } else {
+        v.service.unit = r.service.unit;  // a row from before free text was sealed
+        v.service.outcome = r.service.outcome;
+      }
       shown.insert(DataCategory::kNotes);
     }
     out.push_back(std::move(v));
@@ -331,6 +362,9 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
           sealed = privacy::Seal(app_.CaseKey(c), d.reasons,
                                  ReasonsAd(case_id));
         TRY(d.id, tx.Assistance().InsertDecision(d, sealed));
+        TRY_STATUS(tx.Assistance().SetDecisionText(
+            d.id, privacy::Seal(app_.CaseKey(c), Json{{"deciding_body", d.deciding_body}}.dump(),
+                                DecisionTextAd(d.id))));
         // The status in force: the appeal's outcome once decided, else the decision.
         c.victim_status = d.appeal_outcome.value_or(d.decision);
         c.victim_status_on = d.appeal_decided_on.value_or(d.decided_on);
@@ -362,6 +396,14 @@ Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor
   bool reasons_shown = false;
   for (auto& r : rows) {
     DecisionView v{r.decision, reasons};
+    if (!reasons) v.decision.deciding_body.clear();
+    if (reasons && !r.sealed_text.empty()) {
+      TRY(auto text, privacy::Open(app_.CaseKey(access.Case()), r.sealed_text,
+                                   DecisionTextAd(r.decision.id)));
+      Json j = Json::parse(text, nullptr, false);
+      if (j.is_object() && j.contains("deciding_body"))
+        v.decision.deciding_body = j["deciding_body"].get<std::string>();
+    }
     if (reasons && !r.sealed_reasons.empty()) {
       TRY(v.decision.reasons,
           privacy::Open(app_.CaseKey(access.Case()), r.sealed_reasons, ReasonsAd(case_id)));
@@ -542,9 +584,76 @@ Result<PaymentTotalsView> AssistanceService::PaymentTotals(const Actor& actor, i
   if (year < 1900 || year > 2200) return Invalid("year", "must be a year such as 2026");
   if (group_by != "year" && group_by != "month" && group_by != "organization")
     return Invalid("group_by", "must be year, month or organization");
-  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto tx, app_.Store().Begin(true));
   TRY(auto rows, tx->Assistance().PaymentTotals(year, group_by));
-  return PaymentTotalsView{year, group_by, std::move(rows)};
+  // Every period of the year is a row (an empty month is a zero, not a gap).
+  std::vector<std::string> labels;
+  if (group_by == "month")
+    for (int m = 1; m <= 12; ++m) labels.push_back(fmt::format("{:04d}-{:02d}", year, m));
+  else if (group_by == "year")
+    labels.push_back(std::to_string(year));
+  else
+    for (const auto& r : rows)
+      if (std::find(labels.begin(), labels.end(), r.period) == labels.end())
+        labels.push_back(r.period);
+  report::Report rep;
+  rep.tables = report::AllowanceTables(rows, group_by, labels);
+  const int threshold = app_.config().suppression_threshold;
+  TRY_STATUS(report::ProtectReport(rep, threshold, std::nullopt, nullptr));
+  PaymentTotalsView view{year, group_by, threshold, {}};
+  const auto& counts = rep.tables[0];
+  const auto& amounts = rep.tables[1];
+  for (int r = 0; r < counts.grid.rows; ++r)
+    for (int c = 0; c < counts.grid.cols; ++c) {
+      const auto& n = counts.grid.At(r, c);
+      const auto& a = amounts.grid.At(r, c);
+      if (n.value == 0 && !n.Suppressed()) continue;
+      PaymentTotalRow row{counts.row_labels[static_cast<std::size_t>(r)],
+                          counts.column_labels[static_cast<std::size_t>(c)], {}, {}, {}, {}};
+      if (n.Suppressed()) row.payments_hidden = report::CellText(n, threshold);
+      else row.payments = n.value;
+      if (a.Suppressed()) row.amount_hidden = report::CellText(a, threshold);
+      else row.amount_minor = a.value;
+      view.rows.push_back(std::move(row));
+    }
+  TRY_STATUS(app_.Audit(*tx, actor, "allowances.totals", "report", "allowances",
+                        Json{{"year", year},
+                             {"group_by", group_by},
+                             {"suppression_threshold", threshold},
+                             {"cells_hidden", rep.suppression.primary + rep.suppression.secondary}}
+                            .dump()));
+  TRY_STATUS(tx->Commit());
+  return view;
+}
+
+Result<std::int64_t> AssistanceService::SealLegacyFreeText() {
+  TRY(auto tx, app_.Store().Begin(true));
+  auto& a = tx->Assistance();
+  std::int64_t sealed = 0;
+  TRY(auto services, a.ServicesWithClearText());
+  for (const auto& s : services) {
+    TRY(auto c, tx->GetCase(s.service.case_id));
+    if (!c) return Internal("a service refers to a missing case");
+    TRY_STATUS(a.SetServiceText(s.service.id, privacy::Seal(app_.CaseKey(*c),
+                                                            ServiceText(s.service).dump(),
+                                                            ServiceTextAd(s.service.id))));
+    ++sealed;
+  }
+  TRY(auto decisions, a.DecisionsWithClearText());
+  for (const auto& d : decisions) {
+    TRY(auto c, tx->GetCase(d.decision.case_id));
+    if (!c) return Internal("a decision refers to a missing case");
+    TRY_STATUS(a.SetDecisionText(
+        d.decision.id,
+        privacy::Seal(app_.CaseKey(*c), Json{{"deciding_body", d.decision.deciding_body}}.dump(),
+                      DecisionTextAd(d.decision.id))));
+    ++sealed;
+  }
+  if (sealed > 0)
+    TRY_STATUS(app_.Audit(*tx, Actor::System("seal"), "storage.free_text_sealed", "storage", "",
+                          Json{{"records", sealed}}.dump()));
+  TRY_STATUS(tx->Commit());
+  return sealed;
 }
 
 // ---------------------------------------------------------------- tasks

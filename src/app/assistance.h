@@ -32,10 +32,23 @@ struct DecisionView {
   bool reasons_visible = false;
 };
 
+// One cell pair of the allowance totals: a hidden value is absent and its text says
+// how it is published ("<5" for a small count, "x" for one hidden to protect it).
+struct PaymentTotalRow {
+  std::string period;  // the year, the month (2026-03) or the organisation id
+  std::string currency;
+  std::optional<std::int64_t> payments;
+  std::optional<std::int64_t> amount_minor;
+  std::string payments_hidden;
+  std::string amount_hidden;
+};
+
+// Allowance totals for statistics, under the same disclosure control as every report.
 struct PaymentTotalsView {
   int year = 0;
   std::string group_by;
-  std::vector<store::PaymentTotal> rows;
+  int suppression_threshold = 0;
+  std::vector<PaymentTotalRow> rows;
 };
 
 class AssistanceService {
@@ -83,6 +96,10 @@ class AssistanceService {
   // group_by: year, month or organization.
   Result<PaymentTotalsView> PaymentTotals(const Actor& actor, int year,
                                           const std::string& group_by);
+
+  // Seals the free text (service units and outcomes, deciding bodies) of rows written
+  // before it was sealed; returns how many rows. `haven serve` runs it at start-up.
+  Result<std::int64_t> SealLegacyFreeText();
 
   // Reminders due for the caller within `within_days`.
   Result<std::vector<Task>> Tasks(const Actor& actor, int within_days);

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/assistance.h"
 #include "app/demo.h"
 #include "cli/consent_commands.h"
 #include "cli/linkage_commands.h"
@@ -44,6 +45,10 @@ int Serve(app::App& app, const std::string& bind, int port) {
   auto made = app.MakeMissingClks();
   if (!made) return Report(made.error());
   if (*made > 0) spdlog::info("made the linkage keys of {} persons who had none", *made);
+  // Free text written before it was sealed (service units and outcomes, deciding bodies).
+  auto sealed = app::AssistanceService(app).SealLegacyFreeText();
+  if (!sealed) return Report(sealed.error());
+  if (*sealed > 0) spdlog::info("sealed the free text of {} records written before", *sealed);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -50,12 +50,15 @@ Json ServiceJson(const domain::Service& s, bool notes_visible) {
             {"provider_organization_id", s.provider_organization_id},
             {"delivered_on", s.delivered_on.ToString()},
             {"quantity", s.quantity ? Json(*s.quantity) : Json(nullptr)},
-            {"unit", s.unit ? Json(*s.unit) : Json(nullptr)},
             {"duration_minutes", s.duration_minutes ? Json(*s.duration_minutes) : Json(nullptr)},
-            {"outcome", s.outcome ? Json(*s.outcome) : Json(nullptr)},
             {"recorded_by", s.recorded_by},
             {"created_at", FormatTimestamp(s.created_at)}};
-  if (notes_visible) j["notes"] = s.notes;
+  // Free text (the notes category): absent for whoever may not read it.
+  if (notes_visible) {
+    j["notes"] = s.notes;
+    j["unit"] = s.unit ? Json(*s.unit) : Json(nullptr);
+    j["outcome"] = s.outcome ? Json(*s.outcome) : Json(nullptr);
+  }
   return j;
 }
 
@@ -65,7 +68,6 @@ Json DecisionJson(const app::DecisionView& v) {
             {"case_id", d.case_id},
             {"decision", Name(d.decision)},
             {"decided_on", d.decided_on.ToString()},
-            {"deciding_body", d.deciding_body},
             {"appeal",
              d.appeal_filed_on
                  ? Json{{"filed_on", d.appeal_filed_on->ToString()},
@@ -74,7 +76,10 @@ Json DecisionJson(const app::DecisionView& v) {
                  : Json(nullptr)},
             {"recorded_by", d.recorded_by},
             {"created_at", FormatTimestamp(d.created_at)}};
-  if (v.reasons_visible) j["reasons"] = d.reasons;
+  if (v.reasons_visible) {
+    j["reasons"] = d.reasons;
+    j["deciding_body"] = d.deciding_body;
+  }
   return j;
 }
 
@@ -342,13 +347,20 @@ Status PaymentTotals(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(int year, IntParam(req, "year", app.Today().Year(), 1900, 2200));
   std::string group_by = req.has_param("group_by") ? req.get_param_value("group_by") : "month";
   TRY(auto totals, app::AssistanceService(app).PaymentTotals(ctx.Actor(), year, group_by));
+  // A hidden cell is published as its text ("<5", "x"), as in every report.
+  auto cell = [](const std::optional<std::int64_t>& v, const std::string& hidden) {
+    return v ? Json(*v) : Json(hidden);
+  };
   Json rows = Json::array();
   for (const auto& t : totals.rows)
     rows.push_back({{group_by, t.period},
                     {"currency", t.currency},
-                    {"amount_minor", t.amount_minor},
-                    {"payments", t.payments}});
-  SetJson(res, 200, {{"year", year}, {"group_by", group_by}, {"rows", rows}});
+                    {"amount_minor", cell(t.amount_minor, t.amount_hidden)},
+                    {"payments", cell(t.payments, t.payments_hidden)}});
+  SetJson(res, 200, {{"year", year},
+                     {"group_by", group_by},
+                     {"suppression_threshold", totals.suppression_threshold},
+                     {"rows", rows}});
   return {};
 }
 

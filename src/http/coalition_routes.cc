@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/access_history_page.h"
 #include "app/coalition.h"
 #include "http/support.h"
 
@@ -285,9 +286,19 @@ Status RecordMember(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status AccessHistory(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
-  TRY_STATUS(OnlyParams(req, {"limit", "cursor"}));
+  TRY_STATUS(OnlyParams(req, {"limit", "cursor", "format", "lang"}));
   TRY(auto page, PageParams(req));
+  TRY(auto lang, EnumParam<domain::Language>(req, "lang"));
+  std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
+  if (format != "json" && format != "html") return Invalid("format", "must be json or html");
   TRY(auto h, app::CoalitionService(app).AccessHistoryOf(ctx.Actor(), case_id, page));
+  if (format == "html") {
+    // Printed for the person, in her language.
+    res.status = 200;
+    res.set_content(app::AccessHistoryHtml(h, lang.value_or(domain::Language::kAz), app.Now()),
+                    "text/html; charset=utf-8");
+    return {};
+  }
   Json items = Json::array();
   for (const auto& e : h.events) {
     Json j = {{"at", FormatTimestamp(e.at)},

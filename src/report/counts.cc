@@ -227,6 +227,7 @@ Status ProtectReport(Report& report, int threshold, const std::optional<DpParams
   };
   std::vector<Margin> margins;
   for (auto& t : report.tables) {
+    if (!t.hidden_like.empty()) continue;
     Grid& g = t.grid;
     if (t.columns_partition)
       for (int r = 0; r < g.rows; ++r)
@@ -236,7 +237,8 @@ Status ProtectReport(Report& report, int threshold, const std::optional<DpParams
         margins.push_back({&t, g.rows, c, MarginKey(t.column_dimension, t.column_labels[static_cast<std::size_t>(c)])});
     if (t.rows_partition && t.columns_partition) margins.push_back({&t, g.rows, g.cols, "total"});
   }
-  for (auto& t : report.tables) SuppressGrid(t.grid, threshold);
+  for (auto& t : report.tables)
+    if (t.hidden_like.empty()) SuppressGrid(t.grid, threshold);
   while (true) {
     std::vector<std::string> hidden;
     for (const auto& m : margins)
@@ -252,6 +254,16 @@ Status ProtectReport(Report& report, int threshold, const std::optional<DpParams
     }
     if (touched.empty()) break;
     for (Table* t : touched) SuppressGrid(t->grid, threshold);
+  }
+  for (auto& t : report.tables) {
+    if (t.hidden_like.empty()) continue;
+    auto like = std::find_if(report.tables.begin(), report.tables.end(),
+                             [&](const Table& o) { return o.id == t.hidden_like; });
+    if (like == report.tables.end() || like->grid.cells.size() != t.grid.cells.size())
+      return Internal(fmt::format("table {} hides like a missing table {}", t.id, t.hidden_like));
+    for (std::size_t i = 0; i < t.grid.cells.size(); ++i)
+      t.grid.cells[i].state =
+          like->grid.cells[i].Suppressed() ? CellState::kSecondary : CellState::kShown;
   }
   for (const auto& t : report.tables)
     for (const auto& cell : t.grid.cells) {

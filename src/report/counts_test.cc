@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "report/named_reports.h"
 #include "report/suppression.h"
 #include "report/writers.h"
 
@@ -242,6 +243,31 @@ TEST(Writers, ReportFormatsSayWhetherLinkageWasApplied) {
   auto xlsx = ReportToXlsx(r);
   ASSERT_TRUE(xlsx) << xlsx.error().message;
   EXPECT_EQ(xlsx->substr(0, 2), "PK");  // a zip container, as every .xlsx
+}
+
+}  // namespace
+}  // namespace haven::report
+
+namespace haven::report {
+namespace {
+
+// A sum of money beside a count gives the count away (count = amount / rate): the
+// amounts are hidden exactly where the counts are, whatever their size.
+TEST(Counts, AmountsAreHiddenWhereTheirCountsAre) {
+  std::vector<store::PaymentTotal> rows = {{"2026-01", "AZN", 40000, 2},
+                                           {"2026-02", "AZN", 200000, 10},
+                                           {"2026-03", "AZN", 160000, 8}};
+  Report rep;
+  rep.tables = AllowanceTables(rows, "month", {"2026-01", "2026-02", "2026-03"});
+  ASSERT_TRUE(ProtectReport(rep, 5, std::nullopt, nullptr));
+  const Grid& counts = rep.tables[0].grid;
+  const Grid& amounts = rep.tables[1].grid;
+  EXPECT_EQ(counts.At(0, 0).state, CellState::kPrimary);
+  EXPECT_TRUE(amounts.At(0, 0).Suppressed()) << "40000 / 20000 = 2 payments";
+  for (std::size_t i = 0; i < counts.cells.size(); ++i)
+    EXPECT_EQ(counts.cells[i].Suppressed(), amounts.cells[i].Suppressed()) << i;
+  // The small count is protected: some other cell is hidden too.
+  EXPECT_GE(rep.suppression.secondary, 1);
 }
 
 }  // namespace

@@ -166,36 +166,9 @@ Result<std::vector<Table>> BuildOsce(const ReportInput& in) {
 // sums in minor units per currency. Money cannot be released with noise.
 Result<std::vector<Table>> BuildAllowances(const ReportInput& in) {
   TRY(auto rows, in.tx.Assistance().PaymentTotals(in.params.year, "month"));
-  std::vector<std::string> currencies;
-  for (const auto& r : rows)
-    if (std::find(currencies.begin(), currencies.end(), r.currency) == currencies.end())
-      currencies.push_back(r.currency);
-  std::sort(currencies.begin(), currencies.end());
   std::vector<std::string> months;
   for (int m = 1; m <= 12; ++m) months.push_back(fmt::format("{:04d}-{:02d}", in.params.year, m));
-  auto make = [&](std::string id, std::string title, bool amounts) {
-    Table t;
-    t.id = std::move(id);
-    t.title = std::move(title);
-    t.row_dimension = "month";
-    t.column_dimension = "currency";
-    t.row_labels = months;
-    t.column_labels = currencies;
-    t.grid = Grid(static_cast<int>(months.size()), static_cast<int>(currencies.size()));
-    t.sensitivity = 0;
-    for (const auto& r : rows) {
-      int row = std::stoi(r.period.substr(5, 2)) - 1;
-      int col = static_cast<int>(std::find(currencies.begin(), currencies.end(), r.currency) -
-                                 currencies.begin());
-      t.grid.At(row, col).value = amounts ? r.amount_minor : r.payments;
-    }
-    t.grid.ComputeMargins();
-    if (amounts) t.notes.push_back("amounts in minor units (qəpik for AZN) of approved payments");
-    return t;
-  };
-  return std::vector<Table>{
-      make("allowance_payments", "Approved allowance payments by month", false),
-      make("allowance_amounts", "Allowances paid by month, in minor units", true)};
+  return AllowanceTables(rows, "month", months);
 }
 
 const std::array<NamedReport, 5>& Registry() {
@@ -223,6 +196,44 @@ const std::array<NamedReport, 5>& Registry() {
 }
 
 }  // namespace
+
+std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
+                                   const std::string& row_dimension,
+                                   const std::vector<std::string>& row_labels) {
+  std::vector<std::string> currencies;
+  for (const auto& r : rows)
+    if (std::find(currencies.begin(), currencies.end(), r.currency) == currencies.end())
+      currencies.push_back(r.currency);
+  std::sort(currencies.begin(), currencies.end());
+  auto make = [&](std::string id, std::string title, bool amounts) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.row_dimension = row_dimension;
+    t.column_dimension = "currency";
+    t.row_labels = row_labels;
+    t.column_labels = currencies;
+    t.grid = Grid(static_cast<int>(row_labels.size()), static_cast<int>(currencies.size()));
+    t.sensitivity = 0;
+    for (const auto& r : rows) {
+      auto row = std::find(row_labels.begin(), row_labels.end(), r.period);
+      if (row == row_labels.end()) continue;
+      int col = static_cast<int>(std::find(currencies.begin(), currencies.end(), r.currency) -
+                                 currencies.begin());
+      t.grid.At(static_cast<int>(row - row_labels.begin()), col).value =
+          amounts ? r.amount_minor : r.payments;
+    }
+    t.grid.ComputeMargins();
+    if (amounts) {
+      t.notes.push_back("amounts in minor units (qəpik for AZN) of approved payments");
+      t.hidden_like = "allowance_payments";
+    }
+    return t;
+  };
+  return {make("allowance_payments", "Approved allowance payments by " + row_dimension, false),
+          make("allowance_amounts", "Allowances paid by " + row_dimension + ", in minor units",
+               true)};
+}
 
 Result<std::vector<store::CaseFact>> ReportInput::Persons() const {
   TRY(auto facts, tx.Reports().CaseFacts(params.year));

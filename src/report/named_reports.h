@@ -56,6 +56,13 @@ const NamedReport* FindNamedReport(std::string_view name);
 Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
                               const ReportParams& params, RandomSource* random);
 
+// The two tables of allowance payments (their number, and their sum in minor units,
+// hidden exactly where the number is) by `row_dimension` (month, year, organization)
+// and currency. Shared by the `allowances` report and GET /allowances/totals.
+std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
+                                   const std::string& row_dimension,
+                                   const std::vector<std::string>& row_labels);
+
 // The linkage statement every report carries.
 Result<LinkageInfo> LinkageOf(store::Transaction& tx);
 

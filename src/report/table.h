@@ -65,6 +65,10 @@ struct Table {
   // Rows over an open vocabulary (countries): after noise, rows without any
   // person are left out rather than listing every country of the world.
   bool sparse_rows = false;
+  // The id of a table of counts of the same shape whose hidden cells this one hides
+  // too (and no others): a sum of money beside a count gives the count away (count =
+  // amount ÷ rate), so it is shown exactly where the count is.
+  std::string hidden_like;
   std::vector<std::string> notes;
 };
 

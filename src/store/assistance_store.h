@@ -1,7 +1,8 @@
 #pragma once
 // The "assistance" area of the store: shelters, stays, services, the formal
 // identification decision, allowance rates and payments. Free text (shelter
-// addresses, service notes, decision reasons) arrives here already sealed.
+// addresses, service notes, units and outcomes, decision reasons and deciding
+// bodies) arrives here already sealed.
 // Thread-safety: as Transaction (one thread at a time).
 
 #include <optional>
@@ -18,14 +19,19 @@ struct StoredShelter {
   std::string sealed_address;
 };
 
+// Free text of a service (unit, outcome) and of a decision (deciding body) is sealed
+// as one JSON object per record (`sealed_text`). Rows written before that was so keep
+// it in the clear columns, read into the record, until SealFreeText (app) seals them.
 struct StoredService {
-  domain::Service service;  // notes empty here
+  domain::Service service;  // notes empty here; unit and outcome only from old rows
   std::string sealed_notes;
+  std::string sealed_text;
 };
 
 struct StoredDecision {
-  domain::IdentificationDecision decision;  // reasons empty here
+  domain::IdentificationDecision decision;  // reasons empty; deciding_body only from old rows
   std::string sealed_reasons;
+  std::string sealed_text;
 };
 
 struct OccupancyPoint {
@@ -87,11 +93,17 @@ class AssistanceStore {
   virtual Result<domain::Id> InsertService(const domain::Service& s,
                                            const std::string& sealed_notes) = 0;
   virtual Result<std::vector<StoredService>> ServicesOfCase(domain::Id case_id) = 0;
+  // Seals a service's free text: writes `sealed_text` and clears the clear columns.
+  virtual Status SetServiceText(domain::Id id, const std::string& sealed_text) = 0;
+  // Rows whose free text is still in the clear (written before it was sealed).
+  virtual Result<std::vector<StoredService>> ServicesWithClearText() = 0;
 
   // Identification decisions (history; the newest is in force).
   virtual Result<domain::Id> InsertDecision(const domain::IdentificationDecision& d,
                                             const std::string& sealed_reasons) = 0;
   virtual Result<std::vector<StoredDecision>> DecisionsOfCase(domain::Id case_id) = 0;
+  virtual Status SetDecisionText(domain::Id id, const std::string& sealed_text) = 0;
+  virtual Result<std::vector<StoredDecision>> DecisionsWithClearText() = 0;
 
   // For statistics: services delivered in `year` by type, and shelter use in `year`.
   virtual Result<std::vector<ServiceTotal>> ServiceTotals(int year) = 0;

@@ -276,6 +276,19 @@ TEST_F(Coalition, AccessHistoryShowsWhoTouchedTheFile) {
   // Never a name of staff, nor the person's own name.
   for (const char* word : {"lale.cw", "nigar.sm", "coord\"", "Karimova", "username"})
     EXPECT_EQ(history.raw.find(word), std::string::npos) << word;
+  // Printable in her language.
+  const std::string code = history.body["code"];
+  for (const char* lang : {"az", "en", "ru"}) {
+    auto page = cw.Get(path + "/access-history?format=html&lang=" + lang);
+    ASSERT_EQ(page.status, 200) << lang;
+    EXPECT_NE(page.Header("Content-Type").find("text/html"), std::string::npos);
+    EXPECT_NE(page.raw.find(code), std::string::npos) << lang;
+    EXPECT_NE(page.raw.find(std::string("lang=\"") + lang + "\""), std::string::npos);
+    EXPECT_NE(page.raw.find("Sığınacaq Mərkəzi"), std::string::npos) << lang;
+    for (const char* word : {"lale.cw", "nigar.sm", "Karimova", "<script"})
+      EXPECT_EQ(page.raw.find(word), std::string::npos) << lang << " " << word;
+  }
+  EXPECT_EQ(cw.Get(path + "/access-history?lang=fr").ErrorField(), "lang");
   // Only the organisation that holds her file prints it for her.
   EXPECT_EQ(sm.Get(path + "/access-history").status, 403);
   EXPECT_EQ(As("cw-other").Get(path + "/access-history").status, 404);
@@ -564,18 +577,84 @@ TEST_F(Coalition, ReasonsAndNotesAreSealedAtRest) {
   ASSERT_EQ(sm.Post(CasePath(id) + "/identity-views", {{"reason", "Checking Karimova at intake"}})
                 .status,
             200);
+  ASSERT_EQ(As("coord").Post(CasePath(id) + "/identification",
+                             {{"decision", "granted"},
+                              {"decided_on", "2026-03-04"},
+                              {"deciding_body", "Judge Məmmədli of the Ganja court"}})
+                .status,
+            201);
+  EXPECT_EQ(cw.Get(CasePath(id) + "/identification").body["items"][0]["deciding_body"],
+            "Judge Məmmədli of the Ganja court");
+  auto receiver_view = sm.Get(CasePath(id) + "/identification");
+  ASSERT_EQ(receiver_view.status, 200) << receiver_view.raw;
+  EXPECT_FALSE(receiver_view.body["items"][0].contains("deciding_body")) << "free text: notes";
   const std::string ref = "/api/v1/referrals/" + std::to_string(sent.body["id"].get<long>());
   ASSERT_EQ(sm.Post(ref + "/decline", {{"reason", "No bed for Anvar's sister tonight"}}).status, 200);
   auto declined = cw.Get(ref);
   EXPECT_EQ(declined.body["decline_reason"], "No bed for Anvar's sister tonight");
   const std::string db = RawDatabase();
-  for (const char* secret : {"Rəna Quliyeva", "Anvar must not", "Checking Karimova", "No bed for"})
+  for (const char* secret : {"Rəna Quliyeva", "Anvar must not", "Checking Karimova", "No bed for",
+                             "Judge Məmmədli"})
     EXPECT_EQ(db.find(secret), std::string::npos) << secret;
   bool reason_shown = false;
   for (const auto& e : Audit())
     if (e["action"] == "case.identity_view" && e["reason"] == "Checking Karimova at intake")
       reason_shown = true;
   EXPECT_TRUE(reason_shown) << "auditors read the reason";
+}
+
+}  // namespace
+}  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// What a caller may not see answers exactly like what does not exist: another
+// organisation's record ids cannot be told apart from unused ones by the error.
+TEST_F(Coalition, OtherOrganisationsRecordsAnswerLikeMissingOnes) {
+  Client cw = As("lale.cw");
+  Client other = As("cw-other");
+  const long id = NewCase(cw);
+  const std::string path = CasePath(id);
+  auto permit = cw.Post(path + "/residence-permits",
+                        {{"permit_type", "reflection_permit"}, {"applied_on", "2026-03-02"}});
+  auto proceeding = cw.Post(path + "/proceedings",
+                            {{"cooperating", true}, {"stage", "investigation"}, {"started_on", "2026-03-02"}});
+  auto claim = cw.Post(path + "/compensation-claims",
+                       {{"route", "civil_claim"}, {"amount_claimed_minor", 5000}, {"currency", "AZN"},
+                        {"filed_on", "2026-03-02"}});
+  auto follow_up = cw.Post(path + "/follow-ups", {{"due_on", "2026-04-01"}});
+  auto consent = cw.Post(path + "/consents", Consent(shelter_org_, {"shelter"}, {"case_facts"}));
+  for (const auto* r : {&permit, &proceeding, &claim, &follow_up, &consent})
+    ASSERT_EQ(r->status, 201) << r->raw;
+  struct Probe {
+    std::string method, existing, missing;
+    Json body;
+  };
+  auto ids = [](const Response& r) { return std::to_string(r.body["id"].get<long>()); };
+  const std::vector<Probe> probes = {
+      {"PUT", "/api/v1/residence-permits/" + ids(permit), "/api/v1/residence-permits/999999",
+       {{"permit_type", "other"}, {"applied_on", "2026-03-02"}}},
+      {"PUT", "/api/v1/proceedings/" + ids(proceeding), "/api/v1/proceedings/999999",
+       {{"cooperating", false}, {"stage", "investigation"}, {"started_on", "2026-03-02"}}},
+      {"PUT", "/api/v1/compensation-claims/" + ids(claim), "/api/v1/compensation-claims/999999",
+       {{"route", "civil_claim"}, {"amount_claimed_minor", 6000}, {"currency", "AZN"},
+        {"filed_on", "2026-03-02"}}},
+      {"POST", "/api/v1/follow-ups/" + ids(follow_up) + "/complete",
+       "/api/v1/follow-ups/999999/complete", {{"done_on", "2026-03-05"}, {"outcome", "stable"}}},
+      {"POST", "/api/v1/consents/" + ids(consent) + "/withdraw", "/api/v1/consents/999999/withdraw",
+       {{"withdrawn_on", "2026-03-05"}}},
+      {"GET", "/api/v1/consents/" + ids(consent) + "/receipt", "/api/v1/consents/999999/receipt",
+       Json()},
+      {"GET", path, "/api/v1/cases/999999", Json()},
+  };
+  for (const auto& p : probes) {
+    auto body = p.body.is_null() ? std::string() : p.body.dump();
+    auto seen = other.Request(p.method, p.existing, body);
+    auto absent = other.Request(p.method, p.missing, body);
+    EXPECT_EQ(seen.status, 404) << p.existing << " " << seen.raw;
+    EXPECT_EQ(seen.raw, absent.raw) << p.existing;
+  }
 }
 
 }  // namespace

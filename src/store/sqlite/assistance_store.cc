@@ -101,7 +101,14 @@ CREATE INDEX payments_case ON payments(case_id, id);
 CREATE INDEX payments_date ON payments(paid_on);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Free text of services and decisions is sealed (one JSON object per record); the
+// clear columns stay for rows written before, until the app seals them.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE services ADD COLUMN sealed_text BLOB;
+ALTER TABLE identification_decisions ADD COLUMN sealed_text BLOB;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 
 class SqliteAssistanceStore final : public AssistanceStore {
  public:
@@ -259,37 +266,63 @@ class SqliteAssistanceStore final : public AssistanceStore {
            " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     q.Bind(s.case_id).Bind(Name(s.type)).Bind(s.provider_organization_id).Bind(s.delivered_on);
     if (s.quantity) q.Bind(*s.quantity); else q.BindNull();
-    q.Bind(s.unit).Bind(s.duration_minutes).Bind(s.outcome);
+    // unit and outcome are sealed afterwards (SetServiceText), never written here.
+    q.BindNull().Bind(s.duration_minutes).BindNull();
     if (sealed.empty()) q.BindNull(); else q.BindBlob(sealed);
     q.Bind(s.recorded_by).Bind(s.created_at);
     TRY_STATUS(q.Run());
     return sqlite3_last_insert_rowid(db_);
   }
 
+  static constexpr std::string_view kServiceCols =
+      "id, case_id, type, provider_organization_id, delivered_on, quantity, unit,"
+      " duration_minutes, outcome, sealed_notes, recorded_by, created_at, sealed_text";
+  static StoredService ServiceFrom(const Stmt& q) {
+    StoredService s;
+    s.service.id = q.Int(0);
+    s.service.case_id = q.Int(1);
+    s.service.type = EnumOr(q.Text(2), domain::ServiceType::kOther);
+    s.service.provider_organization_id = q.Int(3);
+    s.service.delivered_on = q.Date(4);
+    if (!q.IsNull(5)) s.service.quantity = q.Double(5);
+    s.service.unit = q.OptText(6);
+    if (auto d = q.OptInt(7)) s.service.duration_minutes = static_cast<int>(*d);
+    s.service.outcome = q.OptText(8);
+    s.sealed_notes = q.Blob(9);
+    s.service.recorded_by = q.Int(10);
+    s.service.created_at = q.Time(11);
+    s.sealed_text = q.Blob(12);
+    return s;
+  }
+
   Result<std::vector<StoredService>> ServicesOfCase(domain::Id case_id) override {
-    Stmt q(db_,
-           "SELECT id, case_id, type, provider_organization_id, delivered_on, quantity, unit,"
-           " duration_minutes, outcome, sealed_notes, recorded_by, created_at FROM services"
-           " WHERE case_id = ? ORDER BY delivered_on, id");
+    Stmt q(db_, fmt::format("SELECT {} FROM services WHERE case_id = ? ORDER BY delivered_on, id",
+                            kServiceCols));
     q.Bind(case_id);
     std::vector<StoredService> out;
     while (true) {
       TRY(bool row, q.Step());
       if (!row) break;
-      StoredService s;
-      s.service.id = q.Int(0);
-      s.service.case_id = q.Int(1);
-      s.service.type = EnumOr(q.Text(2), domain::ServiceType::kOther);
-      s.service.provider_organization_id = q.Int(3);
-      s.service.delivered_on = q.Date(4);
-      if (!q.IsNull(5)) s.service.quantity = q.Double(5);
-      s.service.unit = q.OptText(6);
-      if (auto d = q.OptInt(7)) s.service.duration_minutes = static_cast<int>(*d);
-      s.service.outcome = q.OptText(8);
-      s.sealed_notes = q.Blob(9);
-      s.service.recorded_by = q.Int(10);
-      s.service.created_at = q.Time(11);
-      out.push_back(std::move(s));
+      out.push_back(ServiceFrom(q));
+    }
+    return out;
+  }
+
+  Status SetServiceText(domain::Id id, const std::string& sealed_text) override {
+    Stmt q(db_, "UPDATE services SET sealed_text = ?, unit = NULL, outcome = NULL WHERE id = ?");
+    q.BindBlob(sealed_text).Bind(id);
+    return q.Run();
+  }
+
+  Result<std::vector<StoredService>> ServicesWithClearText() override {
+    Stmt q(db_, fmt::format("SELECT {} FROM services WHERE unit IS NOT NULL OR outcome IS NOT"
+                            " NULL ORDER BY id",
+                            kServiceCols));
+    std::vector<StoredService> out;
+    while (true) {
+      TRY(bool row, q.Step());
+      if (!row) break;
+      out.push_back(ServiceFrom(q));
     }
     return out;
   }
@@ -301,7 +334,8 @@ class SqliteAssistanceStore final : public AssistanceStore {
            "INSERT INTO identification_decisions(case_id, decision, decided_on, deciding_body,"
            " sealed_reasons, appeal_filed_on, appeal_outcome, appeal_decided_on, recorded_by,"
            " created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-    q.Bind(d.case_id).Bind(Name(d.decision)).Bind(d.decided_on).Bind(d.deciding_body);
+    // The deciding body is sealed afterwards (SetDecisionText), never written here.
+    q.Bind(d.case_id).Bind(Name(d.decision)).Bind(d.decided_on).Bind("");
     if (sealed.empty()) q.BindNull(); else q.BindBlob(sealed);
     q.Bind(d.appeal_filed_on);
     if (d.appeal_outcome) q.Bind(Name(*d.appeal_outcome)); else q.BindNull();
@@ -310,30 +344,56 @@ class SqliteAssistanceStore final : public AssistanceStore {
     return sqlite3_last_insert_rowid(db_);
   }
 
+  static constexpr std::string_view kDecisionCols =
+      "id, case_id, decision, decided_on, deciding_body, sealed_reasons, appeal_filed_on,"
+      " appeal_outcome, appeal_decided_on, recorded_by, created_at, sealed_text";
+  static StoredDecision DecisionFrom(const Stmt& q) {
+    StoredDecision s;
+    auto& d = s.decision;
+    d.id = q.Int(0);
+    d.case_id = q.Int(1);
+    d.decision = EnumOr(q.Text(2), domain::VictimStatus::kPending);
+    d.decided_on = q.Date(3);
+    d.deciding_body = q.Text(4);
+    s.sealed_reasons = q.Blob(5);
+    d.appeal_filed_on = q.OptDate(6);
+    if (auto o = q.OptText(7)) d.appeal_outcome = domain::ParseEnum<domain::VictimStatus>(*o);
+    d.appeal_decided_on = q.OptDate(8);
+    d.recorded_by = q.Int(9);
+    d.created_at = q.Time(10);
+    s.sealed_text = q.Blob(11);
+    return s;
+  }
+
   Result<std::vector<StoredDecision>> DecisionsOfCase(domain::Id case_id) override {
-    Stmt q(db_,
-           "SELECT id, case_id, decision, decided_on, deciding_body, sealed_reasons,"
-           " appeal_filed_on, appeal_outcome, appeal_decided_on, recorded_by, created_at"
-           " FROM identification_decisions WHERE case_id = ? ORDER BY id");
+    Stmt q(db_, fmt::format("SELECT {} FROM identification_decisions WHERE case_id = ? ORDER BY id",
+                            kDecisionCols));
     q.Bind(case_id);
     std::vector<StoredDecision> out;
     while (true) {
       TRY(bool row, q.Step());
       if (!row) break;
-      StoredDecision s;
-      auto& d = s.decision;
-      d.id = q.Int(0);
-      d.case_id = q.Int(1);
-      d.decision = EnumOr(q.Text(2), domain::VictimStatus::kPending);
-      d.decided_on = q.Date(3);
-      d.deciding_body = q.Text(4);
-      s.sealed_reasons = q.Blob(5);
-      d.appeal_filed_on = q.OptDate(6);
-      if (auto o = q.OptText(7)) d.appeal_outcome = domain::ParseEnum<domain::VictimStatus>(*o);
-      d.appeal_decided_on = q.OptDate(8);
-      d.recorded_by = q.Int(9);
-      d.created_at = q.Time(10);
-      out.push_back(std::move(s));
+      out.push_back(DecisionFrom(q));
+    }
+    return out;
+  }
+
+  Status SetDecisionText(domain::Id id, const std::string& sealed_text) override {
+    Stmt q(db_,
+           "UPDATE identification_decisions SET sealed_text = ?, deciding_body = '' WHERE id = ?");
+    q.BindBlob(sealed_text).Bind(id);
+    return q.Run();
+  }
+
+  Result<std::vector<StoredDecision>> DecisionsWithClearText() override {
+    Stmt q(db_, fmt::format("SELECT {} FROM identification_decisions WHERE deciding_body <> ''"
+                            " ORDER BY id",
+                            kDecisionCols));
+    std::vector<StoredDecision> out;
+    while (true) {
+      TRY(bool row, q.Step());
+      if (!row) break;
+      out.push_back(DecisionFrom(q));
     }
     return out;
   }
