@@ -100,8 +100,26 @@ bool AccessPolicy::SenderOf(const Actor& actor, const domain::Referral& r) {
 bool AccessPolicy::PartyToReferral(const Actor& actor, const domain::Referral& r) {
   return ReceiverOf(actor, r) || SenderOf(actor, r);
 }
-bool AccessPolicy::SameOrganisation(const Actor& a, domain::Id organization_id) {
-  return a.organization_id == organization_id;
+Status AccessPolicy::MayCreateAccount(const Actor& actor, domain::Role role) {
+  TRY_STATUS(Require(actor.role, P::kManageUsers));
+  const bool admin = actor.role == domain::Role::kAdmin;
+  if (role == domain::Role::kAdmin && !admin)
+    return Fail(ErrorCode::kForbidden, "forbidden", "only an admin may create admin accounts",
+                "role");
+  if (Can(role, P::kViewIdentity) && !admin)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "accounts that can open identities are created by an administrator", "role");
+  return {};
+}
+
+Status AccessPolicy::MayApprove(const domain::User& approver, const domain::User& requester) {
+  if (approver.id == requester.id ||
+      (requester.created_by && *requester.created_by == approver.id) ||
+      (approver.created_by && *approver.created_by == requester.id))
+    return Fail(ErrorCode::kForbidden, "four_eyes",
+                "a payment is approved by someone else than who requested it, and not "
+                "through an account one of them created for the other");
+  return {};
 }
 
 Result<CaseAccess> AccessPolicy::Decide(store::Transaction& tx, const Actor& actor,

@@ -108,9 +108,14 @@ class AccessPolicy {
   static bool PartyToReferral(const Actor& actor, const domain::Referral& r);
   static bool ReceiverOf(const Actor& actor, const domain::Referral& r);
   static bool SenderOf(const Actor& actor, const domain::Referral& r);
-  // Whether two actors act for the same organisation (the four-eyes rule of payments
-  // and the user administration rules).
-  static bool SameOrganisation(const Actor& a, domain::Id organization_id);
+  // User administration never hands anyone identity access they do not have: admin
+  // accounts are made by admins only, and accounts that open identities (caseworkers,
+  // shelter managers) by the operator's admins, not by coordinators, who could
+  // otherwise read identities, request a payment and approve it through them.
+  static Status MayCreateAccount(const Actor& actor, domain::Role role);
+  // The four-eyes rule of payments: the approver is neither the requester, nor the one
+  // who created the requester's account, nor an account the requester created.
+  static Status MayApprove(const domain::User& approver, const domain::User& requester);
 };
 
 }  // namespace haven::app

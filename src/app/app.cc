@@ -475,9 +475,7 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
   TRY_STATUS(Require(actor, P::kManageUsers));
   TRY_STATUS(domain::ValidateUsername(u.username));
   TRY_STATUS(domain::ValidatePassword(u.password));
-  if (u.role == domain::Role::kAdmin && actor.role != domain::Role::kAdmin)
-    return Fail(ErrorCode::kForbidden, "forbidden", "only an admin may create admin accounts",
-                "role");
+  TRY_STATUS(AccessPolicy::MayCreateAccount(actor, u.role));
   // Hash before the transaction: Argon2id is deliberately slow.
   TRY(std::string hash, privacy::HashPassword(u.password));
   return IdempotentWrite<domain::User>(
@@ -499,6 +497,7 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
         user.role = u.role;
         user.organization_id = u.organization_id;
         user.created_at = Now();
+        if (actor.user_id != 0) user.created_by = actor.user_id;
         TRY(user.id, tx.InsertUser(user, hash));
         TRY_STATUS(Audit(tx, actor, "user.create", "user", std::to_string(user.id),
                          Json{{"username", user.username},

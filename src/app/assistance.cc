@@ -538,10 +538,10 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
         if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
         if (p->status == domain::PaymentStatus::kApproved)
           return Fail(ErrorCode::kConflict, "already_approved", "this payment is already approved");
-        if (p->requested_by == actor.user_id)
-          return Fail(ErrorCode::kForbidden, "four_eyes",
-                      "a payment is approved by someone else "
-                      "than who requested it");
+        TRY(auto approver, tx.GetUser(actor.user_id));
+        TRY(auto requester, tx.GetUser(p->requested_by));
+        if (!approver || !requester) return Internal("a payment's requester or approver is gone");
+        TRY_STATUS(AccessPolicy::MayApprove(approver->user, requester->user));
         TRY_STATUS(a.ApprovePayment(payment_id, actor.user_id, app_.Now()));
         p->status = domain::PaymentStatus::kApproved;
         p->approved_by = actor.user_id;

@@ -253,7 +253,8 @@ Json UserToJson(const User& u) {
           {"role", Name(u.role)},
           {"organization_id", u.organization_id},
           {"active", u.active},
-          {"created_at", FormatTimestamp(u.created_at)}};
+          {"created_at", FormatTimestamp(u.created_at)},
+          {"created_by", u.created_by ? Json(*u.created_by) : Json(nullptr)}};
 }
 
 }  // namespace haven::domain

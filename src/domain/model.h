@@ -30,6 +30,7 @@ struct User {
   Id organization_id = 0;
   bool active = true;
   Timestamp created_at{};
+  std::optional<Id> created_by;  // the account that created it (none: `haven init`, the CLI)
 };
 
 // Citizenship: an ISO 3166-1 alpha-2 country, or stateless, or unknown. No rule of

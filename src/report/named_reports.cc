@@ -1,10 +1,13 @@
 #include "report/named_reports.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "domain/assistance.h"
+#include "domain/coalition.h"
 
 namespace haven::report {
 namespace {
@@ -171,8 +174,81 @@ Result<std::vector<Table>> BuildAllowances(const ReportInput& in) {
   return AllowanceTables(rows, "month", months);
 }
 
-const std::array<NamedReport, 5>& Registry() {
-  static const std::array<NamedReport, 5> kReports = {{
+// Referrals and transfers between the coalition's organisations sent in the year, by
+// the kinds of organisation (never which one): their status now, whether consent or a
+// coordinator's override let them go ahead, and the median time to acceptance; the
+// memorandum's members beside them.
+Result<std::vector<Table>> BuildReferrals(const ReportInput& in) {
+  const int year = in.params.year;
+  auto start = [](int y) {
+    return Timestamp(std::chrono::sys_days(std::chrono::year(y) / 1 / 1).time_since_epoch());
+  };
+  TRY(auto facts, in.tx.Coalition().ReferralFacts(start(year), start(year + 1)));
+  std::vector<std::string> kinds, statuses;
+  for (auto k : domain::EnumNames<domain::OrgKind>::kNames) kinds.emplace_back(k);
+  for (auto s : domain::EnumNames<domain::ReferralStatus>::kNames) statuses.emplace_back(s);
+  auto index = [](const std::vector<std::string>& v, std::string_view s) {
+    return static_cast<int>(std::find(v.begin(), v.end(), s) - v.begin());
+  };
+  auto table = [&](std::string id, std::string title, std::string rows, std::string columns,
+                   std::vector<std::string> column_labels) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.row_dimension = std::move(rows);
+    t.column_dimension = std::move(columns);
+    t.row_labels = kinds;
+    t.column_labels = std::move(column_labels);
+    t.grid = Grid(static_cast<int>(kinds.size()), static_cast<int>(t.column_labels.size()));
+    return t;
+  };
+  Table by_receiver = table("referrals_by_receiver_kind",
+                            "Referrals and transfers sent, by the receiver's kind and status now",
+                            "receiver_kind", "referral_status", statuses);
+  Table by_sender = table("referrals_by_sender_kind",
+                          "Referrals and transfers sent, by the sender's kind and status now",
+                          "sender_kind", "referral_status", statuses);
+  Table grounds = table("referrals_by_ground", "Referrals and transfers sent, by their ground",
+                        "receiver_kind", "ground", {"consent", "override"});
+  std::map<std::string, std::vector<double>> hours_to_accept;
+  for (const auto& f : facts) {
+    const int to = index(kinds, domain::Name(f.to_kind));
+    const int from = index(kinds, domain::Name(f.from_kind));
+    const int status = index(statuses, domain::Name(f.status));
+    by_receiver.grid.At(to, status).value += 1;
+    by_sender.grid.At(from, status).value += 1;
+    grounds.grid.At(to, f.overridden ? 1 : 0).value += 1;
+    if (f.accepted_at)
+      hours_to_accept[std::string(domain::Name(f.to_kind))].push_back(
+          std::chrono::duration<double>(*f.accepted_at - f.created_at).count() / 3600.0);
+  }
+  for (Table* t : {&by_receiver, &by_sender, &grounds}) {
+    t->grid.ComputeMargins();
+    t->sensitivity = 0;  // one person's case may be referred many times
+  }
+  // A median over fewer referrals than the suppression threshold would tell of a few
+  // cases: left out, like a small cell.
+  for (const auto& [kind, hours] : hours_to_accept) {
+    if (static_cast<int>(hours.size()) < std::max(1, in.params.threshold)) continue;
+    auto sorted = hours;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t n = sorted.size();
+    const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    by_receiver.notes.push_back(
+        fmt::format("median time from sending to acceptance, {}: {:.1f} hours ({} accepted)", kind,
+                    median, n));
+  }
+  TRY(auto members, in.tx.Coalition().Members());
+  for (const auto& m : members)
+    grounds.notes.push_back(fmt::format(
+        "memorandum member: {} ({}), signed {}{}", m.organization_name,
+        domain::Name(m.organization_kind), m.signed_on.ToString(),
+        m.left_on ? ", left " + m.left_on->ToString() : std::string()));
+  return std::vector<Table>{std::move(by_receiver), std::move(by_sender), std::move(grounds)};
+}
+
+const std::array<NamedReport, 6>& Registry() {
+  static const std::array<NamedReport, 6> kReports = {{
       {"annual", "National annual statistics",
        "Persons identified in the year by age, sex, form of exploitation, citizenship, "
        "internal or transnational trafficking, identifying body and status.",
@@ -191,6 +267,11 @@ const std::array<NamedReport, 5>& Registry() {
        "Approved allowance payments of the year per month: their number and their sum per "
        "currency.",
        BuildAllowances, "payments and minor units"},
+      {"referrals", "Referrals between the coalition's organisations",
+       "Referrals and transfers sent in the year by the kinds of sending and receiving "
+       "organisation, their status, whether consent or a coordinator's override let them go "
+       "ahead, the median time to acceptance, and the members of the memorandum.",
+       BuildReferrals, "referrals"},
   }};
   return kReports;
 }
@@ -279,9 +360,10 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
   TRY(report.linkage, LinkageOf(tx));
   TRY(report.tables, named->build(input));
   TRY_STATUS(ProtectReport(report, params.threshold, params.dp, random));
-  report.notes.push_back(fmt::format(
-      "Counts are persons identified in {}, from Haven's cases and imported CTDC records.",
-      params.year));
+  if (report.unit == "persons")
+    report.notes.push_back(fmt::format(
+        "Counts are persons identified in {}, from Haven's cases and imported CTDC records.",
+        params.year));
   report.notes.push_back(
       report.linkage.applied
           ? "Linkage was applied: a person registered by several organisations is counted once."

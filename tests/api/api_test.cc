@@ -506,8 +506,21 @@ TEST_F(Api, UsersAndOrganisationsAreManagedByAdminsAndCoordinators) {
   auto admin_by_coord = coord.Post("/api/v1/users", {{"username", "newadmin"}, {"password", kPassword},
                                                      {"role", "admin"}, {"organization_id", coord_org_}});
   EXPECT_EQ(admin_by_coord.status, 403);
+  // A coordinator cannot make an account that opens identities (and use it).
+  auto caseworker_by_coord = coord.Post("/api/v1/users", {{"username", "newcw"}, {"password", kPassword},
+                                                          {"role", "caseworker"}, {"organization_id", ngo1_}});
+  EXPECT_EQ(caseworker_by_coord.status, 403);
+  EXPECT_EQ(caseworker_by_coord.ErrorField(), "role");
+  EXPECT_EQ(coord.Post("/api/v1/users", {{"username", "newsm"}, {"password", kPassword},
+                                         {"role", "shelter_manager"}, {"organization_id", ngo1_}})
+                .status,
+            403);
+  EXPECT_EQ(coord.Post("/api/v1/users", {{"username", "newanalyst"}, {"password", kPassword},
+                                         {"role", "analyst"}, {"organization_id", coord_org_}})
+                .status,
+            201);
   auto weak = coord.Post("/api/v1/users", {{"username", "weak"}, {"password", "short"},
-                                           {"role", "caseworker"}, {"organization_id", ngo1_}});
+                                           {"role", "analyst"}, {"organization_id", ngo1_}});
   EXPECT_EQ(weak.status, 400);
   EXPECT_EQ(weak.ErrorField(), "password");
   auto users = coord.Get("/api/v1/users?limit=200");

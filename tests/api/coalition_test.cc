@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -655,6 +656,79 @@ TEST_F(Coalition, OtherOrganisationsRecordsAnswerLikeMissingOnes) {
     EXPECT_EQ(seen.status, 404) << p.existing << " " << seen.raw;
     EXPECT_EQ(seen.raw, absent.raw) << p.existing;
   }
+}
+
+}  // namespace
+}  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// The named report `referrals`: by kinds of organisation, under the same suppression as
+// every report; overrides counted; the memorandum's members beside it.
+TEST_F(Coalition, ReferralReportCountsByKindWithSuppression) {
+  Client cw = As("lale.cw");
+  Client sm = As("nigar.sm");
+  Client coord = As("coord");
+  ASSERT_EQ(coord.Post("/api/v1/coalition/members", {{"organization_id", ngo_}, {"signed_on", "2025-11-20"}})
+                .status,
+            200);
+  EXPECT_EQ(coord.Post("/api/v1/coalition/members", {{"organization_id", ngo_}, {"signed_on", "2027-01-01"}})
+                .ErrorField(),
+            "signed_on");
+  EXPECT_EQ(As("lale.cw").Post("/api/v1/coalition/members", {{"organization_id", ngo_}, {"signed_on", "2025-11-20"}})
+                .status,
+            403);
+  // Six referrals to the shelter with consent, all accepted; one under an override.
+  for (int i = 0; i < 6; ++i) {
+    const long id = NewCase(cw, "Person", "Number" + std::to_string(i));
+    ASSERT_EQ(cw.Post(CasePath(id) + "/consents", Consent(shelter_org_, {"shelter"}, {"case_facts"})).status, 201);
+    auto sent = cw.Post("/api/v1/referrals", {{"case_id", id}, {"to_organization_id", shelter_org_}, {"purposes", {"shelter"}}});
+    ASSERT_EQ(sent.status, 201) << sent.raw;
+    ASSERT_EQ(sm.Post("/api/v1/referrals/" + std::to_string(sent.body["id"].get<long>()) + "/accept",
+                      Json::object())
+                  .status,
+              200);
+  }
+  const long urgent = NewCase(cw, "Urgent", "Case");
+  ASSERT_EQ(coord.Post("/api/v1/referrals", {{"case_id", urgent},
+                                            {"to_organization_id", shelter_org_},
+                                            {"purposes", {"shelter"}},
+                                            {"override", {{"basis", "court_order"},
+                                                          {"reason", "Order of the Baku court"},
+                                                          {"categories", {"case_facts"}}}}})
+                .status,
+            201);
+  in_->User("analyst", "analyst", state_, kPassword);
+  auto report = As("analyst").Get("/api/v1/reports/referrals?year=2026");
+  ASSERT_EQ(report.status, 200) << report.raw;
+  EXPECT_EQ(report.body["unit"], "referrals");
+  std::map<std::string, Json> tables;
+  for (const auto& t : report.body["tables"]) tables[t["id"]] = t;
+  ASSERT_TRUE(tables.count("referrals_by_receiver_kind")) << report.raw;
+  ASSERT_TRUE(tables.count("referrals_by_ground"));
+  auto row = [](const Json& table, const std::string& label) {
+    for (const auto& r : table["rows"])
+      if (r["label"] == label) return r;
+    return Json();
+  };
+  const Json shelters = row(tables["referrals_by_receiver_kind"], "shelter");
+  ASSERT_FALSE(shelters.is_null()) << report.raw;
+  EXPECT_EQ(shelters["total"], 7) << shelters.dump();
+  const Json grounds = row(tables["referrals_by_ground"], "shelter");
+  EXPECT_EQ(grounds["values"][1], "<5") << "one override is a small cell";
+  EXPECT_EQ(grounds["values"][0], "x") << "else 7 - 6 would give the small cell away";
+  bool median = false, member = false;
+  for (const auto& n : tables["referrals_by_receiver_kind"]["notes"])
+    median |= n.get<std::string>().find("median time from sending to acceptance, shelter") != std::string::npos;
+  for (const auto& n : tables["referrals_by_ground"]["notes"])
+    member |= n.get<std::string>().find("memorandum member: Təmiz Dünya (ngo), signed 2025-11-20") != std::string::npos;
+  EXPECT_TRUE(median) << report.raw;
+  EXPECT_TRUE(member) << report.raw;
+  EXPECT_EQ(report.raw.find("Order of the Baku court"), std::string::npos);
+  auto members = cw.Get("/api/v1/coalition/members");
+  ASSERT_EQ(members.body["items"].size(), 1u);
+  EXPECT_EQ(members.body["items"][0]["signed_on"], "2025-11-20");
 }
 
 }  // namespace

@@ -170,7 +170,13 @@ CREATE TABLE audit_cases (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 4> kCore = {kV1, kV2, kV3, kV4};
+// Who created each account: the four-eyes rule of payments looks through accounts one
+// person made for another.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE users ADD COLUMN created_by INTEGER REFERENCES users(id);
+)sql";
+
+constexpr std::array<std::string_view, 5> kCore = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

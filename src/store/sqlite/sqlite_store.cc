@@ -106,17 +106,17 @@ class SqliteTransaction final : public Transaction {
   // ---- users ----
   Result<Id> InsertUser(const domain::User& u, const std::string& password_hash) override {
     Stmt s(db_,
-           "INSERT INTO users(username, role, organization_id, password_hash, active, created_at)"
-           " VALUES (?,?,?,?,?,?)");
+           "INSERT INTO users(username, role, organization_id, password_hash, active, created_at,"
+           " created_by) VALUES (?,?,?,?,?,?,?)");
     s.Bind(u.username).Bind(Name(u.role)).Bind(u.organization_id).Bind(password_hash)
-        .Bind(u.active).Bind(u.created_at);
+        .Bind(u.active).Bind(u.created_at).Bind(u.created_by);
     TRY_STATUS(s.Run());
     return sqlite3_last_insert_rowid(db_);
   }
 
   static constexpr std::string_view kUserCols =
       "id, username, role, organization_id, active, created_at, password_hash, failed_logins, "
-      "locked_until";
+      "locked_until, created_by";
   static StoredUser UserFrom(const Stmt& s) {
     StoredUser u;
     u.user.id = s.Int(0);
@@ -128,6 +128,7 @@ class SqliteTransaction final : public Transaction {
     u.password_hash = s.Text(6);
     u.failed_logins = static_cast<int>(s.Int(7));
     u.locked_until = s.OptTime(8);
+    u.user.created_by = s.OptInt(9);
     return u;
   }
 
