@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
+#include "app/html_page.h"
 #include "domain/enums.h"
 
 namespace haven::app {
@@ -21,27 +20,18 @@ using domain::Language;
 using domain::OrgKind;
 using domain::Purpose;
 
-// Every table has the columns az, en, ru: the order of domain::Language.
-using Texts = std::array<std::string_view, 3>;
-
-// Indexed by the enum.
-constexpr std::array<Texts, 12> kPurposeNames = {{
-    {"Yardım və işin idarə olunması", "Assistance and case management", "Помощь и ведение дела"},
-    {"Sığınacaq", "Shelter", "Приют"},
-    {"Hüquqi yardım", "Legal aid", "Юридическая помощь"},
-    {"Tibbi yardım", "Medical care", "Медицинская помощь"},
-    {"Psixoloji dəstək", "Psychological support", "Психологическая поддержка"},
-    {"Sosial xidmətlər", "Social services", "Социальные услуги"},
-    {"Tərcüməçi xidməti", "Interpretation", "Услуги переводчика"},
-    {"Təhsil və peşə hazırlığı", "Education and training",
-     "Образование и профессиональное обучение"},
-    {"Təhlükəsiz qayıdış", "Safe return", "Безопасное возвращение"},
-    {"Cəmiyyətə reinteqrasiya", "Reintegration", "Реинтеграция в общество"},
-    {"Cinayət işi üzrə istintaq", "Criminal investigation", "Уголовное расследование"},
-    {"Statistika (adınız göstərilmədən)", "Statistics (without your name)",
-     "Статистика (без указания вашего имени)"},
-}};
-static_assert(kPurposeNames.size() == domain::EnumNames<Purpose>::kNames.size());
+// Every table has the columns az, en, ru: the order of domain::Language. Those
+// indexed by an enum are indexed by it; the purposes are html::kPurposeNames.
+using html::ByLanguage;
+using html::Escape;
+using html::In;
+using html::kPurposeNames;
+using html::Lookup;
+using html::NamedTexts;
+using html::PageStart;
+using html::ShowTime;
+using html::Texts;
+using html::Translate;
 
 // Shorter than the receipt's: here they sit in a table cell, several to a line.
 constexpr std::array<Texts, 8> kCategoryNames = {{
@@ -67,7 +57,7 @@ static_assert(kKindNames.size() == domain::EnumNames<OrgKind>::kNames.size());
 
 // Audit actions, as she would say them. The audit log's vocabulary is open (new use
 // cases add actions), so this is a lookup, and anything else is shown generically.
-constexpr std::array<std::pair<std::string_view, Texts>, 29> kActions = {{
+constexpr NamedTexts<29> kActions = {{
     {"case.create",
      {"İşiniz qeydiyyata alındı", "Your file was opened", "Ваше дело зарегистрировано"}},
     {"case.transition",
@@ -159,7 +149,7 @@ constexpr std::array<std::pair<std::string_view, Texts>, 29> kActions = {{
 }};
 
 // Kinds of staff (domain::Role's names) and the system's own steps.
-constexpr std::array<std::pair<std::string_view, Texts>, 7> kRoles = {{
+constexpr NamedTexts<7> kRoles = {{
     {"admin", {"sistem administratoru", "system administrator", "администратор системы"}},
     {"coordinator", {"koordinator", "coordinator", "координатор"}},
     {"caseworker", {"sosial işçi", "caseworker", "сотрудник, ведущий дело"}},
@@ -169,7 +159,7 @@ constexpr std::array<std::pair<std::string_view, Texts>, 7> kRoles = {{
     {"system", {"avtomatik əməliyyat", "automatic step", "автоматическая операция"}},
 }};
 
-constexpr std::array<std::pair<std::string_view, Texts>, 4> kBases = {{
+constexpr NamedTexts<4> kBases = {{
     {"owner",
      {"İşinizi aparan təşkilat", "The organisation that holds your file",
       "Организация, которая ведёт ваше дело"}},
@@ -280,64 +270,7 @@ constexpr Labels kRu{
 };
 
 const Labels& LabelsFor(Language lang) {
-  switch (lang) {
-    case Language::kAz: return kAz;
-    case Language::kRu: return kRu;
-    case Language::kEn: break;
-  }
-  return kEn;
-}
-
-std::string_view In(const Texts& t, Language lang) {
-  return t[static_cast<std::size_t>(lang)];
-}
-
-// As consent_receipt.cc's Escape, until the two pages share one.
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
-// 28.11.2026 18:30 UTC in Azerbaijan and Russia; 2026-11-28 18:30 UTC in English
-// (consent_receipt.cc's ShowTimestamp writes the same from text).
-std::string ShowTime(Timestamp t, Language lang) {
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{t - day};
-  int y = static_cast<int>(ymd.year());
-  unsigned m = static_cast<unsigned>(ymd.month());
-  unsigned d = static_cast<unsigned>(ymd.day());
-  auto hh = hms.hours().count();
-  auto mm = hms.minutes().count();
-  if (lang == Language::kEn)
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", y, m, d, hh, mm);
-  return fmt::format("{:02}.{:02}.{:04} {:02}:{:02} UTC", d, m, y, hh, mm);
-}
-
-template <std::size_t N>
-std::optional<std::string_view> Lookup(const std::array<std::pair<std::string_view, Texts>, N>& t,
-                                       std::string_view key, Language lang) {
-  for (const auto& [k, texts] : t)
-    if (k == key) return In(texts, lang);
-  return std::nullopt;
-}
-
-// A Haven name translated through `table`, or the name itself when it is not one.
-template <typename E, std::size_t N>
-std::string Translate(const std::array<Texts, N>& table, const std::string& name, Language lang) {
-  auto e = domain::ParseEnum<E>(name);
-  return e ? std::string(In(table[static_cast<std::size_t>(*e)], lang)) : name;
+  return ByLanguage(lang, kAz, kEn, kRu);
 }
 
 constexpr std::string_view kNone = "—";
@@ -388,11 +321,7 @@ std::string BasisCell(const AccessEvent& e, Language lang) {
 std::string AccessHistoryHtml(const AccessHistory& h, Language lang, Timestamp printed_at) {
   const Labels& l = LabelsFor(lang);
   std::string html;
-  html += fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>{} {}</title>\n</head>\n<body>\n<main>\n",
-      domain::Name(lang), Escape(l.title), Escape(h.c.code));
+  html += PageStart(lang, fmt::format("{} {}", l.title, h.c.code));
   html += fmt::format("<h1>{}</h1>\n<dl>\n", Escape(l.title));
   html += fmt::format("<dt>{}</dt><dd>{}</dd>\n", Escape(l.case_code), Escape(h.c.code));
   html +=

@@ -1,5 +1,7 @@
 #include "app/consent_receipt.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -12,8 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "app/html_page.h"
 #include "domain/date.h"
 
 namespace haven::app {
@@ -310,28 +311,20 @@ ReceiptCheck Check(const Json& receipt, const std::optional<std::string>& truste
 
 // ---------------------------------------------------------------------------
 // The printed page. Every table is indexed by the enum, columns az, en, ru (the
-// order of domain::Language).
+// order of domain::Language); the purposes are html::kPurposeNames.
 
-using Texts = std::array<std::string_view, 3>;
+using html::ByLanguage;
+using html::Escape;
+using html::kPurposeNames;
+using html::Lookup;
+using html::NamedTexts;
+using html::PageStart;
+using html::ShowDate;
+using html::ShowTimestamp;
+using html::Texts;
+using html::Translate;
 
-constexpr std::array<Texts, 12> kPurposeNames = {{
-    {"Yardım və işin idarə olunması", "Assistance and case management", "Помощь и ведение дела"},
-    {"Sığınacaq", "Shelter", "Приют"},
-    {"Hüquqi yardım", "Legal aid", "Юридическая помощь"},
-    {"Tibbi yardım", "Medical care", "Медицинская помощь"},
-    {"Psixoloji dəstək", "Psychological support", "Психологическая поддержка"},
-    {"Sosial xidmətlər", "Social services", "Социальные услуги"},
-    {"Tərcüməçi xidməti", "Interpretation", "Услуги переводчика"},
-    {"Təhsil və peşə hazırlığı", "Education and training",
-     "Образование и профессиональное обучение"},
-    {"Təhlükəsiz qayıdış", "Safe return", "Безопасное возвращение"},
-    {"Cəmiyyətə reinteqrasiya", "Reintegration", "Реинтеграция в общество"},
-    {"Cinayət işi üzrə istintaq", "Criminal investigation", "Уголовное расследование"},
-    {"Statistika (adınız göstərilmədən)", "Statistics (without your name)",
-     "Статистика (без указания вашего имени)"},
-}};
-static_assert(kPurposeNames.size() == domain::EnumNames<Purpose>::kNames.size());
-
+// Longer than the access history's: here each is a line of its own.
 constexpr std::array<Texts, 8> kCategoryNames = {{
     {"İşin faktları (tarixlər, istismar formaları, ölkələr, status, qərarlar, məhkəmə prosesləri)",
      "Facts of your case (dates, forms of exploitation, countries, status, decisions, "
@@ -367,7 +360,7 @@ constexpr std::array<Texts, 4> kMethodNames = {{
 static_assert(kMethodNames.size() == domain::EnumNames<ConsentMethod>::kNames.size());
 
 // The languages a consent is most often explained in; others are shown by their code.
-constexpr std::array<std::pair<std::string_view, Texts>, 3> kLanguageNames = {{
+constexpr NamedTexts<3> kLanguageNames = {{
     {"az", {"Azərbaycan dili", "Azerbaijani", "азербайджанский"}},
     {"en", {"İngilis dili", "English", "английский"}},
     {"ru", {"Rus dili", "Russian", "русский"}},
@@ -519,56 +512,12 @@ constexpr Labels kRu{
 };
 
 const Labels& LabelsFor(Language lang) {
-  switch (lang) {
-    case Language::kAz: return kAz;
-    case Language::kRu: return kRu;
-    case Language::kEn: break;
-  }
-  return kEn;
-}
-
-std::size_t Column(Language lang) {
-  return static_cast<std::size_t>(lang);
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
-// The local way of writing a date: 28.11.2026 in Azerbaijan and Russia; ISO in English.
-std::string ShowDate(const std::string& iso, Language lang) {
-  if (lang == Language::kEn || !domain::Date::Parse(iso, "date")) return iso;
-  return fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
-}
-
-std::string ShowTimestamp(const std::string& text, Language lang) {
-  if (!ParseTimestamp(text)) return text;
-  return fmt::format("{} {} UTC", ShowDate(text.substr(0, 10), lang), text.substr(11, 5));
-}
-
-// A Haven name translated through `table`, or the name itself when it is not one.
-template <typename E, std::size_t N>
-std::string Translate(const std::array<Texts, N>& table, const std::string& name, Language lang) {
-  auto e = domain::ParseEnum<E>(name);
-  return e ? std::string(table[static_cast<std::size_t>(*e)][Column(lang)]) : name;
+  return ByLanguage(lang, kAz, kEn, kRu);
 }
 
 std::string LanguageName(const std::string& code, Language lang) {
-  for (const auto& [c, names] : kLanguageNames)
-    if (c == code) return std::string(names[Column(lang)]);
-  return code;
+  auto name = Lookup(kLanguageNames, code, lang);
+  return name ? std::string(*name) : code;
 }
 
 void Row(std::string& html, std::string_view label, const std::string& value) {
@@ -707,11 +656,7 @@ std::string ReceiptHtml(const Json& receipt, Language lang) {
   std::string case_code = StringOr(Member(receipt, "piiPrincipalId"));
 
   std::string html;
-  html += fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>{} {}</title>\n</head>\n<body>\n<main>\n",
-      domain::Name(lang), Escape(l.title), Escape(case_code));
+  html += PageStart(lang, fmt::format("{} {}", l.title, case_code));
   html += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", Escape(l.title), Escape(l.intro));
 
   html += fmt::format("<h2>{}</h2>\n<dl>\n", Escape(l.about));

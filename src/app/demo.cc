@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/assistance.h"
+#include "app/coalition.h"
 #include "domain/iso_codes.h"
 #include "domain/rules.h"
 
@@ -280,6 +281,20 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
     TRY(auto created, assistance.CreateRate(coordinator, rate));
     (void)created;
   }
+  // The memorandum of understanding: the NGOs, shelters and IOM signed it over the years.
+  CoalitionService coalition(app);
+  for (const auto& [name, id] : orgs) {
+    if (name.starts_with("ngo#")) continue;
+    TRY(auto org, app.GetOrganization(coordinator, id));
+    if (org.kind != K::kNgo && org.kind != K::kShelter && org.kind != K::kInternationalOrganization)
+      continue;
+    domain::Date signed_on = domain::Date::FromYmd(2019, 3, 1).PlusDays(
+        std::uniform_int_distribution<int>(0, 4 * 365)(rng));
+    TRY_STATUS(coalition.RecordMember(coordinator, id, std::min(signed_on, today), std::nullopt));
+  }
+  const Actor& shelter_staff = actors["shelter"];
+  const Id state_shelter_org = orgs.at("State Shelter for Victims of Trafficking");
+
   int last_year = today.Year();
   for (int i = 0; i < options.cases; ++i) {
     const Actor& actor = registrars[std::uniform_int_distribution<std::size_t>(
@@ -350,21 +365,80 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       (void)dup;
     }
 
+    auto later = [&](int days) { return std::min(today, identified.PlusDays(days)); };
+
+    // The coalition at work: with her signed consent, an NGO's or the police's case is
+    // referred to the state shelter, which admits her without registering her again;
+    // some referrals wait in the shelter's inbox, some are declined, a few cases move
+    // to another NGO for good.
+    bool referred_to_shelter = false;
+    const Actor* owner = &actor;  // a transfer makes another NGO the owner
+    const bool registrar_refers = actor.user_id != shelter_staff.user_id;
+    const int roll = std::uniform_int_distribution<int>(0, 19)(rng);
+    if (registrar_refers && roll < 6 && later(1) >= identified) {
+      domain::Consent consent;
+      // Transfers go between the two NGOs that have demo accounts.
+      const bool transfer = roll == 0 && (actor.user_id == actors["caseworker"].user_id ||
+                                          actor.user_id == actors["caseworker2"].user_id);
+      const Actor& other_ngo = actors[actor.user_id == actors["caseworker"].user_id
+                                          ? "caseworker2"
+                                          : "caseworker"];
+      consent.recipient_organization_id =
+          transfer ? other_ngo.organization_id : state_shelter_org;
+      consent.purposes = {domain::Purpose::kShelter, domain::Purpose::kAssistance};
+      consent.categories = {DataCategory::kCaseFacts, DataCategory::kShelter,
+                            DataCategory::kServices};
+      if (transfer || roll % 2 == 0) consent.categories.push_back(DataCategory::kIdentity);
+      if (transfer)
+        consent.categories.insert(consent.categories.end(),
+                                  {DataCategory::kNotes, DataCategory::kContacts,
+                                   DataCategory::kHealth, DataCategory::kMoney});
+      consent.given_on = later(1);
+      consent.method = roll == 3 ? domain::ConsentMethod::kOralWithWitness
+                                 : domain::ConsentMethod::kSignedForm;
+      if (roll == 3) consent.witness = "a colleague of the hotline team";
+      consent.language = citizenship == "RU" ? "ru" : citizenship == "UZ" ? "uz" : "az";
+      TRY(auto recorded, coalition.RecordConsent(actor, created.c.id, consent));
+      (void)recorded;
+      NewReferral r;
+      r.kind = transfer ? domain::ReferralKind::kTransfer : domain::ReferralKind::kReferral;
+      r.case_id = created.c.id;
+      r.to_organization_id = *consent.recipient_organization_id;
+      r.purposes = {domain::Purpose::kShelter};
+      r.services_requested = {domain::ServiceType::kFood, domain::ServiceType::kPsychological};
+      r.note = "Please confirm a bed; she will be accompanied by our caseworker.";
+      TRY(auto sent, coalition.CreateReferral(actor, r));
+      const Actor& receiver = transfer ? other_ngo : shelter_staff;
+      if (roll == 5) {
+        TRY(auto declined, coalition.DeclineReferral(receiver, sent.referral.id,
+                                                     "No free family room this month."));
+        (void)declined;
+      } else if (roll != 4) {
+        TRY(auto accepted, coalition.AcceptReferral(receiver, sent.referral.id));
+        (void)accepted;
+        referred_to_shelter = !transfer;
+        if (transfer) owner = &receiver;
+      }
+    }
+    if (referred_to_shelter) {
+      auto stay = assistance.Admit(shelter_staff, shelters.front(), created.c.id, later(2));
+      if (!stay && stay.error().reason != "shelter_full") return std::unexpected(stay.error());
+    }
+
     // Assistance: services, a stay in the state shelter for its own cases, the
     // formal decision and, once granted, allowance payments.
-    auto later = [&](int days) { return std::min(today, identified.PlusDays(days)); };
     int n_services = std::uniform_int_distribution<int>(0, 4)(rng);
     for (int k = 0; k < n_services; ++k) {
       domain::Service sv;
       sv.type = static_cast<domain::ServiceType>(std::uniform_int_distribution<int>(0, 9)(rng));
-      sv.provider_organization_id = actor.organization_id;
+      sv.provider_organization_id = owner->organization_id;
       sv.delivered_on = later(std::uniform_int_distribution<int>(0, 60)(rng));
       if (sv.type == domain::ServiceType::kPsychological) sv.duration_minutes = 50;
       if (sv.type == domain::ServiceType::kFood) {
         sv.quantity = 1;
         sv.unit = "parcel";
       }
-      TRY(auto recorded, assistance.RecordService(actor, created.c.id, sv));
+      TRY(auto recorded, assistance.RecordService(*owner, created.c.id, sv));
       (void)recorded;
     }
     if (actor.user_id == actors["shelter"].user_id) {
@@ -394,7 +468,7 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
         w.idempotency_key = fmt::format("demo-{}-{}", created.c.id, m);
         w.fingerprint = w.idempotency_key;
         TRY(auto payment,
-            assistance.RequestPayment(actor, created.c.id, "monthly_allowance", paid_on, w));
+            assistance.RequestPayment(*owner, created.c.id, "monthly_allowance", paid_on, w));
         TRY(auto approved, assistance.ApprovePayment(coordinator, payment.id));
         (void)approved;
       }
@@ -418,7 +492,7 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       t.on = next_on;
       t.note = to == CaseStatus::kClosed ? "Assistance completed; the person declined further support."
                                          : "";
-      TRY(auto moved, app.Transition(actor, created.c.id, t));
+      TRY(auto moved, app.Transition(*owner, created.c.id, t));
       status = moved.status;
       on = next_on;
       if (status == CaseStatus::kClosed) break;
