@@ -1,6 +1,7 @@
 #include "app/coalition.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include <fmt/format.h>
@@ -154,6 +155,97 @@ Result<std::vector<ConsentView>> CoalitionService::ConsentsOfCase(const Actor& a
   std::vector<DataCategory> shown = {DataCategory::kCaseFacts};
   if (text) shown.push_back(DataCategory::kNotes);
   TRY_STATUS(app_.FinishCaseRead(read, actor, "consents", shown));
+  return out;
+}
+
+namespace {
+
+std::string FormAd(Id id) { return fmt::format("consent:{}:form", id); }
+
+// What a scanned form may be: the file must be what it says (its first bytes).
+Status CheckForm(const std::string& media_type, const std::string& content) {
+  constexpr std::size_t kMaxBytes = 700 * 1024;
+  struct Kind {
+    std::string_view type;
+    std::string_view magic;
+  };
+  static constexpr std::array<Kind, 3> kKinds = {{{"application/pdf", "%PDF-"},
+                                                  {"image/jpeg", "\xFF\xD8\xFF"},
+                                                  {"image/png", "\x89PNG\r\n\x1A\n"}}};
+  auto kind = std::find_if(kKinds.begin(), kKinds.end(),
+                           [&](const Kind& k) { return k.type == media_type; });
+  if (kind == kKinds.end())
+    return Invalid("media_type", "must be application/pdf, image/jpeg or image/png");
+  if (content.empty()) return Invalid("content_base64", "is empty");
+  if (content.size() > kMaxBytes)
+    return Fail(ErrorCode::kTooLarge, "form_too_large",
+                fmt::format("a scanned form may have at most {} KB", kMaxBytes / 1024),
+                "content_base64");
+  if (!content.starts_with(kind->magic))
+    return Invalid("content_base64", fmt::format("is not a {} file", media_type));
+  return {};
+}
+
+}  // namespace
+
+Status CoalitionService::AttachConsentForm(const Actor& actor, Id consent_id,
+                                           const std::string& media_type,
+                                           const std::string& content, const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  TRY_STATUS(CheckForm(media_type, content));
+  auto done = app_.IdempotentWrite<bool>(
+      actor, w, "consent_form",
+      [&](store::Transaction&, Id) -> Result<std::optional<bool>> { return true; },
+      [&](store::Transaction& tx) -> Result<App::Written<bool>> {
+        TRY(auto stored, tx.Coalition().GetConsent(consent_id));
+        auto access = stored ? app_.Access(tx, actor, stored->consent.case_id)
+                             : Result<CaseAccess>(Fail(ErrorCode::kNotFound, "not_found", ""));
+        if (!access && access.error().code == ErrorCode::kNotFound)
+          return Fail(ErrorCode::kNotFound, "not_found", "no such consent");
+        if (!access) return std::unexpected(access.error());
+        TRY_STATUS(access->RequireWrite(DataCategory::kIdentity));
+        TRY_STATUS(tx.Coalition().SetConsentForm(
+            consent_id, privacy::Seal(app_.CaseKey(access->Case()), content, FormAd(consent_id)),
+            media_type));
+        TRY_STATUS(app_.Audit(tx, actor, "consent.form_attach", "consent",
+                              std::to_string(consent_id),
+                              Json{{"case_id", access->Case().id},
+                                   {"code", access->Case().code},
+                                   {"media_type", media_type},
+                                   {"bytes", content.size()}}
+                                  .dump()));
+        return App::Written<bool>{true, consent_id};
+      });
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+Result<CoalitionService::ConsentForm> CoalitionService::ViewConsentForm(
+    const Actor& actor, Id consent_id, const std::string& reason) {
+  TRY_STATUS(Require(actor.role, P::kViewIdentity));
+  if (reason.size() < 5 || reason.size() > 500)
+    return Invalid("reason", "state why you need the form (5 to 500 characters)");
+  TRY_STATUS(domain::CheckText(reason, "reason", 500));
+  TRY(auto tx, app_.Store().Begin(true));
+  auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent form"); };
+  TRY(auto stored, tx->Coalition().GetConsent(consent_id));
+  if (!stored) return no_such();
+  auto access = app_.Access(*tx, actor, stored->consent.case_id);
+  if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
+  if (!access) return std::unexpected(access.error());
+  TRY_STATUS(access->RequireRead(DataCategory::kIdentity));
+  TRY(auto form, tx->Coalition().ConsentForm(consent_id));
+  if (!form) return no_such();
+  ConsentForm out;
+  TRY(out.content, privacy::Open(app_.CaseKey(access->Case()), form->first, FormAd(consent_id)));
+  out.media_type = form->second;
+  Json details = access->Grounds();
+  details["case_id"] = access->Case().id;
+  details["code"] = access->Case().code;
+  details["categories"] = {"identity"};
+  TRY_STATUS(app_.Audit(*tx, actor, "consent.form_view", "consent", std::to_string(consent_id),
+                        details.dump(), reason));
+  TRY_STATUS(tx->Commit());
   return out;
 }
 

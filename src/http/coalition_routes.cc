@@ -8,6 +8,7 @@
 #include "app/access_history_page.h"
 #include "app/coalition.h"
 #include "http/support.h"
+#include "privacy/crypto.h"
 
 namespace haven::http {
 namespace {
@@ -138,6 +139,35 @@ Status ConsentReceipt(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
                      ctx.Actor(), id, lang.value_or(domain::Language::kAz), format == "html"));
   res.status = 200;
   res.set_content(body, format == "html" ? "text/html; charset=utf-8" : "application/json");
+  return {};
+}
+
+// PUT {"media_type": "application/pdf", "content_base64": "…"}.
+Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "consent"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"media_type", "content_base64"}));
+  TRY(auto media_type, r.String("media_type"));
+  TRY(auto encoded, r.String("content_base64"));
+  auto content = privacy::DecodeBase64(encoded);
+  if (!content) return Invalid("content_base64", "is not valid base64");
+  TRY_STATUS(app::CoalitionService(app).AttachConsentForm(ctx.Actor(), id, media_type, *content,
+                                                          WriteOptionsOf(req)));
+  res.status = 204;
+  return {};
+}
+
+// POST {"reason": "…"}: the form bears her name, so it is shown like an identity.
+Status ViewConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "consent"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"reason"}));
+  TRY(auto reason, r.String("reason", true));
+  TRY(auto form, app::CoalitionService(app).ViewConsentForm(ctx.Actor(), id, reason));
+  SetJson(res, 200,
+          {{"media_type", form.media_type}, {"content_base64", privacy::Base64(form.content)}});
   return {};
 }
 
@@ -330,6 +360,8 @@ std::vector<Route> CoalitionRoutes() {
       {"POST", "/api/v1/consents/{id}/withdraw", false, WithdrawConsent},
       {"GET", "/api/v1/consents/{id}/receipt", false, ConsentReceipt},
       {"GET", "/api/v1/consent-receipts/key", false, ReceiptKey},
+      {"PUT", "/api/v1/consents/{id}/form", false, AttachConsentForm},
+      {"POST", "/api/v1/consents/{id}/form-views", false, ViewConsentForm},
       {"POST", "/api/v1/referrals", false, CreateReferral},
       {"GET", "/api/v1/referrals", false, ListReferrals},
       {"GET", "/api/v1/referrals/{id}", false, GetReferral},

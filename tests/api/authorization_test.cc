@@ -232,6 +232,11 @@ class Authorization : public ::testing::Test {
       sub.record_id = Id(owner.Post(path + "/payments", {{"kind", "monthly"}, {"paid_on", "2026-02-08"}},
                                     {{"Idempotency-Key", "prep-" + std::to_string(sub.case_id)}}),
                          "payment");
+    } else if (need == "form") {
+      // The owner attaches a scanned form to the scenario's consent.
+      auto r = owner.Put("/api/v1/consents/" + std::to_string(sub.consent_id) + "/form",
+                         {{"media_type", "application/pdf"}, {"content_base64", "JVBERi0xLjQK"}});
+      EXPECT_EQ(r.status, 204) << r.raw;
     } else if (need == "reflection") {
       Id(owner.Post(path + "/transitions", {{"to", "reflection_period"}, {"on", "2026-02-02"}}),
          "reflection");
@@ -455,6 +460,14 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   w("POST", "/api/v1/consents/{id}/withdraw", "", [](const Subject& x, Scenario, int) {
     return Request{"POST", "/api/v1/consents/" + std::to_string(x.consent_id) + "/withdraw",
                    {{"withdrawn_on", "2026-06-10"}}, {}};
+  });
+  w("PUT", "/api/v1/consents/{id}/form", "", [](const Subject& x, Scenario, int) {
+    return Request{"PUT", "/api/v1/consents/" + std::to_string(x.consent_id) + "/form",
+                   {{"media_type", "application/pdf"}, {"content_base64", "JVBERi0xLjQK"}}, {}};
+  });
+  w("POST", "/api/v1/consents/{id}/form-views", "form", [](const Subject& x, Scenario, int) {
+    return Request{"POST", "/api/v1/consents/" + std::to_string(x.consent_id) + "/form-views",
+                   {{"reason", "matrix test of access"}}, {}};
   });
   w("POST", "/api/v1/referrals", "", [](const Subject& x, Scenario, int) {
     return Request{"POST", "/api/v1/referrals",

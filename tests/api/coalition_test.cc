@@ -734,3 +734,50 @@ TEST_F(Coalition, ReferralReportCountsByKindWithSuppression) {
 
 }  // namespace
 }  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// The scanned consent form is sealed like an identity and shown like one: with a
+// reason, to those who may read the case's identity.
+TEST_F(Coalition, ScannedConsentFormIsSealedAndShownLikeAnIdentity) {
+  Client cw = As("lale.cw");
+  Client sm = As("nigar.sm");
+  const long id = NewCase(cw);
+  auto consent = cw.Post(CasePath(id) + "/consents",
+                         Consent(shelter_org_, {"shelter"}, {"case_facts", "identity"}));
+  ASSERT_EQ(consent.status, 201);
+  const std::string form = "/api/v1/consents/" + std::to_string(consent.body["id"].get<long>()) + "/form";
+  // "%PDF-1.4\nSigned by Dilnoza Karimova on 2 March\n%%EOF\n", as a browser sends it
+  const std::string b64 =
+      "JVBERi0xLjQKU2lnbmVkIGJ5IERpbG5vemEgS2FyaW1vdmEgb24gMiBNYXJjaAolJUVPRgo=";
+  auto field = [](const Response& r) { return std::to_string(r.status) + " " + r.ErrorField(); };
+  EXPECT_EQ(field(cw.Put(form, {{"media_type", "text/plain"}, {"content_base64", b64}})), "400 media_type");
+  EXPECT_EQ(field(cw.Put(form, {{"media_type", "image/png"}, {"content_base64", b64}})), "400 content_base64");
+  EXPECT_EQ(field(cw.Put(form, {{"media_type", "application/pdf"}, {"content_base64", "@@@"}})), "400 content_base64");
+  EXPECT_EQ(sm.Put(form, {{"media_type", "application/pdf"}, {"content_base64", b64}}).status, 404)
+      << "no referral yet: the shelter knows nothing of it";
+  EXPECT_EQ(cw.Put(form, {{"media_type", "application/pdf"}, {"content_base64", b64}}).status, 204);
+  auto view = cw.Post(form + "-views", {{"reason", "checking the signature"}});
+  ASSERT_EQ(view.status, 200) << view.raw;
+  EXPECT_EQ(view.body["media_type"], "application/pdf");
+  EXPECT_EQ(view.body["content_base64"], b64);
+  EXPECT_EQ(cw.Post(form + "-views", Json::object()).ErrorField(), "reason");
+  // Referred with consent to the identity: the shelter may see it too, audited.
+  ASSERT_EQ(cw.Post("/api/v1/referrals", {{"case_id", id}, {"to_organization_id", shelter_org_},
+                                         {"purposes", {"shelter"}}})
+                .status,
+            201);
+  EXPECT_EQ(sm.Post(form + "-views", {{"reason", "intake paperwork"}}).status, 200);
+  EXPECT_EQ(sm.Put(form, {{"media_type", "application/pdf"}, {"content_base64", b64}}).status, 403)
+      << "only the owner replaces it";
+  EXPECT_EQ(As("cw-other").Post(form + "-views", {{"reason", "curiosity only"}}).status, 404);
+  EXPECT_EQ(RawDatabase().find("Signed by Dilnoza"), std::string::npos);
+  int views = 0;
+  for (const auto& e : Audit())
+    if (e["action"] == "consent.form_view") ++views;
+  EXPECT_EQ(views, 2);
+}
+
+}  // namespace
+}  // namespace haven::testing
