@@ -206,9 +206,7 @@ Status Discharge(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status StaysOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto stays, app::AssistanceService(app).StaysOfCase(ctx.Actor(), case_id));
-  Json items = Json::array();
-  for (const auto& s : stays) items.push_back(StayJson(s));
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(stays, StayJson));
   return {};
 }
 
@@ -241,9 +239,9 @@ Status RecordService(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status ServicesOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto rows, app::AssistanceService(app).ServicesOfCase(ctx.Actor(), case_id));
-  Json items = Json::array();
-  for (const auto& v : rows) items.push_back(ServiceJson(v.service, v.notes_visible));
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rows, [](const app::ServiceView& v) {
+            return ServiceJson(v.service, v.notes_visible);
+          }));
   return {};
 }
 
@@ -277,9 +275,7 @@ Status RecordDecision(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status DecisionsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto rows, app::AssistanceService(app).DecisionsOfCase(ctx.Actor(), case_id));
-  Json items = Json::array();
-  for (const auto& v : rows) items.push_back(DecisionJson(v));
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rows, DecisionJson));
   return {};
 }
 
@@ -301,9 +297,7 @@ Status CreateRate(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status ListRates(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   TRY(auto rates, app::AssistanceService(app).ListRates(ctx.Actor()));
-  Json items = Json::array();
-  for (const auto& r : rates) items.push_back(RateJson(r));
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rates, RateJson));
   return {};
 }
 

@@ -75,14 +75,6 @@ Result<std::optional<E>> EnumParam(const Req& req, const std::string& name) {
   return e;
 }
 
-// Refuses a query parameter the route does not know, like an unknown JSON field.
-Status OnlyParams(const Req& req, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : req.params)
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      return Invalid(name, "is not a parameter of this endpoint");
-  return {};
-}
-
 // ---- consents
 
 Status RecordConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
@@ -112,9 +104,7 @@ Status ConsentsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).ConsentsOfCase(ctx.Actor(), case_id));
-  Json items = Json::array();
-  for (const auto& v : rows) items.push_back(ConsentJson(v));
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rows, ConsentJson));
   return {};
 }
 
@@ -273,13 +263,12 @@ Status OwnersOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).OwnersOfCase(ctx.Actor(), case_id));
-  Json items = Json::array();
-  for (const auto& o : rows)
-    items.push_back({{"organization_id", o.organization_id},
-                     {"since", FormatTimestamp(o.since)},
-                     {"until", OptTime(o.until)},
-                     {"transfer_id", o.referral_id ? Json(*o.referral_id) : Json(nullptr)}});
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rows, [](const domain::CaseOwnership& o) {
+            return Json{{"organization_id", o.organization_id},
+                        {"since", FormatTimestamp(o.since)},
+                        {"until", OptTime(o.until)},
+                        {"transfer_id", o.referral_id ? Json(*o.referral_id) : Json(nullptr)}};
+          }));
   return {};
 }
 
@@ -288,14 +277,13 @@ Status OwnersOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status Members(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).Members(ctx.Actor()));
-  Json items = Json::array();
-  for (const auto& m : rows)
-    items.push_back({{"organization_id", m.organization_id},
-                     {"name", m.organization_name},
-                     {"kind", Name(m.organization_kind)},
-                     {"signed_on", m.signed_on.ToString()},
-                     {"left_on", m.left_on ? Json(m.left_on->ToString()) : Json(nullptr)}});
-  SetJson(res, 200, {{"items", items}});
+  SetJson(res, 200, ItemsJson(rows, [](const store::MemorandumMember& m) {
+            return Json{{"organization_id", m.organization_id},
+                        {"name", m.organization_name},
+                        {"kind", Name(m.organization_kind)},
+                        {"signed_on", m.signed_on.ToString()},
+                        {"left_on", m.left_on ? Json(m.left_on->ToString()) : Json(nullptr)}};
+          }));
   return {};
 }
 

@@ -24,12 +24,6 @@ Json Opt(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
 }
 
-template <typename T, typename F>
-Json Items(const std::vector<T>& rows, F render) {
-  Json items = Json::array();
-  for (const auto& r : rows) items.push_back(render(r));
-  return Json{{"items", std::move(items)}};
-}
 
 Result<std::int64_t> RequiredInt(const domain::JsonReader& r, std::string_view key) {
   TRY(auto v, r.OptionalInt(key));
@@ -245,7 +239,7 @@ Status ReviseSupportPlan(app::App& app, const Req& req, Res& res, const Ctx& ctx
 Status Extensions(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto rows, app::StageService(app).ExtensionsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, ExtensionJson));
+  SetJson(res, 200, ItemsJson(rows, ExtensionJson));
   return {};
 }
 
@@ -303,7 +297,7 @@ Handler ListOf(const CaseRecordApi<T>& api) {
     TRY(auto case_id, PathId(req, "case"));
     app::StageService service(app);
     TRY(auto rows, (service.*api.list)(ctx.Actor(), case_id));
-    SetJson(res, 200, Items(rows, api.to_json));
+    SetJson(res, 200, ItemsJson(rows, api.to_json));
     return {};
   };
 }
@@ -341,7 +335,7 @@ Handler UpdateOf(const CaseRecordApi<T>& api) {
 Status Returns(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto rows, app::StageService(app).ReturnsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, ReturnJson));
+  SetJson(res, 200, ItemsJson(rows, ReturnJson));
   return {};
 }
 
@@ -367,7 +361,7 @@ Status RecordReturn(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status FollowUps(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto rows, app::StageService(app).FollowUpsOfCase(ctx.Actor(), case_id));
-  SetJson(res, 200, Items(rows, FollowUpJson));
+  SetJson(res, 200, ItemsJson(rows, FollowUpJson));
   return {};
 }
 

@@ -57,6 +57,16 @@ Result<app::PageRequest> PageParams(const httplib::Request& req);
 // The numeric path parameter `index`; a kNotFound error naming `what` otherwise.
 Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index = 1);
 app::WriteOptions WriteOptionsOf(const httplib::Request& req);
+// Refuses a query parameter the route does not know, like an unknown JSON field.
+Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed);
+
+// {"items": [render(row)...]} for a list that is not paged.
+template <typename T, typename F>
+Json ItemsJson(const std::vector<T>& rows, F render) {
+  Json items = Json::array();
+  for (const auto& r : rows) items.push_back(render(r));
+  return Json{{"items", std::move(items)}};
+}
 
 template <typename T, typename F>
 Json PageJson(const app::Page<T>& page, F render) {

@@ -299,13 +299,7 @@ class SqliteAssistanceStore final : public AssistanceStore {
     Stmt q(db_, fmt::format("SELECT {} FROM services WHERE case_id = ? ORDER BY delivered_on, id",
                             kServiceCols));
     q.Bind(case_id);
-    std::vector<StoredService> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(ServiceFrom(q));
-    }
-    return out;
+    return All<StoredService>(q, ServiceFrom);
   }
 
   Status SetServiceText(domain::Id id, const std::string& sealed_text) override {
@@ -318,13 +312,7 @@ class SqliteAssistanceStore final : public AssistanceStore {
     Stmt q(db_, fmt::format("SELECT {} FROM services WHERE unit IS NOT NULL OR outcome IS NOT"
                             " NULL ORDER BY id",
                             kServiceCols));
-    std::vector<StoredService> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(ServiceFrom(q));
-    }
-    return out;
+    return All<StoredService>(q, ServiceFrom);
   }
 
   // ---- identification decisions
@@ -369,13 +357,7 @@ class SqliteAssistanceStore final : public AssistanceStore {
     Stmt q(db_, fmt::format("SELECT {} FROM identification_decisions WHERE case_id = ? ORDER BY id",
                             kDecisionCols));
     q.Bind(case_id);
-    std::vector<StoredDecision> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(DecisionFrom(q));
-    }
-    return out;
+    return All<StoredDecision>(q, DecisionFrom);
   }
 
   Status SetDecisionText(domain::Id id, const std::string& sealed_text) override {
@@ -389,13 +371,7 @@ class SqliteAssistanceStore final : public AssistanceStore {
     Stmt q(db_, fmt::format("SELECT {} FROM identification_decisions WHERE deciding_body <> ''"
                             " ORDER BY id",
                             kDecisionCols));
-    std::vector<StoredDecision> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(DecisionFrom(q));
-    }
-    return out;
+    return All<StoredDecision>(q, DecisionFrom);
   }
 
   // ---- statistics

@@ -94,10 +94,6 @@ std::string EnumListText(const std::vector<E>& v) {
   return out.dump();
 }
 
-void BindSealed(Stmt& q, const std::string& sealed) {
-  if (sealed.empty()) q.BindNull(); else q.BindBlob(sealed);
-}
-
 class SqliteCoalitionStore final : public CoalitionStore {
  public:
   explicit SqliteCoalitionStore(sqlite3* db) : db_(db) {}
@@ -156,22 +152,14 @@ class SqliteCoalitionStore final : public CoalitionStore {
   Result<std::optional<StoredConsent>> GetConsent(domain::Id id) override {
     Stmt q(db_, fmt::format("SELECT {} FROM consents WHERE id = ?", kConsentCols));
     q.Bind(id);
-    TRY(bool row, q.Step());
-    if (!row) return std::optional<StoredConsent>();
-    return std::optional(ConsentFrom(q));
+    return One<StoredConsent>(q, ConsentFrom);
   }
 
   Result<std::vector<StoredConsent>> ConsentsOfCase(domain::Id case_id) override {
     Stmt q(db_, fmt::format("SELECT {} FROM consents WHERE case_id = ? ORDER BY id",
                             kConsentCols));
     q.Bind(case_id);
-    std::vector<StoredConsent> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(ConsentFrom(q));
-    }
-    return out;
+    return All<StoredConsent>(q, ConsentFrom);
   }
 
   Status WithdrawConsent(domain::Id id, const domain::Date& on, Timestamp at) override {
@@ -280,9 +268,7 @@ class SqliteCoalitionStore final : public CoalitionStore {
                             " WHERE r.id = ?",
                             kReferralCols));
     q.Bind(id);
-    TRY(bool row, q.Step());
-    if (!row) return std::optional<StoredReferral>();
-    return std::optional(ReferralFrom(q));
+    return One<StoredReferral>(q, ReferralFrom);
   }
 
   Result<std::vector<StoredReferral>> ListReferrals(const ReferralFilter& f) override {
@@ -303,13 +289,7 @@ class SqliteCoalitionStore final : public CoalitionStore {
     if (f.kind) q.Bind(Name(*f.kind));
     if (f.before_id) q.Bind(*f.before_id);
     q.Bind(f.limit);
-    std::vector<StoredReferral> out;
-    while (true) {
-      TRY(bool row, q.Step());
-      if (!row) break;
-      out.push_back(ReferralFrom(q));
-    }
-    return out;
+    return All<StoredReferral>(q, ReferralFrom);
   }
 
   Status UpdateReferral(const domain::Referral& r,

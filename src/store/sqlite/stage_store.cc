@@ -124,29 +124,6 @@ ALTER TABLE compensation_claims ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 
 constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 
-// Runs `q` to the end, turning each row into a T with `from`.
-template <typename T, typename F>
-Result<std::vector<T>> All(Stmt& q, F from) {
-  std::vector<T> out;
-  while (true) {
-    TRY(bool row, q.Step());
-    if (!row) break;
-    out.push_back(from(q));
-  }
-  return out;
-}
-
-template <typename T, typename F>
-Result<std::optional<T>> One(Stmt& q, F from) {
-  TRY(bool row, q.Step());
-  if (!row) return std::optional<T>();
-  return std::optional<T>(from(q));
-}
-
-void BindSealed(Stmt& q, const std::string& sealed) {
-  if (sealed.empty()) q.BindNull(); else q.BindBlob(sealed);
-}
-
 class SqliteStageStore final : public StageStore {
  public:
   Result<std::vector<std::pair<std::string, std::int64_t>>> ProceedingsByStage(int year) override {

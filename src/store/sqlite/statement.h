@@ -176,4 +176,29 @@ std::vector<E> EnumListFromCsv(const std::string& text) {
   return out;
 }
 
+// Runs `q` to the end, turning each row into a T with `from`.
+template <typename T, typename F>
+Result<std::vector<T>> All(Stmt& q, F from) {
+  std::vector<T> out;
+  while (true) {
+    TRY(bool row, q.Step());
+    if (!row) break;
+    out.push_back(from(q));
+  }
+  return out;
+}
+
+// The first row of `q` as a T, or nullopt.
+template <typename T, typename F>
+Result<std::optional<T>> One(Stmt& q, F from) {
+  TRY(bool row, q.Step());
+  if (!row) return std::optional<T>();
+  return std::optional<T>(from(q));
+}
+
+// A sealed value, or NULL when there is none.
+inline void BindSealed(Stmt& q, const std::string& sealed) {
+  if (sealed.empty()) q.BindNull(); else q.BindBlob(sealed);
+}
+
 }  // namespace haven::store::sqlite
