@@ -61,7 +61,10 @@ Status AccessPolicy::ScopeCaseList(const Actor& actor, std::optional<domain::Id>
   if (requested && *requested != actor.organization_id)
     return Fail(ErrorCode::kForbidden, "forbidden",
                 "you may only list your own organisation's cases", "organization_id");
-  if (requested) f.organization_id = requested;
+  // A shared case is listed by its code only: a filter on its facts (status, year)
+  // would tell them, so filters apply to the organisation's own cases.
+  const bool filtered = f.status.has_value() || f.year.has_value();
+  if (requested || filtered) f.organization_id = actor.organization_id;
   else f.shared_with_organization_id = actor.organization_id;
   return {};
 }
@@ -95,10 +98,79 @@ bool AccessPolicy::ReceiverOf(const Actor& actor, const domain::Referral& r) {
   return actor.organization_id == r.to_organization_id;
 }
 bool AccessPolicy::SenderOf(const Actor& actor, const domain::Referral& r) {
-  return actor.organization_id == r.from_organization_id;
+  return actor.organization_id == r.from_organization_id || actor.user_id == r.created_by;
 }
 bool AccessPolicy::PartyToReferral(const Actor& actor, const domain::Referral& r) {
   return ReceiverOf(actor, r) || SenderOf(actor, r);
+}
+Result<std::vector<domain::Id>> AccessPolicy::CoveringConsents(
+    store::Transaction& tx, const domain::Case& c, const domain::Organization& to,
+    const std::vector<domain::Purpose>& purposes, domain::ReferralKind kind,
+    const domain::Date& today) {
+  TRY(auto consents, tx.Coalition().ConsentsOfCase(c.id));
+  std::vector<domain::Id> used;
+  std::set<C> categories;
+  for (auto purpose : purposes) {
+    bool covered = false;
+    for (const auto& sc : consents) {
+      if (!sc.consent.InForce(today) || !sc.consent.NamesRecipient(to) ||
+          !sc.consent.HasPurpose(purpose))
+        continue;
+      covered = true;
+      if (std::find(used.begin(), used.end(), sc.consent.id) == used.end())
+        used.push_back(sc.consent.id);
+      categories.insert(sc.consent.categories.begin(), sc.consent.categories.end());
+    }
+    if (!covered)
+      return Fail(ErrorCode::kConflict, "consent_required",
+                  fmt::format("no consent in force lets case {} be shared with {} for {}; record "
+                              "the person's consent first",
+                              c.code, to.name, domain::Name(purpose)),
+                  "purposes");
+  }
+  if (kind == domain::ReferralKind::kTransfer) {
+    std::string missing;
+    for (auto name : domain::EnumNames<C>::kNames) {
+      auto cat = *domain::ParseEnum<C>(name);
+      if (!categories.contains(cat)) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    }
+    if (!missing.empty())
+      return Fail(ErrorCode::kConflict, "consent_required",
+                  fmt::format("a transfer makes {} the owner of the whole file of case {}; the "
+                              "person's consent does not cover {}",
+                              to.name, c.code, missing),
+                  "purposes");
+  }
+  return used;
+}
+
+Status AccessPolicy::ScopeReferralList(const Actor& actor,
+                                       const std::optional<std::string>& direction,
+                                       store::ReferralFilter& f) {
+  const std::string d = direction.value_or("incoming");
+  if (d != "incoming" && d != "outgoing")
+    return Invalid("direction", "must be incoming or outgoing");
+  if (Can(actor.role, P::kReadAllCases) && !direction) return {};
+  if (d == "incoming") f.to_organization_id = actor.organization_id;
+  else f.from_organization_id = actor.organization_id;
+  return {};
+}
+
+bool AccessPolicy::SeesConsent(const CaseAccess& access,
+                               const std::optional<domain::Organization>& org,
+                               const domain::Consent& c) {
+  if (access.Basis() == AccessBasis::kOwner ||
+      access.Basis() == AccessBasis::kNationalCoordination)
+    return true;
+  return org && c.NamesRecipient(*org);
+}
+
+bool AccessPolicy::ReadsDecisionText(const Actor& actor, const CaseAccess& access) {
+  return access.CanRead(C::kNotes) || Can(actor.role, P::kRecordDecision);
+}
+
+bool AccessPolicy::SeesReferral(const Actor& actor, const domain::Referral& r) {
+  return PartyToReferral(actor, r) || Can(actor.role, P::kReadAllCases);
 }
 Status AccessPolicy::MayCreateAccount(const Actor& actor, domain::Role role) {
   TRY_STATUS(Require(actor.role, P::kManageUsers));

@@ -89,7 +89,9 @@ class AccessPolicy {
   static bool HandlesCases(const Actor& actor);
   // Which cases a list shows the actor: national oversight every case (or one
   // organisation's when asked), the others their own organisation's and those shared
-  // with it by an active referral. Asking for another organisation's list is refused.
+  // with it by an active referral (not when filtered by status or year, which would
+  // tell a shared case's facts). Asking for another organisation's list is refused.
+  // REQUIRES: f's status and year are set before.
   static Status ScopeCaseList(const Actor& actor, std::optional<domain::Id> requested,
                               store::CaseFilter& f);
   // Cases are registered for the actor's own organisation only.
@@ -107,7 +109,28 @@ class AccessPolicy {
   // and so may see it in its inbox or outbox.
   static bool PartyToReferral(const Actor& actor, const domain::Referral& r);
   static bool ReceiverOf(const Actor& actor, const domain::Referral& r);
+  // The sending organisation, or the coordinator who made the referral on its behalf.
   static bool SenderOf(const Actor& actor, const domain::Referral& r);
+  // The consents in force that let the case go to `to` for every purpose: for a
+  // transfer, which makes `to` the owner of everything, they must cover every category
+  // too. kConflict `consent_required` naming what is missing otherwise.
+  static Result<std::vector<domain::Id>> CoveringConsents(
+      store::Transaction& tx, const domain::Case& c, const domain::Organization& to,
+      const std::vector<domain::Purpose>& purposes, domain::ReferralKind kind,
+      const domain::Date& today);
+  // Which referrals a list shows: the inbox (incoming, the default) or the outbox of the
+  // actor's organisation; national oversight every referral unless a direction is asked.
+  static Status ScopeReferralList(const Actor& actor, const std::optional<std::string>& direction,
+                                  store::ReferralFilter& f);
+  // Whether a consent of the case is shown: all to the owner and national oversight, to a
+  // receiver only those that name its organisation.
+  static bool SeesConsent(const CaseAccess& access, const std::optional<domain::Organization>& org,
+                          const domain::Consent& c);
+  // Whether the actor reads an identification decision's free text (reasons, deciding
+  // body): who may read the case's notes, and coordinators, who write it.
+  static bool ReadsDecisionText(const Actor& actor, const CaseAccess& access);
+  // Parties and the coordinating body (national oversight of referrals).
+  static bool SeesReferral(const Actor& actor, const domain::Referral& r);
   // User administration never hands anyone identity access they do not have: admin
   // accounts are made by admins only, and accounts that open identities (caseworkers,
   // shelter managers) by the operator's admins, not by coordinators, who could

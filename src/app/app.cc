@@ -29,6 +29,7 @@ using P = Permission;
 namespace {
 
 constexpr std::string_view kSealedReasonPrefix = "sealed:";
+constexpr std::chrono::hours kIdempotencyKeyLifetime{24};
 
 // The case an audit entry touched, for the person's access history: the object
 // itself, or the case named in the details.
@@ -300,6 +301,13 @@ Result<std::optional<Id>> App::Replay(store::Transaction& tx, const Actor& actor
       return Invalid("Idempotency-Key", "must be printable ASCII without spaces");
   TRY(auto rec, tx.FindIdempotency(actor.user_id, w.idempotency_key));
   if (!rec) return std::optional<Id>();
+  // A key serves the retries of one request, not as a standing way back to its result
+  // (which may since have been shared, transferred or changed).
+  if (rec->created_at + kIdempotencyKeyLifetime < Now())
+    return Fail(ErrorCode::kUnprocessable, "idempotency_key_expired",
+                "this Idempotency-Key was first used more than 24 hours ago; send the request "
+                "with a new key",
+                "Idempotency-Key");
   if (rec->fingerprint != w.fingerprint || rec->object_type != object_type)
     return Fail(ErrorCode::kUnprocessable, "idempotency_key_reused",
                 "this Idempotency-Key was already used for a different request",
@@ -519,6 +527,16 @@ Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest&
 
 // ---------------------------------------------------------------- cases
 
+Result<std::optional<domain::Case>> App::ReplayedCase(store::Transaction& tx, const Actor& actor,
+                                                      Id case_id) {
+  TRY(auto exists, tx.GetCase(case_id));
+  if (!exists) return std::optional<domain::Case>();
+  // A replay shows the case as it is now: only to who may still read it.
+  TRY(CaseAccess access, Access(tx, actor, case_id));
+  TRY_STATUS(access.RequireRead(DataCategory::kCaseFacts));
+  return std::optional<domain::Case>(access.Case());
+}
+
 Result<CaseAccess> App::Access(store::Transaction& tx, const Actor& actor, Id case_id) {
   return AccessPolicy::Decide(tx, actor, case_id, Today());
 }
@@ -611,7 +629,7 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   CreatedCase result;
   TRY(auto replay, Replay(*tx, actor, w, "case"));
   if (replay) {
-    TRY(auto existing, tx->GetCase(*replay));
+    TRY(auto existing, ReplayedCase(*tx, actor, *replay));
     if (existing) {
       result.c = *existing;
       return result;
@@ -668,9 +686,9 @@ Result<Page<CaseRow>> App::ListCases(const Actor& actor, const CaseQuery& q) {
   TRY_STATUS(CheckLimit(q.page.limit));
   TRY(std::int64_t before, ParseCursor(q.page.cursor));
   store::CaseFilter f;
-  TRY_STATUS(AccessPolicy::ScopeCaseList(actor, q.organization_id, f));
   f.status = q.status;
   f.year = q.year;
+  TRY_STATUS(AccessPolicy::ScopeCaseList(actor, q.organization_id, f));
   if (before) f.before_id = before;
   f.limit = q.page.limit + 1;
   TRY(auto tx, store_->Begin(false));
@@ -856,7 +874,7 @@ Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const Trans
   TRY_STATUS(domain::CheckText(t.note, "note", 4000, closing));
   return IdempotentWrite<domain::Case>(
       actor, w, "case_transition",
-      [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
+      [&](store::Transaction& tx, Id) { return ReplayedCase(tx, actor, case_id); },
       [&](store::Transaction& tx) -> Result<Written<domain::Case>> {
         TRY(CaseAccess access, Access(tx, actor, case_id));
         TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));

@@ -272,6 +272,10 @@ class App {
                             std::string_view object_type, Replayed&& replayed, Write&& write);
   // The person's linkage key under the coalition secret (Haven's default schema).
   Result<std::string> PersonClk(const domain::PersonIdentity& p) const;
+  // For the replay of a write that answers with the case: the case as it is now, if the
+  // actor may still read its facts (an error if not; nullopt if it is gone).
+  Result<std::optional<domain::Case>> ReplayedCase(store::Transaction& tx, const Actor& actor,
+                                                   Id case_id);
   // The access policy's decision for the actor and the case, as of today.
   Result<CaseAccess> Access(store::Transaction& tx, const Actor& actor, Id case_id);
   // The audit entry of what a read showed across organisations (`shown`: the categories

@@ -348,7 +348,7 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
   TRY_STATUS(Require(actor.role, P::kRecordDecision));
   return app_.IdempotentWrite<domain::Case>(
       actor, w, "identification_decision",
-      [&](store::Transaction& tx, Id) { return tx.GetCase(case_id); },
+      [&](store::Transaction& tx, Id) { return app_.ReplayedCase(tx, actor, case_id); },
       [&](store::Transaction& tx) -> Result<App::Written<domain::Case>> {
         TRY(auto access, app_.Access(tx, actor, case_id));
         TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
@@ -390,7 +390,7 @@ Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor
   TRY_STATUS(access.RequireRead(DataCategory::kCaseFacts));
   // The reasons are free text: those who may read the case's notes, and the
   // coordinators who write them when they record the decision.
-  const bool reasons = access.CanRead(DataCategory::kNotes) || Can(actor.role, P::kRecordDecision);
+  const bool reasons = AccessPolicy::ReadsDecisionText(actor, access);
   TRY(auto rows, read.tx->Assistance().DecisionsOfCase(case_id));
   std::vector<DecisionView> out;
   bool reasons_shown = false;

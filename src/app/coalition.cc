@@ -140,9 +140,16 @@ Result<std::vector<ConsentView>> CoalitionService::ConsentsOfCase(const Actor& a
   TRY_STATUS(read.access.RequireRead(DataCategory::kCaseFacts));
   const bool notes = read.access.CanRead(DataCategory::kNotes);
   TRY(auto rows, read.tx->Coalition().ConsentsOfCase(case_id));
+  // A receiver sees the consents that name it, nothing of those given to others (a
+  // consent for medical care elsewhere is itself a health fact).
+  TRY(auto org, read.tx->GetOrganization(actor.organization_id));
+  std::erase_if(rows, [&](const store::StoredConsent& r) {
+    return !AccessPolicy::SeesConsent(read.access, org, r.consent);
+  });
   std::vector<ConsentView> out;
   bool text = false;
   for (auto& r : rows) {
+    if (read.access.CrossOrganisation()) r.consent.recorded_by = 0;
     ConsentView v{r.consent, notes && !r.sealed_witness.empty()};
     if (v.witness_visible) {
       TRY(auto witness, privacy::Open(app_.CaseKey(read.access.Case()), r.sealed_witness,
@@ -297,17 +304,37 @@ Result<std::string> CoalitionService::ConsentReceipt(const Actor& actor, Id cons
 
 // ---------------------------------------------------------------- referrals
 
-Result<ReferralView> CoalitionService::View(const Actor& actor, const store::StoredReferral& s,
-                                            const domain::Case& c) {
+Result<ReferralView> CoalitionService::View(const Actor& actor, store::Transaction& tx,
+                                            const store::StoredReferral& s,
+                                            const domain::Case& c, bool receiver_notes) {
   ReferralView v{s.referral, false, false};
-  // The note is written by the sender for the receiver: both parties read it.
-  const bool party = AccessPolicy::PartyToReferral(actor, s.referral) &&
-                     Can(actor.role, P::kReadCaseNotes);
-  if (party && !s.sealed_note.empty()) {
+  const bool staff = Can(actor.role, P::kReadCaseNotes);
+  bool notes = false;
+  if (AccessPolicy::SenderOf(actor, s.referral)) {
+    notes = staff;  // the sender wrote them
+  } else if (AccessPolicy::ReceiverOf(actor, s.referral)) {
+    // What the receiver reads of the referral is what the consent lets it read of the
+    // case: the note is free text, a request for health care is a health fact.
+    auto access = AccessPolicy::Decide(tx, actor, c, app_.Today());
+    const bool may_notes = access && access->CanRead(DataCategory::kNotes);
+    const bool may_health = access && access->CanRead(DataCategory::kHealth);
+    notes = staff && may_notes && receiver_notes;
+    if (!may_health)
+      std::erase_if(v.referral.services_requested, [](domain::ServiceType t) {
+        return domain::CategoryOfService(t) == DataCategory::kHealth;
+      });
+    // The reason of a decline is the receiver's own text.
+    if (staff && !s.sealed_decline_reason.empty()) {
+      TRY(v.referral.decline_reason, privacy::Open(app_.CaseKey(c), s.sealed_decline_reason,
+                                                   DeclineReasonAd(s.referral.id)));
+      v.decline_reason_visible = true;
+    }
+  }
+  if (notes && !s.sealed_note.empty()) {
     TRY(v.referral.note, privacy::Open(app_.CaseKey(c), s.sealed_note, ReferralNoteAd(s.referral.id)));
     v.note_visible = true;
   }
-  if (party && !s.sealed_decline_reason.empty()) {
+  if (AccessPolicy::SenderOf(actor, s.referral) && staff && !s.sealed_decline_reason.empty()) {
     TRY(v.referral.decline_reason, privacy::Open(app_.CaseKey(c), s.sealed_decline_reason,
                                                  DeclineReasonAd(s.referral.id)));
     v.decline_reason_visible = true;
@@ -330,6 +357,16 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
     TRY_STATUS(domain::CheckText(in.override_reason, "override.reason", 500));
     if (in.override_categories.empty())
       return Invalid("override.categories", "name what the receiver may see");
+    // Without the person's consent her file never changes hands, and the coordinating
+    // body does not refer a case to itself (it already has the national view).
+    if (in.kind == domain::ReferralKind::kTransfer)
+      return Fail(ErrorCode::kForbidden, "forbidden",
+                  "a transfer of ownership needs the person's consent; an override can only "
+                  "refer",
+                  "override");
+    if (in.to_organization_id == AccessPolicy::OwnOrganisation(actor))
+      return Invalid("to_organization_id",
+                     "an override cannot refer a case to your own organisation");
   }
   const std::string noun = ReferralNoun(in.kind);
   return app_.IdempotentWrite<ReferralView>(
@@ -339,7 +376,7 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
         if (!stored) return std::optional<ReferralView>();
         TRY(auto c, tx.GetCase(stored->referral.case_id));
         if (!c) return std::optional<ReferralView>();
-        return View(actor, *stored, *c);
+        return View(actor, tx, *stored, *c, false);
       },
       [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
         auto access = app_.Access(tx, actor, in.case_id);
@@ -354,6 +391,18 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
         TRY(auto to, tx.GetOrganization(in.to_organization_id));
         if (!to) return Invalid("to_organization_id", "no such organisation");
         TRY_STATUS(AccessPolicy::MayReceive(c, to->id, "to_organization_id"));
+        // One active referral of a case to one organisation at a time.
+        store::ReferralFilter same;
+        same.case_id = c.id;
+        same.to_organization_id = to->id;
+        same.limit = 100;
+        TRY(auto earlier, tx.Coalition().ListReferrals(same));
+        for (const auto& e : earlier)
+          if (e.referral.Active())
+            return Fail(ErrorCode::kConflict, "referral_pending",
+                        fmt::format("case {} is already referred to {} (referral {})", c.code,
+                                    to->name, e.referral.id),
+                        "to_organization_id");
 
         domain::Referral r;
         r.kind = in.kind;
@@ -373,23 +422,8 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
           relied = {{"override", Name(*in.override_basis)},
                     {"categories", domain::EnumListToJson(in.override_categories)}};
         } else {
-          // Every purpose needs a consent in force that names this receiver.
-          TRY(auto consents, tx.Coalition().ConsentsOfCase(c.id));
-          std::vector<Id> used;
-          for (auto purpose : in.purposes) {
-            auto it = std::find_if(consents.begin(), consents.end(), [&](const auto& sc) {
-              return sc.consent.InForce(app_.Today()) && sc.consent.NamesRecipient(*to) &&
-                     sc.consent.HasPurpose(purpose);
-            });
-            if (it == consents.end())
-              return Fail(ErrorCode::kConflict, "consent_required",
-                          fmt::format("no consent in force lets case {} be shared with {} for "
-                                      "{}; record the person's consent first",
-                                      c.code, to->name, Name(purpose)),
-                          "purposes");
-            if (std::find(used.begin(), used.end(), it->consent.id) == used.end())
-              used.push_back(it->consent.id);
-          }
+          TRY(auto used, AccessPolicy::CoveringConsents(tx, c, *to, in.purposes, in.kind,
+                                                        app_.Today()));
           relied = {{"consent_ids", used}};
         }
         TRY(r.id, tx.Coalition().InsertReferral(r));
@@ -430,12 +464,13 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
         if (!stored) return std::optional<ReferralView>();
         TRY(auto c, tx.GetCase(stored->referral.case_id));
         if (!c) return std::optional<ReferralView>();
-        return View(actor, *stored, *c);
+        return View(actor, tx, *stored, *c, false);
       },
       [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
         TRY(auto stored, tx.Coalition().GetReferral(id));
         if (!stored || !AccessPolicy::PartyToReferral(actor, stored->referral))
           return Fail(ErrorCode::kNotFound, "not_found", "no such referral");
+        // (a coordinator who made a referral on the owner's behalf is its sender)
         domain::Referral r = stored->referral;
         const std::string noun = ReferralNoun(r.kind);
         const bool by_receiver = to != S::kRevoked;
@@ -455,26 +490,19 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
         TRY_STATUS(domain::CheckReferralStep(r.status, to));
         TRY(auto c, tx.GetCase(r.case_id));
         if (!c) return Internal("a referral refers to a missing case");
+        if (to == S::kAccepted) TRY_STATUS(CaseOpen(*c));
         const Timestamp now = app_.Now();
         Json details = {{"case_id", c->id}, {"code", c->code}, {"kind", Name(r.kind)}};
         if (to == S::kAccepted && !r.override_) {
           // The consent may have been withdrawn while the referral waited.
           TRY(auto org, tx.GetOrganization(r.to_organization_id));
-          TRY(auto consents, tx.Coalition().ConsentsOfCase(c->id));
-          std::vector<Id> used;
-          for (auto purpose : r.purposes) {
-            auto it = std::find_if(consents.begin(), consents.end(), [&](const auto& sc) {
-              return org && sc.consent.InForce(app_.Today()) && sc.consent.NamesRecipient(*org) &&
-                     sc.consent.HasPurpose(purpose);
-            });
-            if (it == consents.end())
-              return Fail(ErrorCode::kConflict, "consent_required",
-                          fmt::format("the person's consent for {} is no longer in force; the {} "
-                                      "cannot be accepted",
-                                      Name(purpose), noun));
-            used.push_back(it->consent.id);
-          }
-          details["consent_ids"] = used;
+          if (!org) return Internal("a referral names a missing organisation");
+          auto used = AccessPolicy::CoveringConsents(tx, *c, *org, r.purposes, r.kind, app_.Today());
+          if (!used)
+            return Fail(ErrorCode::kConflict, "consent_required",
+                        fmt::format("the person's consent is no longer in force for this {}: {}",
+                                    noun, used.error().message));
+          details["consent_ids"] = *used;
         }
         std::string sealed_reason;
         r.status = to;
@@ -497,6 +525,9 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
           moved.version += 1;
           TRY_STATUS(tx.UpdateCase(moved));
           TRY_STATUS(tx.Coalition().EndOwnership(c->id, now));
+          // The new owner now speaks for the case's other referrals; one to itself is moot.
+          TRY_STATUS(tx.Coalition().HandOverReferrals(c->id, r.id, r.from_organization_id,
+                                                      r.to_organization_id, now));
           TRY_STATUS(tx.Coalition().InsertOwnership(
               domain::CaseOwnership{c->id, r.to_organization_id, now, {}, r.id}));
           r.status = S::kCompleted;
@@ -510,7 +541,7 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
         store::StoredReferral after = *stored;
         after.referral = r;
         if (!sealed_reason.empty()) after.sealed_decline_reason = sealed_reason;
-        TRY(auto v, View(actor, after, *c));
+        TRY(auto v, View(actor, tx, after, *c, false));
         return App::Written<ReferralView>{v, r.id};
       });
 }
@@ -536,14 +567,20 @@ Result<ReferralView> CoalitionService::RevokeReferral(const Actor& actor, Id id,
 Result<ReferralView> CoalitionService::GetReferral(const Actor& actor, Id id) {
   if (!AccessPolicy::HandlesCases(actor))
     return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
-  TRY(auto tx, app_.Store().Begin(false));
+  // A receiver's reading of the note is a disclosure, audited in the same transaction.
+  TRY(auto tx, app_.Store().Begin(true));
   TRY(auto stored, tx->Coalition().GetReferral(id));
-  if (!stored || (!AccessPolicy::PartyToReferral(actor, stored->referral) &&
-                  !Can(actor.role, P::kReadAllCases)))
+  if (!stored || !AccessPolicy::SeesReferral(actor, stored->referral))
     return Fail(ErrorCode::kNotFound, "not_found", "no such referral");
   TRY(auto c, tx->GetCase(stored->referral.case_id));
   if (!c) return Internal("a referral refers to a missing case");
-  return View(actor, *stored, *c);
+  TRY(auto v, View(actor, *tx, *stored, *c, true));
+  if (v.note_visible && AccessPolicy::ReceiverOf(actor, stored->referral)) {
+    TRY(auto access, AccessPolicy::Decide(*tx, actor, *c, app_.Today()));
+    TRY_STATUS(app_.AuditDisclosure(*tx, actor, access, "referral_note", {DataCategory::kNotes}));
+  }
+  TRY_STATUS(tx->Commit());
+  return v;
 }
 
 Result<Page<ReferralView>> CoalitionService::ListReferrals(const Actor& actor,
@@ -553,15 +590,7 @@ Result<Page<ReferralView>> CoalitionService::ListReferrals(const Actor& actor,
   TRY_STATUS(CheckLimit(q.page.limit));
   TRY(auto before, ParseCursor(q.page.cursor));
   store::ReferralFilter f;
-  const std::string direction = q.direction.value_or("incoming");
-  if (direction != "incoming" && direction != "outgoing")
-    return Invalid("direction", "must be incoming or outgoing");
-  // National oversight sees every organisation's referrals; the others their inbox
-  // and outbox.
-  if (!Can(actor.role, P::kReadAllCases) || q.direction) {
-    if (direction == "incoming") f.to_organization_id = AccessPolicy::OwnOrganisation(actor);
-    else f.from_organization_id = AccessPolicy::OwnOrganisation(actor);
-  }
+  TRY_STATUS(AccessPolicy::ScopeReferralList(actor, q.direction, f));
   f.status = q.status;
   f.kind = q.kind;
   f.case_id = q.case_id;
@@ -576,7 +605,8 @@ Result<Page<ReferralView>> CoalitionService::ListReferrals(const Actor& actor,
   for (const auto& s : page.items) {
     TRY(auto c, tx->GetCase(s.referral.case_id));
     if (!c) continue;
-    TRY(auto v, View(actor, s, *c));
+    // An inbox shows no note: it is read, and audited, when the referral is opened.
+    TRY(auto v, View(actor, *tx, s, *c, false));
     out.items.push_back(std::move(v));
   }
   return out;

@@ -42,7 +42,7 @@ struct ReferralView {
 };
 
 struct ReferralQuery {
-  std::optional<std::string> direction;  // incoming | outgoing (default: both)
+  std::optional<std::string> direction;  // incoming (the default) | outgoing
   std::optional<domain::ReferralStatus> status;
   std::optional<domain::ReferralKind> kind;
   std::optional<Id> case_id;
@@ -124,8 +124,12 @@ class CoalitionService {
  private:
   Result<ReferralView> Step(const Actor& actor, Id id, domain::ReferralStatus to,
                             const std::string& reason, const WriteOptions& w);
-  Result<ReferralView> View(const Actor& actor, const store::StoredReferral& s,
-                            const domain::Case& c);
+  // The referral as the actor may see it: the sender its note; the receiver the note
+  // only when `receiver_notes` and its consent covers notes, requested health care only
+  // when it covers health.
+  Result<ReferralView> View(const Actor& actor, store::Transaction& tx,
+                            const store::StoredReferral& s, const domain::Case& c,
+                            bool receiver_notes);
 
   App& app_;
 };

@@ -40,6 +40,8 @@ Status ValidateConsent(const Consent& c, const Date& identified_on, const Date& 
     return Invalid("given_on", "is before the case was identified");
   if (c.valid_until && *c.valid_until < c.given_on)
     return Invalid("valid_until", "is before given_on");
+  if (c.valid_until && *c.valid_until < today)
+    return Invalid("valid_until", "has passed: the consent would never be in force");
   if (!FindLanguage(c.language))
     return Invalid("language", "must be an ISO 639-1 language code such as az, en or ru");
   if (c.method == ConsentMethod::kOralWithWitness) {

@@ -78,6 +78,7 @@ Result<std::optional<E>> EnumParam(const Req& req, const std::string& name) {
 // ---- consents
 
 Status RecordConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto case_id, PathId(req, "case"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -109,6 +110,7 @@ Status ConsentsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status WithdrawConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -134,6 +136,7 @@ Status ConsentReceipt(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 // PUT {"media_type": "application/pdf", "content_base64": "…"}.
 Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -150,6 +153,7 @@ Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx
 
 // POST {"reason": "…"}: the form bears her name, so it is shown like an identity.
 Status ViewConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -172,6 +176,7 @@ Status ReceiptKey(app::App& app, const Req& req, Res& res, const Ctx&) {
 
 Status CreateReferralOfKind(domain::ReferralKind kind, app::App& app, const Req& req, Res& res,
                             const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
   TRY_STATUS(r.OnlyKeys({"case_id", "to_organization_id", "purposes", "services_requested",
@@ -224,6 +229,7 @@ Status ListReferrals(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status GetReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "referral"));
   TRY(auto v, app::CoalitionService(app).GetReferral(ctx.Actor(), id));
   SetJson(res, 200, ReferralJson(v));
@@ -232,6 +238,7 @@ Status GetReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 template <domain::ReferralStatus To>
 Status StepReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "referral"));
   std::string reason;
   if (!req.body.empty()) {
@@ -288,6 +295,7 @@ Status Members(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status RecordMember(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY_STATUS(OnlyParams(req, {}));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
   TRY_STATUS(r.OnlyKeys({"organization_id", "signed_on", "left_on"}));

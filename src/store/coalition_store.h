@@ -86,6 +86,11 @@ class CoalitionStore {
   virtual Status UpdateReferral(const domain::Referral& r,
                                 const std::string& sealed_decline_reason) = 0;
   virtual Result<std::vector<ReferralFact>> ReferralFacts(Timestamp from, Timestamp to) = 0;
+  // After a transfer (`transfer_id`) from `old_owner` to `new_owner`: the case's other
+  // active referrals are sent by the new owner from now on, and those to the new owner
+  // are completed.
+  virtual Status HandOverReferrals(domain::Id case_id, domain::Id transfer_id,
+                                   domain::Id old_owner, domain::Id new_owner, Timestamp at) = 0;
 
   // Owners of a case over time; the open row (no `until`) is the current owner.
   virtual Status InsertOwnership(const domain::CaseOwnership& o) = 0;

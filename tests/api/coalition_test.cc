@@ -140,9 +140,20 @@ TEST_F(Coalition, ReferralToAShelterWithinTheConsent) {
   ASSERT_EQ(inbox.status, 200) << inbox.raw;
   ASSERT_EQ(inbox.body["items"].size(), 1u);
   EXPECT_EQ(inbox.body["items"][0]["case_code"], sent.body["case_code"]);
-  EXPECT_EQ(inbox.body["items"][0]["note"], "Arrives by the evening bus with her daughter");
+  // The note is free text and the consent does not cover notes; a request for
+  // psychological help is a health fact, not consented either: both absent.
+  EXPECT_FALSE(inbox.body["items"][0].contains("note")) << inbox.raw;
+  EXPECT_EQ(inbox.body["items"][0]["services_requested"], Json({"food"}));
+  EXPECT_FALSE(sm.Get(ref).body.contains("note"));
   EXPECT_EQ(As("cw-other").Get("/api/v1/referrals?direction=incoming").body["items"].size(), 0u);
-  EXPECT_EQ(cw.Get("/api/v1/referrals?direction=outgoing").body["items"].size(), 1u);
+  auto outbox = cw.Get("/api/v1/referrals?direction=outgoing");
+  ASSERT_EQ(outbox.body["items"].size(), 1u);
+  EXPECT_EQ(outbox.body["items"][0]["note"], "Arrives by the evening bus with her daughter");
+  EXPECT_EQ(outbox.body["items"][0]["services_requested"], Json({"food", "psychological"}));
+  // One active referral to one organisation at a time.
+  EXPECT_EQ(cw.Post("/api/v1/referrals", referral).ErrorCode(), "referral_pending");
+  // Filters on a list would tell a shared case's facts: they apply to own cases only.
+  EXPECT_EQ(sm.Get("/api/v1/cases?status=identified").body["items"].size(), 0u);
   EXPECT_EQ(sm.Get("/api/v1/referrals?direction=sideways").ErrorField(), "direction");
   EXPECT_EQ(sm.Get("/api/v1/referrals?sort=date").ErrorField(), "sort");
 
@@ -317,7 +328,8 @@ TEST_F(Coalition, AnExpiredConsentActsAsWithdrawn) {
   EXPECT_EQ(sm_later.Get(CasePath(id)).ErrorCode(), "consent_not_in_force");
   const std::string ref = "/api/v1/referrals/" + std::to_string(sent.body["id"].get<long>());
   EXPECT_EQ(sm_later.Post(ref + "/accept", Json::object()).ErrorCode(), "consent_required");
-  // A new referral needs a new consent.
+  // Revoked, and sent again: a new referral needs a new consent.
+  EXPECT_EQ(cw_later.Post(ref + "/revoke", Json::object()).status, 200);
   EXPECT_EQ(cw_later.Post("/api/v1/referrals", {{"case_id", id},
                                           {"to_organization_id", shelter_org_},
                                           {"purposes", {"shelter"}}})
@@ -342,6 +354,9 @@ TEST_F(Coalition, CoordinatorOverridesMissingConsentWithAReason) {
   Json no_reason = body;
   no_reason["override"]["reason"] = "x";
   EXPECT_EQ(coord.Post("/api/v1/referrals", no_reason).ErrorField(), "override.reason");
+  Json to_itself = body;
+  to_itself["to_organization_id"] = state_;
+  EXPECT_EQ(coord.Post("/api/v1/referrals", to_itself).ErrorField(), "to_organization_id");
   auto sent = coord.Post("/api/v1/referrals", body);
   ASSERT_EQ(sent.status, 201) << sent.raw;
   EXPECT_EQ(sent.body["override"]["basis"], "vital_interest");
@@ -371,6 +386,17 @@ TEST_F(Coalition, TransferMovesOwnershipWithTheSameConsentRule) {
   const std::string path = CasePath(id);
   Json transfer = {{"case_id", id}, {"to_organization_id", other_ngo_}, {"purposes", {"assistance"}}};
   EXPECT_EQ(cw.Post("/api/v1/transfers", transfer).ErrorCode(), "consent_required");
+  // A transfer makes the receiver owner of the whole file: a consent to share the facts
+  // only is not enough.
+  ASSERT_EQ(cw.Post(path + "/consents", Consent(other_ngo_, {"assistance"}, {"case_facts"})).status, 201);
+  auto narrow = cw.Post("/api/v1/transfers", transfer);
+  EXPECT_EQ(narrow.ErrorCode(), "consent_required") << narrow.raw;
+  EXPECT_NE(narrow.body["error"]["message"].get<std::string>().find("identity"), std::string::npos);
+  // Nor can a coordinator move a file without the person's consent.
+  Json forced = transfer;
+  forced["override"] = {{"basis", "court_order"}, {"reason", "order of the Baku court"},
+                        {"categories", {"case_facts"}}};
+  EXPECT_EQ(As("coord").Post("/api/v1/transfers", forced).status, 403);
   ASSERT_EQ(cw.Post(path + "/consents",
                     Consent(other_ngo_, {"assistance"},
                             {"case_facts", "notes", "identity", "contacts", "services", "health",
@@ -380,7 +406,7 @@ TEST_F(Coalition, TransferMovesOwnershipWithTheSameConsentRule) {
   auto sent = cw.Post("/api/v1/transfers", transfer);
   ASSERT_EQ(sent.status, 201) << sent.raw;
   EXPECT_EQ(sent.body["kind"], "transfer");
-  EXPECT_EQ(cw.Post("/api/v1/transfers", transfer).ErrorCode(), "transfer_pending");
+  EXPECT_EQ(cw.Post("/api/v1/transfers", transfer).ErrorCode(), "referral_pending");
   const std::string ref = "/api/v1/referrals/" + std::to_string(sent.body["id"].get<long>());
   auto accepted = other.Post(ref + "/accept", Json::object());
   ASSERT_EQ(accepted.status, 200) << accepted.raw;
@@ -444,6 +470,11 @@ TEST_F(Coalition, BadInputIsRefusedAndChangesNothing) {
   Json late = Consent(shelter_org_, {"shelter"}, {"case_facts"});
   late["valid_until"] = "2026-03-01";
   EXPECT_EQ(field(cw.Post(path + "/consents", late)), "400 valid_until");
+  Json passed = Consent(shelter_org_, {"shelter"}, {"case_facts"});
+  passed["valid_until"] = "2026-03-04";  // after given_on, before today
+  EXPECT_EQ(field(cw.Post(path + "/consents", passed)), "400 valid_until");
+  EXPECT_EQ(field(cw.Post(path + "/consents?draft=1", Consent(shelter_org_, {"shelter"}, {"case_facts"}))),
+            "400 draft");
   EXPECT_EQ(field(cw.Post(path + "/consents", Consent(shelter_org_, {"tourism"}, {"case_facts"}))),
             "400 purposes[0]");
   EXPECT_EQ(field(cw.Post(path + "/consents", Consent(shelter_org_, {"shelter"}, {"dna"}))),
@@ -777,6 +808,68 @@ TEST_F(Coalition, ScannedConsentFormIsSealedAndShownLikeAnIdentity) {
   for (const auto& e : Audit())
     if (e["action"] == "consent.form_view") ++views;
   EXPECT_EQ(views, 2);
+}
+
+}  // namespace
+}  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// What a receiver sees of the consents: those that name it. And an Idempotency-Key
+// is for retries: a day later, or after the case has left the organisation, a replay
+// no longer answers with the case.
+TEST_F(Coalition, ReceiversSeeTheirConsentsAndReplaysDoNotOutliveAccess) {
+  Client cw = As("lale.cw");
+  Client sm = As("nigar.sm");
+  const long id = NewCase(cw);
+  ASSERT_EQ(cw.Post(CasePath(id) + "/consents", Consent(shelter_org_, {"shelter"}, {"case_facts"})).status, 201);
+  ASSERT_EQ(cw.Post(CasePath(id) + "/consents",
+                    Consent(other_ngo_, {"medical"}, {"case_facts", "health"}))
+                .status,
+            201);
+  ASSERT_EQ(cw.Post("/api/v1/referrals", {{"case_id", id}, {"to_organization_id", shelter_org_},
+                                         {"purposes", {"shelter"}}})
+                .status,
+            201);
+  auto seen = sm.Get(CasePath(id) + "/consents");
+  ASSERT_EQ(seen.status, 200) << seen.raw;
+  ASSERT_EQ(seen.body["items"].size(), 1u) << "not the consent for medical care elsewhere";
+  EXPECT_EQ(seen.body["items"][0]["recipient_organization_id"], shelter_org_);
+  EXPECT_EQ(cw.Get(CasePath(id) + "/consents").body["items"].size(), 2u);
+
+  const httplib::Headers key = {{"Idempotency-Key", "move-1"}};
+  auto moved = cw.Post(CasePath(id) + "/transitions", {{"to", "referred"}}, key);
+  ASSERT_EQ(moved.status, 200) << moved.raw;
+  EXPECT_EQ(cw.Post(CasePath(id) + "/transitions", {{"to", "referred"}}, key).status, 200);
+  in_->SetTime("2026-03-06T10:00:00Z");
+  Client cw_later = As("lale.cw");
+  auto expired = cw_later.Post(CasePath(id) + "/transitions", {{"to", "referred"}}, key);
+  EXPECT_EQ(expired.status, 422) << expired.raw;
+  EXPECT_EQ(expired.ErrorCode(), "idempotency_key_expired");
+
+  // Transferred away: the former owner's replay answers like any other request of hers.
+  const long other = NewCase(cw_later, "Second", "Person");
+  const httplib::Headers key2 = {{"Idempotency-Key", "move-2"}};
+  ASSERT_EQ(cw_later.Post(CasePath(other) + "/transitions", {{"to", "referred"}}, key2).status, 200);
+  ASSERT_EQ(cw_later.Post(CasePath(other) + "/consents",
+                          Consent(other_ngo_, {"assistance"},
+                                  {"case_facts", "notes", "identity", "contacts", "services", "health",
+                                   "shelter", "money"}, "2026-03-06"))
+                .status,
+            201);
+  auto transfer = cw_later.Post("/api/v1/transfers", {{"case_id", other},
+                                                      {"to_organization_id", other_ngo_},
+                                                      {"purposes", {"assistance"}}});
+  ASSERT_EQ(transfer.status, 201) << transfer.raw;
+  ASSERT_EQ(As("cw-other").Post("/api/v1/referrals/" + std::to_string(transfer.body["id"].get<long>()) +
+                                    "/accept",
+                                Json::object())
+                .status,
+            200);
+  auto replay = cw_later.Post(CasePath(other) + "/transitions", {{"to", "referred"}}, key2);
+  EXPECT_EQ(replay.status, 404) << replay.raw;
+  EXPECT_EQ(replay.raw.find("Second"), std::string::npos);
 }
 
 }  // namespace

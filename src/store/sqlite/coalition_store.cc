@@ -66,13 +66,14 @@ CREATE UNIQUE INDEX referrals_one_transfer ON referrals(case_id)
   WHERE kind = 'transfer' AND status = 'pending';
 
 CREATE TABLE case_owners (
+  id              INTEGER PRIMARY KEY,
   case_id         INTEGER NOT NULL REFERENCES cases(id),
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   since           TEXT NOT NULL,
   until           TEXT,
-  referral_id     INTEGER REFERENCES referrals(id),
-  PRIMARY KEY (case_id, since, organization_id)
+  referral_id     INTEGER REFERENCES referrals(id)
 );
+CREATE INDEX case_owners_case ON case_owners(case_id, id);
 -- Every case had its registering organisation as first owner.
 INSERT INTO case_owners(case_id, organization_id, since)
   SELECT id, organization_id, created_at FROM cases;
@@ -334,6 +335,22 @@ class SqliteCoalitionStore final : public CoalitionStore {
     return out;
   }
 
+  Status HandOverReferrals(domain::Id case_id, domain::Id transfer_id, domain::Id old_owner,
+                           domain::Id new_owner, Timestamp at) override {
+    Stmt done(db_,
+              "UPDATE referrals SET status = 'completed', completed_at = ?, version = version + 1"
+              " WHERE case_id = ? AND id <> ? AND to_organization_id = ?"
+              " AND status IN ('pending', 'accepted')");
+    done.Bind(at).Bind(case_id).Bind(transfer_id).Bind(new_owner);
+    TRY_STATUS(done.Run());
+    Stmt moved(db_,
+               "UPDATE referrals SET from_organization_id = ?, version = version + 1"
+               " WHERE case_id = ? AND id <> ? AND from_organization_id = ?"
+               " AND status IN ('pending', 'accepted')");
+    moved.Bind(new_owner).Bind(case_id).Bind(transfer_id).Bind(old_owner);
+    return moved.Run();
+  }
+
   // ---- owners
   Status InsertOwnership(const domain::CaseOwnership& o) override {
     Stmt q(db_,
@@ -354,7 +371,7 @@ class SqliteCoalitionStore final : public CoalitionStore {
   Result<std::vector<domain::CaseOwnership>> OwnershipOfCase(domain::Id case_id) override {
     Stmt q(db_,
            "SELECT case_id, organization_id, since, until, referral_id FROM case_owners"
-           " WHERE case_id = ? ORDER BY since, rowid");
+           " WHERE case_id = ? ORDER BY id");
     q.Bind(case_id);
     std::vector<domain::CaseOwnership> out;
     while (true) {

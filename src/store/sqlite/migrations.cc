@@ -168,6 +168,18 @@ CREATE TABLE audit_cases (
   seq     INTEGER NOT NULL REFERENCES audit_log(seq),
   PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;
+-- The entries written before the index: the case is the object or named in the details.
+INSERT OR IGNORE INTO audit_cases(case_id, seq)
+  SELECT CAST(object_id AS INTEGER), seq FROM audit_log
+   WHERE object_type = 'case' AND object_id GLOB '[0-9]*';
+INSERT OR IGNORE INTO audit_cases(case_id, seq)
+  SELECT json_extract(details, '$.case_id'), seq FROM audit_log
+   WHERE object_type <> 'case' AND json_valid(details)
+     AND json_type(details, '$.case_id') = 'integer';
+CREATE TRIGGER audit_cases_no_update BEFORE UPDATE ON audit_cases
+BEGIN SELECT RAISE(ABORT, 'audit_cases is append-only'); END;
+CREATE TRIGGER audit_cases_no_delete BEFORE DELETE ON audit_cases
+BEGIN SELECT RAISE(ABORT, 'audit_cases is append-only'); END;
 )sql";
 
 // Who created each account: the four-eyes rule of payments looks through accounts one
