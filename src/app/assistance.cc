@@ -198,12 +198,14 @@ Result<domain::Stay> AssistanceService::Admit(const Actor& actor, Id shelter_id,
         stay.admitted_on = admitted_on;
         stay.created_at = app_.Now();
         TRY(stay.id, a.InsertStay(stay));
+        Json details = {{"shelter_id", shelter_id},
+                        {"case_id", case_id},
+                        {"code", c->code},
+                        {"admitted_on", admitted_on.ToString()}};
+        // A receiver's admission names the consent (or override) it relied on.
+        if (access->CrossOrganisation()) details["grounds"] = access->Grounds();
         TRY_STATUS(app_.Audit(tx, actor, "stay.admit", "stay", std::to_string(stay.id),
-                              Json{{"shelter_id", shelter_id},
-                                   {"case_id", case_id},
-                                   {"code", c->code},
-                                   {"admitted_on", admitted_on.ToString()}}
-                                  .dump()));
+                              details.dump()));
         return App::Written<domain::Stay>{stay, stay.id};
       });
 }
@@ -287,13 +289,14 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
         if (s.unit || s.outcome)
           TRY_STATUS(a.SetServiceText(
               s.id, privacy::Seal(app_.CaseKey(c), ServiceText(s).dump(), ServiceTextAd(s.id))));
+        Json details = {{"case_id", case_id},
+                        {"code", c.code},
+                        {"type", Name(s.type)},
+                        {"provider_organization_id", s.provider_organization_id},
+                        {"delivered_on", s.delivered_on.ToString()}};
+        if (access.CrossOrganisation()) details["grounds"] = access.Grounds();
         TRY_STATUS(app_.Audit(tx, actor, "service.record", "service", std::to_string(s.id),
-                              Json{{"case_id", case_id},
-                                   {"code", c.code},
-                                   {"type", Name(s.type)},
-                                   {"provider_organization_id", s.provider_organization_id},
-                                   {"delivered_on", s.delivered_on.ToString()}}
-                                  .dump()));
+                              details.dump()));
         return App::Written<domain::Service>{s, s.id};
       });
 }

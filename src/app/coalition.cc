@@ -698,6 +698,10 @@ Result<AccessHistory> CoalitionService::AccessHistoryOf(const Actor& actor, Id c
       }
       if (details.contains("basis") && details["basis"].is_string())
         e.basis = details["basis"].get<std::string>();
+      // A receiver's own records name their grounds.
+      if (details.contains("grounds") && details["grounds"].is_object() &&
+          details["grounds"].contains("basis") && details["grounds"]["basis"].is_string())
+        e.basis = details["grounds"]["basis"].get<std::string>();
       if (details.contains("override") && details["override"].is_string())
         e.basis = "override";
     }

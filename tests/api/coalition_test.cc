@@ -222,6 +222,14 @@ TEST_F(Coalition, ReferralToAShelterWithinTheConsent) {
   }
   EXPECT_GE(disclosures, 2);
   EXPECT_EQ(raw.find("Karimova"), std::string::npos);
+  // And so does every record the shelter wrote on the case.
+  for (const auto& e : Audit())
+    if ((e["action"] == "stay.admit" || e["action"] == "service.record") &&
+        e["actor_organization_id"] == shelter_org_) {
+      EXPECT_EQ(e["details"].value("grounds", Json()).value("consent_ids", Json()),
+                Json({consent_id}))
+          << e.dump();
+    }
 
   // Withdrawal takes effect at once.
   auto withdrawn = cw.Post("/api/v1/consents/" + std::to_string(consent_id) + "/withdraw",
