@@ -80,11 +80,12 @@ Json ClaimFacts(const domain::CompensationClaim& c) {
 }
 
 // The categories a list of stage records showed: its facts, and its free text when
-// any record carried some.
+// any record shown carried some.
 template <typename V>
 std::vector<DataCategory> ShownWithText(const std::vector<V>& views) {
   std::vector<DataCategory> shown = {DataCategory::kCaseFacts};
-  if (!views.empty() && views.front().TextVisible()) shown.push_back(DataCategory::kNotes);
+  if (std::any_of(views.begin(), views.end(), [](const V& v) { return v.TextShown(); }))
+    shown.push_back(DataCategory::kNotes);
   return shown;
 }
 

@@ -26,19 +26,19 @@ namespace haven::app {
 struct SupportPlanView {
   domain::SupportPlan plan;
   bool text_visible = false;  // needs and objectives
-  bool TextVisible() const { return text_visible; }
+  bool TextShown() const { return text_visible && (!plan.needs.empty() || !plan.objectives.empty()); }
 };
 
 struct ExtensionView {
   domain::ReflectionExtension extension;
   bool reason_visible = false;
-  bool TextVisible() const { return reason_visible; }
+  bool TextShown() const { return reason_visible && !extension.reason.empty(); }
 };
 
 struct FollowUpView {
   domain::FollowUp follow_up;
   bool notes_visible = false;
-  bool TextVisible() const { return notes_visible; }
+  bool TextShown() const { return notes_visible && !follow_up.notes.empty(); }
 };
 
 struct ExtensionResult {
