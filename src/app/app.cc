@@ -758,19 +758,12 @@ std::vector<std::string> ChangedFields(const Json& before, const Json& after) {
   return out;
 }
 
-// The stated reason of an identity view or correction: 5 to 500 characters of text.
-Status CheckReason(const std::string& reason, std::string_view what) {
-  if (reason.size() < 5 || reason.size() > 500)
-    return Invalid("reason", fmt::format("state why you {} (5 to 500 characters)", what));
-  return domain::CheckText(reason, "reason", 500);
-}
-
 }  // namespace
 
 Result<IdentityDisclosure> App::ViewIdentity(const Actor& actor, Id case_id,
                                              const std::string& reason) {
   TRY_STATUS(Require(actor, P::kViewIdentity));
-  TRY_STATUS(CheckReason(reason, "need the identity"));
+  TRY_STATUS(domain::CheckStatedReason(reason, "reason", "need the identity"));
   TRY(auto tx, store_->Begin(true));
   TRY(CaseAccess access, Access(*tx, actor, case_id));
   IdentityDisclosure d;
@@ -807,7 +800,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
                                                const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kViewIdentity));
   TRY_STATUS(Require(actor, P::kChangeCase));
-  TRY_STATUS(CheckReason(reason, "correct the identity"));
+  TRY_STATUS(domain::CheckStatedReason(reason, "reason", "correct the identity"));
   TRY_STATUS(domain::ValidateIdentity(identity, Today(), "person."));
   // A replayed request answers with the identity as it now is, without warnings.
   return IdempotentWrite<CorrectedIdentity>(

@@ -51,6 +51,21 @@ std::string ReferralNoun(domain::ReferralKind k) {
   return k == domain::ReferralKind::kTransfer ? "transfer" : "referral";
 }
 
+// The consent and the caller's access to its case; a consent of a case the caller
+// does not know answers like a missing one ("no such {noun}").
+Result<std::pair<store::StoredConsent, CaseAccess>> ConsentAndAccess(
+    App& app, store::Transaction& tx, const Actor& actor, Id consent_id, std::string_view noun) {
+  auto no_such = [&] {
+    return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", noun));
+  };
+  TRY(auto stored, tx.Coalition().GetConsent(consent_id));
+  if (!stored) return no_such();
+  auto access = app.Access(tx, actor, stored->consent.case_id);
+  if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
+  if (!access) return std::unexpected(access.error());
+  return std::pair(std::move(*stored), std::move(*access));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- consents
@@ -108,14 +123,11 @@ Result<ConsentView> CoalitionService::WithdrawConsent(const Actor& actor, Id con
         return ConsentView{stored->consent, false};
       },
       [&](store::Transaction& tx) -> Result<App::Written<ConsentView>> {
-        auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent"); };
-        TRY(auto stored, tx.Coalition().GetConsent(consent_id));
-        if (!stored) return no_such();
-        auto access = app_.Access(tx, actor, stored->consent.case_id);
-        if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
-        if (!access) return std::unexpected(access.error());
+        TRY(auto found, ConsentAndAccess(app_, tx, actor, consent_id, "consent"));
+        auto& [stored, access_value] = found;
+        const CaseAccess* access = &access_value;
         TRY_STATUS(access->RequireWrite(DataCategory::kCaseFacts));
-        domain::Consent c = stored->consent;
+        domain::Consent c = stored.consent;
         if (c.withdrawn_on)
           return Fail(ErrorCode::kConflict, "already_withdrawn",
                       fmt::format("this consent was withdrawn on {}", c.withdrawn_on->ToString()));
@@ -204,12 +216,8 @@ Status CoalitionService::AttachConsentForm(const Actor& actor, Id consent_id,
       actor, w, "consent_form",
       [&](store::Transaction&, Id) -> Result<std::optional<bool>> { return true; },
       [&](store::Transaction& tx) -> Result<App::Written<bool>> {
-        TRY(auto stored, tx.Coalition().GetConsent(consent_id));
-        auto access = stored ? app_.Access(tx, actor, stored->consent.case_id)
-                             : Result<CaseAccess>(Fail(ErrorCode::kNotFound, "not_found", ""));
-        if (!access && access.error().code == ErrorCode::kNotFound)
-          return Fail(ErrorCode::kNotFound, "not_found", "no such consent");
-        if (!access) return std::unexpected(access.error());
+        TRY(auto found, ConsentAndAccess(app_, tx, actor, consent_id, "consent"));
+        const CaseAccess* access = &found.second;
         TRY_STATUS(access->RequireWrite(DataCategory::kIdentity));
         TRY_STATUS(tx.Coalition().SetConsentForm(
             consent_id, privacy::Seal(app_.CaseKey(access->Case()), content, FormAd(consent_id)),
@@ -230,19 +238,13 @@ Status CoalitionService::AttachConsentForm(const Actor& actor, Id consent_id,
 Result<CoalitionService::ConsentForm> CoalitionService::ViewConsentForm(
     const Actor& actor, Id consent_id, const std::string& reason) {
   TRY_STATUS(Require(actor.role, P::kViewIdentity));
-  if (reason.size() < 5 || reason.size() > 500)
-    return Invalid("reason", "state why you need the form (5 to 500 characters)");
-  TRY_STATUS(domain::CheckText(reason, "reason", 500));
+  TRY_STATUS(domain::CheckStatedReason(reason, "reason", "need the form"));
   TRY(auto tx, app_.Store().Begin(true));
-  auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent form"); };
-  TRY(auto stored, tx->Coalition().GetConsent(consent_id));
-  if (!stored) return no_such();
-  auto access = app_.Access(*tx, actor, stored->consent.case_id);
-  if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
-  if (!access) return std::unexpected(access.error());
+  TRY(auto found, ConsentAndAccess(app_, *tx, actor, consent_id, "consent form"));
+  const CaseAccess* access = &found.second;
   TRY_STATUS(access->RequireRead(DataCategory::kIdentity));
   TRY(auto form, tx->Coalition().ConsentForm(consent_id));
-  if (!form) return no_such();
+  if (!form) return Fail(ErrorCode::kNotFound, "not_found", "no such consent form");
   ConsentForm out;
   TRY(out.content, privacy::Open(app_.CaseKey(access->Case()), form->first, FormAd(consent_id)));
   out.media_type = form->second;
@@ -265,12 +267,9 @@ Result<std::string> CoalitionService::ConsentReceipt(const Actor& actor, Id cons
                                                      domain::Language lang, bool html) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY(auto tx, app_.Store().Begin(true));
-  auto no_such = [] { return Fail(ErrorCode::kNotFound, "not_found", "no such consent"); };
-  TRY(auto stored, tx->Coalition().GetConsent(consent_id));
-  if (!stored) return no_such();
-  auto access = app_.Access(*tx, actor, stored->consent.case_id);
-  if (!access && access.error().code == ErrorCode::kNotFound) return no_such();
-  if (!access) return std::unexpected(access.error());
+  TRY(auto found, ConsentAndAccess(app_, *tx, actor, consent_id, "consent"));
+  const store::StoredConsent* stored = &found.first;
+  const CaseAccess* access = &found.second;
   // The person receives it from the organisation that recorded it (her case's owner).
   TRY_STATUS(access->RequireWrite(DataCategory::kCaseFacts));
   const domain::Case& c = access->Case();
@@ -352,9 +351,8 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
     if (!Can(actor.role, P::kOverrideConsent))
       return Fail(ErrorCode::kForbidden, "forbidden",
                   "only a coordinator may let a referral go ahead without consent", "override");
-    if (in.override_reason.size() < 5 || in.override_reason.size() > 500)
-      return Invalid("override.reason", "state the legal ground (5 to 500 characters)");
-    TRY_STATUS(domain::CheckText(in.override_reason, "override.reason", 500));
+    TRY_STATUS(domain::CheckStatedReason(in.override_reason, "override.reason",
+                                         "go ahead without consent"));
     if (in.override_categories.empty())
       return Invalid("override.categories", "name what the receiver may see");
     // Without the person's consent her file never changes hands, and the coordinating
@@ -453,9 +451,7 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
                                             const std::string& reason, const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kRefer));
   if (to == S::kDeclined) {
-    if (reason.size() < 5 || reason.size() > 1000)
-      return Invalid("reason", "say why the referral is declined (5 to 1000 characters)");
-    TRY_STATUS(domain::CheckText(reason, "reason", 1000));
+    TRY_STATUS(domain::CheckStatedReason(reason, "reason", "decline it", 1000));
   }
   return app_.IdempotentWrite<ReferralView>(
       actor, w, fmt::format("referral_{}", Name(to)),

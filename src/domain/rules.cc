@@ -25,6 +25,14 @@ Status CheckText(std::string_view value, std::string_view field, std::size_t max
   return {};
 }
 
+Status CheckStatedReason(std::string_view reason, std::string_view field, std::string_view what,
+                         std::size_t max_len) {
+  if (reason.size() < 5 || reason.size() > max_len)
+    return Invalid(std::string(field),
+                   fmt::format("state why you {} (5 to {} characters)", what, max_len));
+  return CheckText(reason, field, max_len);
+}
+
 Status CheckCountry(std::string_view alpha2, std::string_view field) {
   if (!FindCountry(alpha2))
     return Invalid(std::string(field), "must be an ISO 3166-1 alpha-2 country code such as AZ");

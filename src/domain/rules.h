@@ -14,6 +14,10 @@ namespace haven::domain {
 // Refuses empty, over-long text or text with control characters. `max_len` counts bytes.
 Status CheckText(std::string_view value, std::string_view field, std::size_t max_len,
                  bool required = true);
+// A stated reason (for an identity view, a correction, an override, a decline): text of
+// 5 to `max_len` bytes; the message says what it is for ("state why you {what}").
+Status CheckStatedReason(std::string_view reason, std::string_view field, std::string_view what,
+                         std::size_t max_len = 500);
 Status CheckCountry(std::string_view alpha2, std::string_view field);
 Status CheckAzRegion(std::string_view code, std::string_view field);
 
