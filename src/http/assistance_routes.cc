@@ -377,10 +377,10 @@ Status Tasks(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 std::vector<Route> AssistanceRoutes() {
   return {
-      {"GET", "/api/v1/shelters", false, ListShelters},
+      {"GET", "/api/v1/shelters", false, ListShelters, {"limit", "cursor"}},
       {"POST", "/api/v1/shelters", false, CreateShelter},
       {"GET", "/api/v1/shelters/{id}", false, GetShelter},
-      {"GET", "/api/v1/shelters/{id}/occupancy", false, Occupancy},
+      {"GET", "/api/v1/shelters/{id}/occupancy", false, Occupancy, {"from", "to"}},
       {"POST", "/api/v1/shelters/{id}/stays", false, Admit},
       {"POST", "/api/v1/stays/{id}/discharge", false, Discharge},
       {"GET", "/api/v1/cases/{id}/stays", false, StaysOfCase},
@@ -390,12 +390,12 @@ std::vector<Route> AssistanceRoutes() {
       {"POST", "/api/v1/cases/{id}/identification", false, RecordDecision},
       {"GET", "/api/v1/allowance-rates", false, ListRates},
       {"POST", "/api/v1/allowance-rates", false, CreateRate},
-      {"GET", "/api/v1/cases/{id}/payments", false, PaymentsOfCase},
+      {"GET", "/api/v1/cases/{id}/payments", false, PaymentsOfCase, {"limit", "cursor"}},
       {"POST", "/api/v1/cases/{id}/payments", false, RequestPayment},
-      {"GET", "/api/v1/payments", false, ListPayments},
+      {"GET", "/api/v1/payments", false, ListPayments, {"limit", "cursor"}},
       {"POST", "/api/v1/payments/{id}/approve", false, ApprovePayment},
-      {"GET", "/api/v1/allowances/totals", false, PaymentTotals},
-      {"GET", "/api/v1/tasks", false, Tasks},
+      {"GET", "/api/v1/allowances/totals", false, PaymentTotals, {"year", "group_by"}},
+      {"GET", "/api/v1/tasks", false, Tasks, {"within_days"}},
   };
 }
 

@@ -78,7 +78,6 @@ Result<std::optional<E>> EnumParam(const Req& req, const std::string& name) {
 // ---- consents
 
 Status RecordConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto case_id, PathId(req, "case"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -103,14 +102,12 @@ Status RecordConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status ConsentsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).ConsentsOfCase(ctx.Actor(), case_id));
   SetJson(res, 200, ItemsJson(rows, ConsentJson));
   return {};
 }
 
 Status WithdrawConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -123,7 +120,6 @@ Status WithdrawConsent(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
 
 Status ConsentReceipt(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "consent"));
-  TRY_STATUS(OnlyParams(req, {"lang", "format"}));
   TRY(auto lang, EnumParam<domain::Language>(req, "lang"));
   std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
   if (format != "json" && format != "html") return Invalid("format", "must be json or html");
@@ -136,7 +132,6 @@ Status ConsentReceipt(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 // PUT {"media_type": "application/pdf", "content_base64": "…"}.
 Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -153,7 +148,6 @@ Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx
 
 // POST {"reason": "…"}: the form bears her name, so it is shown like an identity.
 Status ViewConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "consent"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
@@ -166,7 +160,6 @@ Status ViewConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
 }
 
 Status ReceiptKey(app::App& app, const Req& req, Res& res, const Ctx&) {
-  TRY_STATUS(OnlyParams(req, {}));
   auto [key, key_id] = app::CoalitionService(app).ReceiptPublicKey();
   SetJson(res, 200, {{"alg", "Ed25519"}, {"public_key", key}, {"key_id", key_id}});
   return {};
@@ -176,7 +169,6 @@ Status ReceiptKey(app::App& app, const Req& req, Res& res, const Ctx&) {
 
 Status CreateReferralOfKind(domain::ReferralKind kind, app::App& app, const Req& req, Res& res,
                             const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
   TRY_STATUS(r.OnlyKeys({"case_id", "to_organization_id", "purposes", "services_requested",
@@ -213,7 +205,6 @@ Status CreateTransfer(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status ListReferrals(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {"direction", "status", "kind", "case_id", "limit", "cursor"}));
   app::ReferralQuery q;
   TRY(q.page, PageParams(req));
   if (req.has_param("direction")) q.direction = req.get_param_value("direction");
@@ -229,7 +220,6 @@ Status ListReferrals(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status GetReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "referral"));
   TRY(auto v, app::CoalitionService(app).GetReferral(ctx.Actor(), id));
   SetJson(res, 200, ReferralJson(v));
@@ -238,7 +228,6 @@ Status GetReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 template <domain::ReferralStatus To>
 Status StepReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto id, PathId(req, "referral"));
   std::string reason;
   if (!req.body.empty()) {
@@ -268,7 +257,6 @@ Status StepReferral(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status OwnersOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).OwnersOfCase(ctx.Actor(), case_id));
   SetJson(res, 200, ItemsJson(rows, [](const domain::CaseOwnership& o) {
             return Json{{"organization_id", o.organization_id},
@@ -282,7 +270,6 @@ Status OwnersOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 // ---- memorandum
 
 Status Members(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(auto rows, app::CoalitionService(app).Members(ctx.Actor()));
   SetJson(res, 200, ItemsJson(rows, [](const store::MemorandumMember& m) {
             return Json{{"organization_id", m.organization_id},
@@ -295,7 +282,6 @@ Status Members(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 }
 
 Status RecordMember(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY_STATUS(OnlyParams(req, {}));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
   TRY_STATUS(r.OnlyKeys({"organization_id", "signed_on", "left_on"}));
@@ -312,7 +298,6 @@ Status RecordMember(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status AccessHistory(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
-  TRY_STATUS(OnlyParams(req, {"limit", "cursor", "format", "lang"}));
   TRY(auto page, PageParams(req));
   TRY(auto lang, EnumParam<domain::Language>(req, "lang"));
   std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
@@ -354,12 +339,12 @@ std::vector<Route> CoalitionRoutes() {
       {"POST", "/api/v1/cases/{id}/consents", false, RecordConsent},
       {"GET", "/api/v1/cases/{id}/consents", false, ConsentsOfCase},
       {"POST", "/api/v1/consents/{id}/withdraw", false, WithdrawConsent},
-      {"GET", "/api/v1/consents/{id}/receipt", false, ConsentReceipt},
+      {"GET", "/api/v1/consents/{id}/receipt", false, ConsentReceipt, {"lang", "format"}},
       {"GET", "/api/v1/consent-receipts/key", false, ReceiptKey},
       {"PUT", "/api/v1/consents/{id}/form", false, AttachConsentForm},
       {"POST", "/api/v1/consents/{id}/form-views", false, ViewConsentForm},
       {"POST", "/api/v1/referrals", false, CreateReferral},
-      {"GET", "/api/v1/referrals", false, ListReferrals},
+      {"GET", "/api/v1/referrals", false, ListReferrals, {"direction", "status", "kind", "case_id", "limit", "cursor"}},
       {"GET", "/api/v1/referrals/{id}", false, GetReferral},
       {"POST", "/api/v1/referrals/{id}/accept", false, StepReferral<S::kAccepted>},
       {"POST", "/api/v1/referrals/{id}/decline", false, StepReferral<S::kDeclined>},
@@ -369,7 +354,7 @@ std::vector<Route> CoalitionRoutes() {
       {"GET", "/api/v1/cases/{id}/owners", false, OwnersOfCase},
       {"GET", "/api/v1/coalition/members", false, Members},
       {"POST", "/api/v1/coalition/members", false, RecordMember},
-      {"GET", "/api/v1/cases/{id}/access-history", false, AccessHistory},
+      {"GET", "/api/v1/cases/{id}/access-history", false, AccessHistory, {"limit", "cursor", "lang", "format"}},
   };
 }
 

@@ -282,19 +282,19 @@ std::vector<Route> CoreRoutes() {
       {"POST", "/api/v1/auth/login", true, Login},
       {"POST", "/api/v1/auth/logout", false, Logout},
       {"GET", "/api/v1/me", false, Me},
-      {"GET", "/api/v1/organizations", false, ListOrganizations},
+      {"GET", "/api/v1/organizations", false, ListOrganizations, {"limit", "cursor"}},
       {"POST", "/api/v1/organizations", false, CreateOrganization},
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
-      {"GET", "/api/v1/users", false, ListUsers},
+      {"GET", "/api/v1/users", false, ListUsers, {"limit", "cursor"}},
       {"POST", "/api/v1/users", false, CreateUser},
-      {"GET", "/api/v1/cases", false, ListCases},
+      {"GET", "/api/v1/cases", false, ListCases, {"limit", "cursor", "status", "year", "organization_id"}},
       {"POST", "/api/v1/cases", false, CreateCase},
       {"GET", "/api/v1/cases/{id}", false, GetCase},
       {"POST", "/api/v1/cases/{id}/identity-views", false, ViewIdentity},
       {"PUT", "/api/v1/cases/{id}/identity", false, CorrectIdentity},
       {"POST", "/api/v1/cases/{id}/transitions", false, Transition},
       {"POST", "/api/v1/persons/lookup", false, LookupPerson},
-      {"GET", "/api/v1/audit", false, ListAudit},
+      {"GET", "/api/v1/audit", false, ListAudit, {"limit", "cursor"}},
   };
 }
 

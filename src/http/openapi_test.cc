@@ -22,9 +22,16 @@ TEST(OpenApi, DocumentMatchesTheRouteTable) {
       for (auto& c : m) c = static_cast<char>(std::toupper(c));
       documented.insert(m + " " + path);
       bool is_public = op.contains("security") && op["security"].empty();
+      std::set<std::string> params;
+      if (op.contains("parameters"))
+        for (const auto& p : op["parameters"])
+          if (p.value("in", "") == "query") params.insert(p["name"].get<std::string>());
       for (const auto& r : Server::RouteTable()) {
         if (r.method == m && r.path == path) {
           EXPECT_EQ(r.is_public, is_public) << m << " " << path << ": public/secured differs";
+          // The query parameters the server takes are those documented, no more, no less.
+          EXPECT_EQ(std::set<std::string>(r.query.begin(), r.query.end()), params)
+              << m << " " << path << ": query parameters differ";
         }
       }
     }

@@ -103,8 +103,8 @@ Status NamedReport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 std::vector<Route> ReportRoutes() {
   return {
       {"GET", "/api/v1/reports", false, ListReports},
-      {"GET", "/api/v1/reports/counts", false, Counts},
-      {"GET", "/api/v1/reports/{name}", false, NamedReport},
+      {"GET", "/api/v1/reports/counts", false, Counts, {"by", "year", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
+      {"GET", "/api/v1/reports/{name}", false, NamedReport, {"year", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
   };
 }
 

@@ -62,7 +62,7 @@ std::vector<Route> AllRoutes() {
 
 std::vector<RouteInfo> Server::RouteTable() {
   std::vector<RouteInfo> out;
-  for (const auto& r : AllRoutes()) out.push_back({r.method, r.path, r.is_public});
+  for (const auto& r : AllRoutes()) out.push_back({r.method, r.path, r.is_public, r.query});
   return out;
 }
 
@@ -123,9 +123,16 @@ struct Server::Impl {
   void Register(const Route& route) {
     if (route.is_public) public_paths.push_back(route.path);
     // The last line of defence against exceptions; nothing more.
-    httplib::Server::Handler h = [this, handler = route.handler](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+    httplib::Server::Handler h = [this, handler = route.handler, query = route.query](
+                                     const httplib::Request& req, httplib::Response& res) {
       try {
+        // An unknown query parameter is refused like an unknown JSON field: a filter the
+        // caller believes applied, and did not, is worse than an error.
+        for (const auto& [name, value] : req.params)
+          if (std::find(query.begin(), query.end(), name) == query.end())
+            return SetError(res, Error{ErrorCode::kValidation, "invalid_field",
+                                       "is not a parameter of this endpoint", name},
+                            tl_ctx.request_id);
         if (auto st = handler(app, req, res, tl_ctx); !st)
           SetError(res, st.error(), tl_ctx.request_id);
       } catch (const std::exception& e) {

@@ -29,6 +29,7 @@ struct RouteInfo {
   std::string method;
   std::string path;  // OpenAPI style: /api/v1/cases/{id}
   bool is_public = false;
+  std::vector<std::string> query;  // the query parameters it takes; any other is refused
 };
 
 class Server {

@@ -1,6 +1,5 @@
 #include "http/support.h"
 
-#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -92,13 +91,6 @@ Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, in
   if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0)
     return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", what));
   return id;
-}
-
-Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : req.params)
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      return Invalid(name, "is not a parameter of this endpoint");
-  return {};
 }
 
 app::WriteOptions WriteOptionsOf(const httplib::Request& req) {

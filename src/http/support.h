@@ -38,6 +38,7 @@ struct Route {
   const char* path;
   bool is_public;  // no authentication (login, health)
   Handler handler;
+  std::vector<std::string> query = {};  // the query parameters it takes
 };
 
 // The route tables, one per area; server.cc registers them all.
@@ -57,8 +58,6 @@ Result<app::PageRequest> PageParams(const httplib::Request& req);
 // The numeric path parameter `index`; a kNotFound error naming `what` otherwise.
 Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index = 1);
 app::WriteOptions WriteOptionsOf(const httplib::Request& req);
-// Refuses a query parameter the route does not know, like an unknown JSON field.
-Status OnlyParams(const httplib::Request& req, std::initializer_list<std::string_view> allowed);
 
 // {"items": [render(row)...]} for a list that is not paged.
 template <typename T, typename F>

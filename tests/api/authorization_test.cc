@@ -592,3 +592,32 @@ TEST_F(Authorization, TheMatrixCoversEveryRoute) {
 
 }  // namespace
 }  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// An unknown query parameter is refused like an unknown JSON field, on every route:
+// a filter the caller believes applied, and did not, is worse than an error.
+TEST_F(Authorization, EveryRouteRefusesAnUnknownQueryParameter) {
+  std::ifstream in(std::string(HAVEN_SOURCE_DIR) + "/docs/openapi.json");
+  Json doc = Json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  int probed = 0;
+  for (const auto& [path, ops] : doc["paths"].items())
+    for (const auto& [method, op] : ops.items()) {
+      std::string m = method;
+      for (auto& ch : m) ch = static_cast<char>(std::toupper(ch));
+      std::string concrete = path;
+      for (const char* slot : {"{id}", "{name}"})
+        for (auto at = concrete.find(slot); at != std::string::npos; at = concrete.find(slot))
+          concrete.replace(at, std::string(slot).size(), std::string(slot) == "{id}" ? "1" : "annual");
+      auto r = C("coord").Request(m, concrete + "?sort_by=name", "{}");
+      EXPECT_EQ(r.status, 400) << m << " " << path << " " << r.raw;
+      EXPECT_EQ(r.ErrorField(), "sort_by") << m << " " << path;
+      ++probed;
+    }
+  EXPECT_GE(probed, 70);
+}
+
+}  // namespace
+}  // namespace haven::testing
