@@ -209,8 +209,12 @@ Status CheckForm(const std::string& media_type, const std::string& content) {
 
 Status CoalitionService::AttachConsentForm(const Actor& actor, Id consent_id,
                                            const std::string& media_type,
-                                           const std::string& content, const WriteOptions& w) {
+                                           const std::string& content_base64,
+                                           const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
+  auto decoded = privacy::DecodeBase64(content_base64);
+  if (!decoded) return Invalid("content_base64", "is not valid base64");
+  const std::string& content = *decoded;
   TRY_STATUS(CheckForm(media_type, content));
   auto done = app_.IdempotentWrite<bool>(
       actor, w, "consent_form",
@@ -246,7 +250,8 @@ Result<CoalitionService::ConsentForm> CoalitionService::ViewConsentForm(
   TRY(auto form, tx->Coalition().ConsentForm(consent_id));
   if (!form) return Fail(ErrorCode::kNotFound, "not_found", "no such consent form");
   ConsentForm out;
-  TRY(out.content, privacy::Open(app_.CaseKey(access->Case()), form->first, FormAd(consent_id)));
+  TRY(auto content, privacy::Open(app_.CaseKey(access->Case()), form->first, FormAd(consent_id)));
+  out.content_base64 = privacy::Base64(content);
   out.media_type = form->second;
   Json details = access->Grounds();
   details["case_id"] = access->Case().id;

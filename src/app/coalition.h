@@ -81,15 +81,15 @@ class CoalitionService {
                                       const domain::Date& withdrawn_on,
                                       const WriteOptions& w = {});
   Result<std::vector<ConsentView>> ConsentsOfCase(const Actor& actor, Id case_id);
-  // The scanned consent form (PDF, JPEG or PNG, at most 700 KB), sealed like an identity;
-  // attaching again replaces it. The owner's staff only.
+  // The scanned consent form (PDF, JPEG or PNG, at most 700 KB, as base64), sealed like an
+  // identity; attaching again replaces it. The owner's staff only.
   Status AttachConsentForm(const Actor& actor, Id consent_id, const std::string& media_type,
-                           const std::string& content, const WriteOptions& w = {});
+                           const std::string& content_base64, const WriteOptions& w = {});
   // The form bears her name and signature: disclosed like an identity, with a stated
   // reason, to those who may read the case's identity.
   struct ConsentForm {
     std::string media_type;
-    std::string content;
+    std::string content_base64;
   };
   Result<ConsentForm> ViewConsentForm(const Actor& actor, Id consent_id,
                                       const std::string& reason);

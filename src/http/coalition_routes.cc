@@ -8,7 +8,6 @@
 #include "app/access_history_page.h"
 #include "app/coalition.h"
 #include "http/support.h"
-#include "privacy/crypto.h"
 
 namespace haven::http {
 namespace {
@@ -138,9 +137,7 @@ Status AttachConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx
   TRY_STATUS(r.OnlyKeys({"media_type", "content_base64"}));
   TRY(auto media_type, r.String("media_type"));
   TRY(auto encoded, r.String("content_base64"));
-  auto content = privacy::DecodeBase64(encoded);
-  if (!content) return Invalid("content_base64", "is not valid base64");
-  TRY_STATUS(app::CoalitionService(app).AttachConsentForm(ctx.Actor(), id, media_type, *content,
+  TRY_STATUS(app::CoalitionService(app).AttachConsentForm(ctx.Actor(), id, media_type, encoded,
                                                           WriteOptionsOf(req)));
   res.status = 204;
   return {};
@@ -155,7 +152,7 @@ Status ViewConsentForm(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
   TRY(auto reason, r.String("reason", true));
   TRY(auto form, app::CoalitionService(app).ViewConsentForm(ctx.Actor(), id, reason));
   SetJson(res, 200,
-          {{"media_type", form.media_type}, {"content_base64", privacy::Base64(form.content)}});
+          {{"media_type", form.media_type}, {"content_base64", form.content_base64}});
   return {};
 }
 
