@@ -686,6 +686,8 @@ Result<Page<CaseRow>> App::ListCases(const Actor& actor, const CaseQuery& q) {
   TRY_STATUS(CheckLimit(q.page.limit));
   TRY(std::int64_t before, ParseCursor(q.page.cursor));
   store::CaseFilter f;
+  if (q.code) TRY_STATUS(domain::CheckCaseCode(*q.code, "code"));
+  f.code = q.code;
   f.status = q.status;
   f.year = q.year;
   TRY_STATUS(AccessPolicy::ScopeCaseList(actor, q.organization_id, f));

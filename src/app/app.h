@@ -77,6 +77,7 @@ struct NewUser {
 };
 
 struct CaseQuery {
+  std::optional<std::string> code;  // one case by its code, e.g. AZ-2026-000123
   std::optional<domain::CaseStatus> status;
   std::optional<int> year;
   std::optional<Id> organization_id;

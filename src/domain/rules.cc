@@ -33,6 +33,19 @@ Status CheckStatedReason(std::string_view reason, std::string_view field, std::s
   return CheckText(reason, field, max_len);
 }
 
+Status CheckCaseCode(std::string_view code, std::string_view field) {
+  auto bad = [&] {
+    return Invalid(std::string(field), "must be a case code such as AZ-2026-000123");
+  };
+  if (code.size() != 14 || code[2] != '-' || code[7] != '-') return bad();
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (i < 2 && !(c >= 'A' && c <= 'Z')) return bad();
+    if (i > 2 && i != 7 && !(c >= '0' && c <= '9')) return bad();
+  }
+  return {};
+}
+
 Status CheckCountry(std::string_view alpha2, std::string_view field) {
   if (!FindCountry(alpha2))
     return Invalid(std::string(field), "must be an ISO 3166-1 alpha-2 country code such as AZ");

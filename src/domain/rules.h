@@ -19,6 +19,8 @@ Status CheckText(std::string_view value, std::string_view field, std::size_t max
 Status CheckStatedReason(std::string_view reason, std::string_view field, std::string_view what,
                          std::size_t max_len = 500);
 Status CheckCountry(std::string_view alpha2, std::string_view field);
+// A case code as Haven writes them: two letters, the year, six digits (AZ-2026-000123).
+Status CheckCaseCode(std::string_view code, std::string_view field);
 Status CheckAzRegion(std::string_view code, std::string_view field);
 
 Status ValidateIdentity(const PersonIdentity& p, const Date& today, std::string_view prefix);

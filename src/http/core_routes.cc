@@ -168,6 +168,7 @@ Status CreateUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::CaseQuery q;
   TRY(q.page, PageParams(req));
+  if (req.has_param("code")) q.code = req.get_param_value("code");
   if (req.has_param("status")) {
     auto st = domain::ParseEnum<domain::CaseStatus>(req.get_param_value("status"));
     if (!st)
@@ -287,7 +288,8 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
       {"GET", "/api/v1/users", false, ListUsers, {"limit", "cursor"}},
       {"POST", "/api/v1/users", false, CreateUser},
-      {"GET", "/api/v1/cases", false, ListCases, {"limit", "cursor", "status", "year", "organization_id"}},
+      {"GET", "/api/v1/cases", false, ListCases,
+       {"limit", "cursor", "code", "status", "year", "organization_id"}},
       {"POST", "/api/v1/cases", false, CreateCase},
       {"GET", "/api/v1/cases/{id}", false, GetCase},
       {"POST", "/api/v1/cases/{id}/identity-views", false, ViewIdentity},

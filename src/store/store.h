@@ -94,6 +94,7 @@ struct CaseFilter {
   std::optional<Id> organization_id;  // only cases of this organisation
   // Only cases this organisation owns or has an active (pending or accepted) referral of.
   std::optional<Id> shared_with_organization_id;
+  std::optional<std::string> code;
   std::optional<domain::CaseStatus> status;
   std::optional<int> year;  // year of identification
   std::optional<Id> before_id;  // cursor: cases with a smaller id (lists go newest first)

@@ -191,6 +191,15 @@ TEST_F(Api, CreateListAndGetCasesWithoutIdentity) {
   EXPECT_EQ(created.body["citizenship"], "AZ");
   for (const char* secret : {"Gülnarə", "Əliyeva", "1990-07-02", "C0099887", "555 12 34"})
     EXPECT_EQ(created.raw.find(secret), std::string::npos) << secret;
+  // A case is opened by its code, as the caseworker reads it from the paper file.
+  auto by_code = cw.Get("/api/v1/cases?code=" + code);
+  ASSERT_EQ(by_code.status, 200) << by_code.raw;
+  ASSERT_EQ(by_code.body["items"].size(), 1u);
+  EXPECT_EQ(by_code.body["items"][0]["id"], created.body["id"]);
+  EXPECT_EQ(cw.Get("/api/v1/cases?code=AZ-1999-000001").body["items"].size(), 0u);
+  EXPECT_EQ(cw.Get("/api/v1/cases?code=az-2026-1").ErrorField(), "code");
+  EXPECT_EQ(As("cw2").Get("/api/v1/cases?code=" + code).body["items"].size(), 0u)
+      << "another organisation's code finds nothing";
   long id = created.body["id"];
 
   auto got = cw.Get("/api/v1/cases/" + std::to_string(id));

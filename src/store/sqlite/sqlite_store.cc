@@ -388,6 +388,7 @@ class SqliteTransaction final : public Transaction {
     if (f.shared_with_organization_id)
       sql += " AND (organization_id = ? OR id IN (SELECT case_id FROM referrals"
              " WHERE to_organization_id = ? AND status IN ('pending', 'accepted')))";
+    if (f.code) sql += " AND code = ?";
     if (f.status) sql += " AND status = ?";
     if (f.year) sql += " AND identified_year = ?";
     if (f.before_id) sql += " AND id < ?";
@@ -396,6 +397,7 @@ class SqliteTransaction final : public Transaction {
     if (f.organization_id) s.Bind(*f.organization_id);
     if (f.shared_with_organization_id)
       s.Bind(*f.shared_with_organization_id).Bind(*f.shared_with_organization_id);
+    if (f.code) s.Bind(*f.code);
     if (f.status) s.Bind(Name(*f.status));
     if (f.year) s.Bind(*f.year);
     if (f.before_id) s.Bind(*f.before_id);
