@@ -516,6 +516,93 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
       });
 }
 
+namespace {
+
+// The account an administrator acts on, under the rules of creating accounts: the target
+// role (and the one it has) must be one the actor may create, and never the actor's own.
+Result<store::StoredUser> ManagedUser(store::Transaction& tx, const Actor& actor, Id user_id,
+                                      std::optional<domain::Role> new_role) {
+  TRY(auto user, tx.GetUser(user_id));
+  if (!user) return Fail(ErrorCode::kNotFound, "not_found", "no such user");
+  if (user->user.id == actor.user_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "your own account is changed by another administrator");
+  TRY_STATUS(AccessPolicy::MayCreateAccount(actor, user->user.role));
+  if (new_role) TRY_STATUS(AccessPolicy::MayCreateAccount(actor, *new_role));
+  return *user;
+}
+
+}  // namespace
+
+Result<domain::User> App::UpdateUser(const Actor& actor, Id user_id, const UserChange& change,
+                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageUsers));
+  if (!change.role && !change.active) return Invalid("role", "give a new role or active");
+  return IdempotentWrite<domain::User>(
+      actor, w, "user_update",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
+        TRY(auto u, tx.GetUser(replay));
+        if (!u) return std::optional<domain::User>();
+        return u->user;
+      },
+      [&](store::Transaction& tx) -> Result<Written<domain::User>> {
+        TRY(auto managed, ManagedUser(tx, actor, user_id, change.role));
+        domain::User u = managed.user;
+        Json changed = Json::object();
+        if (change.role && *change.role != u.role)
+          changed["role"] = {{"old", Name(u.role)}, {"new", Name(*change.role)}};
+        if (change.active && *change.active != u.active)
+          changed["active"] = {{"old", u.active}, {"new", *change.active}};
+        u.role = change.role.value_or(u.role);
+        u.active = change.active.value_or(u.active);
+        TRY_STATUS(tx.UpdateUser(u.id, u.role, u.active));
+        if (!changed.empty()) TRY_STATUS(tx.DeleteSessionsOfUser(u.id));
+        TRY_STATUS(Audit(tx, actor, "user.update", "user", std::to_string(u.id),
+                         Json{{"username", u.username}, {"changes", changed}}.dump()));
+        return Written<domain::User>{u, u.id};
+      });
+}
+
+Result<domain::User> App::UnlockUser(const Actor& actor, Id user_id, const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageUsers));
+  return IdempotentWrite<domain::User>(
+      actor, w, "user_unlock",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
+        TRY(auto u, tx.GetUser(replay));
+        if (!u) return std::optional<domain::User>();
+        return u->user;
+      },
+      [&](store::Transaction& tx) -> Result<Written<domain::User>> {
+        TRY(auto managed, ManagedUser(tx, actor, user_id, std::nullopt));
+        TRY_STATUS(tx.SetLoginState(user_id, 0, std::nullopt));
+        TRY_STATUS(Audit(tx, actor, "user.unlock", "user", std::to_string(user_id),
+                         Json{{"username", managed.user.username}}.dump()));
+        return Written<domain::User>{managed.user, user_id};
+      });
+}
+
+Result<domain::User> App::ResetPassword(const Actor& actor, Id user_id,
+                                        const std::string& password, const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageUsers));
+  TRY_STATUS(domain::ValidatePassword(password));
+  TRY(std::string hash, privacy::HashPassword(password));
+  return IdempotentWrite<domain::User>(
+      actor, w, "user_password",
+      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
+        TRY(auto u, tx.GetUser(replay));
+        if (!u) return std::optional<domain::User>();
+        return u->user;
+      },
+      [&](store::Transaction& tx) -> Result<Written<domain::User>> {
+        TRY(auto managed, ManagedUser(tx, actor, user_id, std::nullopt));
+        TRY_STATUS(tx.SetPasswordHash(user_id, hash));
+        TRY_STATUS(tx.DeleteSessionsOfUser(user_id));
+        TRY_STATUS(Audit(tx, actor, "user.password_reset", "user", std::to_string(user_id),
+                         Json{{"username", managed.user.username}}.dump()));
+        return Written<domain::User>{managed.user, user_id};
+      });
+}
+
 Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest& p) {
   TRY_STATUS(Require(actor, P::kManageUsers));
   TRY_STATUS(CheckLimit(p.limit));

@@ -195,6 +195,21 @@ class App {
   Result<domain::User> CreateUser(const Actor& actor, const NewUser& u,
                                   const WriteOptions& w = {});
   Result<Page<domain::User>> ListUsers(const Actor& actor, const PageRequest& p);
+  // Changes an account's role or disables it (or enables it again); a disabled account
+  // or one with a new role is signed out everywhere. Under the same rules as creating
+  // accounts, and never one's own.
+  struct UserChange {
+    std::optional<domain::Role> role;
+    std::optional<bool> active;
+  };
+  Result<domain::User> UpdateUser(const Actor& actor, Id user_id, const UserChange& change,
+                                  const WriteOptions& w = {});
+  // Lifts a lock-out after repeated failed logins.
+  Result<domain::User> UnlockUser(const Actor& actor, Id user_id, const WriteOptions& w = {});
+  // Sets a new password chosen by the administrator for a user who lost hers (she is
+  // signed out everywhere).
+  Result<domain::User> ResetPassword(const Actor& actor, Id user_id, const std::string& password,
+                                     const WriteOptions& w = {});
 
   // Cases.
   Result<CreatedCase> CreateCase(const Actor& actor, const domain::NewCase& c,

@@ -165,6 +165,38 @@ Status CreateUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+Status UpdateUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "user"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"role", "active"}));
+  app::App::UserChange change;
+  TRY(change.role, r.OptionalEnum<domain::Role>("role"));
+  TRY(change.active, r.OptionalBool("active"));
+  TRY(auto user, app.UpdateUser(ctx.Actor(), id, change, WriteOptionsOf(req)));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
+Status UnlockUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "user"));
+  TRY(auto user, app.UnlockUser(ctx.Actor(), id, WriteOptionsOf(req)));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
+// POST {"password": "…"}: a new password the administrator gives the user in person.
+Status ResetPassword(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "user"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"password"}));
+  TRY(auto password, r.String("password"));
+  TRY(auto user, app.ResetPassword(ctx.Actor(), id, password, WriteOptionsOf(req)));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
 Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::CaseQuery q;
   TRY(q.page, PageParams(req));
@@ -288,6 +320,9 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
       {"GET", "/api/v1/users", false, ListUsers, {"limit", "cursor"}},
       {"POST", "/api/v1/users", false, CreateUser},
+      {"PATCH", "/api/v1/users/{id}", false, UpdateUser},
+      {"POST", "/api/v1/users/{id}/unlock", false, UnlockUser},
+      {"POST", "/api/v1/users/{id}/password", false, ResetPassword},
       {"GET", "/api/v1/cases", false, ListCases,
        {"limit", "cursor", "code", "status", "year", "organization_id"}},
       {"POST", "/api/v1/cases", false, CreateCase},

@@ -157,11 +157,16 @@ class Transaction {
   virtual Result<std::vector<domain::User>> ListUsers(Id after_id, int limit) = 0;
   virtual Status SetLoginState(Id user_id, int failed_logins,
                                std::optional<Timestamp> locked_until) = 0;
+  // The account's role and whether it may sign in.
+  virtual Status UpdateUser(Id user_id, domain::Role role, bool active) = 0;
+  virtual Status SetPasswordHash(Id user_id, const std::string& password_hash) = 0;
 
   // Sessions.
   virtual Status InsertSession(const Session& s) = 0;
   virtual Result<std::optional<Session>> FindSession(const std::string& token_digest) = 0;
   virtual Status DeleteSession(const std::string& token_digest) = 0;
+  // Signs the account out everywhere (disabled, new role or new password).
+  virtual Status DeleteSessionsOfUser(Id user_id) = 0;
   virtual Status DeleteExpiredSessions(Timestamp now) = 0;
 
   // Persons: inserted first without identity, so that the identity can be sealed

@@ -264,7 +264,8 @@ TEST_F(Api, OrganisationsSeeOnlyTheirOwnCases) {
   EXPECT_EQ(cw2.Get(path).status, 404);
   EXPECT_EQ(cw2.Post(path + "/identity-views", {{"reason", "checking a referral"}}).status, 404);
   EXPECT_EQ(cw2.Post(path + "/transitions", {{"to", "referred"}}).status, 404);
-  for (const auto& item : cw2.Get("/api/v1/cases?limit=200").body["items"])
+  auto listed = cw2.Get("/api/v1/cases?limit=200");
+  for (const auto& item : listed.body["items"])
     EXPECT_EQ(item["organization_id"], ngo2_);
   EXPECT_EQ(cw2.Get("/api/v1/cases?organization_id=" + std::to_string(ngo1_)).status, 403);
   // A case can only be registered for the caller's own organisation.

@@ -70,6 +70,12 @@ class Authorization : public ::testing::Test {
     in.User("sm-s", "shelter_manager", s_, kPassword);
     in.User("analyst", "analyst", state_, kPassword);
     in.User("auditor", "auditor", state_, kPassword);
+    // The account the user-administration cells act on.
+    in.User("target", "analyst", state_, kPassword);
+    auto users = in.admin().Get("/api/v1/users?limit=200");
+    for (const auto& u : users.body["items"])
+      if (u["username"] == "target") target_ = u["id"];
+    ASSERT_NE(target_, 0);
     // More person look-ups than the cells make (the limit is per user and hour).
     clients_ = new std::map<std::string, Client>();
     for (const auto& u : kUsers) clients_->emplace(u, in.As(u, kPassword));
@@ -263,13 +269,13 @@ class Authorization : public ::testing::Test {
 
   static Instance* in_;
   static std::map<std::string, Client>* clients_;
-  static long a_, b_, s_, state_, shelter_a_, shelter_s_;
+  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_;
 };
 
 Instance* Authorization::in_;
 std::map<std::string, Client>* Authorization::clients_;
 long Authorization::a_, Authorization::b_, Authorization::s_, Authorization::state_,
-    Authorization::shelter_a_, Authorization::shelter_s_;
+    Authorization::shelter_a_, Authorization::shelter_s_, Authorization::target_;
 
 std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   auto c = [](const Subject& s) { return CasePath(s.case_id); };
@@ -305,6 +311,16 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     return Request{"POST", "/api/v1/users", {{"username", "user-" + std::to_string(n)},
                                              {"password", kPassword}, {"role", "analyst"},
                                              {"organization_id", state_}}, {}};
+  }));
+  e.push_back(post("PATCH", "/api/v1/users/{id}", false, "", [](const Subject&, Scenario, int) {
+    return Request{"PATCH", "/api/v1/users/" + std::to_string(target_), {{"role", "auditor"}}, {}};
+  }));
+  e.push_back(post("POST", "/api/v1/users/{id}/unlock", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/users/" + std::to_string(target_) + "/unlock", Json::object(), {}};
+  }));
+  e.push_back(post("POST", "/api/v1/users/{id}/password", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/users/" + std::to_string(target_) + "/password",
+                   {{"password", "another-long-password"}}, {}};
   }));
   e.push_back(get("GET", "/api/v1/cases", false, fixed("/api/v1/cases")));
   e.push_back(post("POST", "/api/v1/cases", false, "", [](const Subject&, Scenario, int n) {

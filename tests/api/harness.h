@@ -173,6 +173,7 @@ class Client {
     if (method == "GET") r = cli_.Get(path.c_str(), headers);
     else if (method == "POST") r = cli_.Post(path.c_str(), headers, body, content_type.c_str());
     else if (method == "PUT") r = cli_.Put(path.c_str(), headers, body, content_type.c_str());
+    else if (method == "PATCH") r = cli_.Patch(path.c_str(), headers, body, content_type.c_str());
     else if (method == "DELETE") r = cli_.Delete(path.c_str(), headers);
     Response out;
     if (!r) {

@@ -169,6 +169,19 @@ class SqliteTransaction final : public Transaction {
     return s.Run();
   }
 
+  Status UpdateUser(Id user_id, domain::Role role, bool active) override {
+    Stmt s(db_, "UPDATE users SET role = ?, active = ? WHERE id = ?");
+    s.Bind(Name(role)).Bind(active).Bind(user_id);
+    return s.Run();
+  }
+
+  Status SetPasswordHash(Id user_id, const std::string& password_hash) override {
+    Stmt s(db_, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL"
+                " WHERE id = ?");
+    s.Bind(password_hash).Bind(user_id);
+    return s.Run();
+  }
+
   // ---- sessions ----
   Status InsertSession(const Session& x) override {
     Stmt s(db_,
@@ -192,6 +205,12 @@ class SqliteTransaction final : public Transaction {
   Status DeleteSession(const std::string& digest) override {
     Stmt s(db_, "DELETE FROM sessions WHERE token_digest = ?");
     s.Bind(digest);
+    return s.Run();
+  }
+
+  Status DeleteSessionsOfUser(Id user_id) override {
+    Stmt s(db_, "DELETE FROM sessions WHERE user_id = ?");
+    s.Bind(user_id);
     return s.Run();
   }
 
