@@ -518,6 +518,13 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
 
 namespace {
 
+// What a replayed account write answers: the account as it is now.
+Result<std::optional<domain::User>> ReplayedUser(store::Transaction& tx, Id replay) {
+  TRY(auto u, tx.GetUser(replay));
+  if (!u) return std::optional<domain::User>();
+  return std::optional<domain::User>(u->user);
+}
+
 // The account an administrator acts on, under the rules of creating accounts: the target
 // role (and the one it has) must be one the actor may create, and never the actor's own.
 Result<store::StoredUser> ManagedUser(store::Transaction& tx, const Actor& actor, Id user_id,
@@ -540,11 +547,7 @@ Result<domain::User> App::UpdateUser(const Actor& actor, Id user_id, const UserC
   if (!change.role && !change.active) return Invalid("role", "give a new role or active");
   return IdempotentWrite<domain::User>(
       actor, w, "user_update",
-      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
-        TRY(auto u, tx.GetUser(replay));
-        if (!u) return std::optional<domain::User>();
-        return u->user;
-      },
+      ReplayedUser,
       [&](store::Transaction& tx) -> Result<Written<domain::User>> {
         TRY(auto managed, ManagedUser(tx, actor, user_id, change.role));
         domain::User u = managed.user;
@@ -567,11 +570,7 @@ Result<domain::User> App::UnlockUser(const Actor& actor, Id user_id, const Write
   TRY_STATUS(Require(actor, P::kManageUsers));
   return IdempotentWrite<domain::User>(
       actor, w, "user_unlock",
-      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
-        TRY(auto u, tx.GetUser(replay));
-        if (!u) return std::optional<domain::User>();
-        return u->user;
-      },
+      ReplayedUser,
       [&](store::Transaction& tx) -> Result<Written<domain::User>> {
         TRY(auto managed, ManagedUser(tx, actor, user_id, std::nullopt));
         TRY_STATUS(tx.SetLoginState(user_id, 0, std::nullopt));
@@ -588,11 +587,7 @@ Result<domain::User> App::ResetPassword(const Actor& actor, Id user_id,
   TRY(std::string hash, privacy::HashPassword(password));
   return IdempotentWrite<domain::User>(
       actor, w, "user_password",
-      [&](store::Transaction& tx, Id replay) -> Result<std::optional<domain::User>> {
-        TRY(auto u, tx.GetUser(replay));
-        if (!u) return std::optional<domain::User>();
-        return u->user;
-      },
+      ReplayedUser,
       [&](store::Transaction& tx) -> Result<Written<domain::User>> {
         TRY(auto managed, ManagedUser(tx, actor, user_id, std::nullopt));
         TRY_STATUS(tx.SetPasswordHash(user_id, hash));

@@ -347,6 +347,17 @@ Result<ReferralView> CoalitionService::View(const Actor& actor, store::Transacti
   return v;
 }
 
+Result<std::optional<ReferralView>> CoalitionService::ReplayedReferral(const Actor& actor,
+                                                                      store::Transaction& tx,
+                                                                      Id replay) {
+  TRY(auto stored, tx.Coalition().GetReferral(replay));
+  if (!stored) return std::optional<ReferralView>();
+  TRY(auto c, tx.GetCase(stored->referral.case_id));
+  if (!c) return std::optional<ReferralView>();
+  TRY(auto v, View(actor, tx, *stored, *c, false));
+  return std::optional<ReferralView>(std::move(v));
+}
+
 Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const NewReferral& in,
                                                       const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kRefer));
@@ -374,13 +385,7 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
   const std::string noun = ReferralNoun(in.kind);
   return app_.IdempotentWrite<ReferralView>(
       actor, w, noun,
-      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ReferralView>> {
-        TRY(auto stored, tx.Coalition().GetReferral(replay));
-        if (!stored) return std::optional<ReferralView>();
-        TRY(auto c, tx.GetCase(stored->referral.case_id));
-        if (!c) return std::optional<ReferralView>();
-        return View(actor, tx, *stored, *c, false);
-      },
+      [&](store::Transaction& tx, Id replay) { return ReplayedReferral(actor, tx, replay); },
       [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
         auto access = app_.Access(tx, actor, in.case_id);
         if (!access) {
@@ -460,13 +465,7 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
   }
   return app_.IdempotentWrite<ReferralView>(
       actor, w, fmt::format("referral_{}", Name(to)),
-      [&](store::Transaction& tx, Id replay) -> Result<std::optional<ReferralView>> {
-        TRY(auto stored, tx.Coalition().GetReferral(replay));
-        if (!stored) return std::optional<ReferralView>();
-        TRY(auto c, tx.GetCase(stored->referral.case_id));
-        if (!c) return std::optional<ReferralView>();
-        return View(actor, tx, *stored, *c, false);
-      },
+      [&](store::Transaction& tx, Id replay) { return ReplayedReferral(actor, tx, replay); },
       [&](store::Transaction& tx) -> Result<App::Written<ReferralView>> {
         TRY(auto stored, tx.Coalition().GetReferral(id));
         if (!stored || !AccessPolicy::PartyToReferral(actor, stored->referral))

@@ -122,6 +122,9 @@ class CoalitionService {
   Result<AccessHistory> AccessHistoryOf(const Actor& actor, Id case_id, const PageRequest& p);
 
  private:
+  // What a replayed referral write answers: the referral as the actor may see it now.
+  Result<std::optional<ReferralView>> ReplayedReferral(const Actor& actor, store::Transaction& tx,
+                                                       Id replay);
   Result<ReferralView> Step(const Actor& actor, Id id, domain::ReferralStatus to,
                             const std::string& reason, const WriteOptions& w);
   // The referral as the actor may see it: the sender its note; the receiver the note
