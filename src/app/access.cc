@@ -61,9 +61,11 @@ Status AccessPolicy::ScopeCaseList(const Actor& actor, std::optional<domain::Id>
   if (requested && *requested != actor.organization_id)
     return Fail(ErrorCode::kForbidden, "forbidden",
                 "you may only list your own organisation's cases", "organization_id");
-  // A shared case is listed by its code only: a filter on its facts (status, year)
-  // would tell them, so filters apply to the organisation's own cases.
-  const bool filtered = f.status.has_value() || f.year.has_value();
+  // A shared case is listed by its code only: a filter on its facts (status, year, form
+  // of exploitation, region, age, who is in charge) would tell them, so filters apply to
+  // the organisation's own cases.
+  const bool filtered = f.status || f.year || f.exploitation || f.region || f.min_age ||
+                        f.max_age || f.age_unknown || f.assigned_to || f.unassigned || f.ids;
   if (requested || filtered) f.organization_id = actor.organization_id;
   else f.shared_with_organization_id = actor.organization_id;
   return {};
@@ -194,6 +196,73 @@ Status AccessPolicy::MayApprove(const domain::User& approver, const domain::User
   return {};
 }
 
+Result<bool> AccessPolicy::ClosureNeedsApproval(store::Transaction& tx, const Actor& actor,
+                                                const domain::Case& c) {
+  if (Can(actor.role, P::kApproveClosure)) return false;
+  store::UserFilter f;
+  f.organization_id = c.organization_id;
+  f.role = domain::Role::kSupervisor;
+  f.active = true;
+  f.limit = 1;
+  TRY(auto supervisors, tx.ListUsers(f));
+  return !supervisors.empty();
+}
+
+Status AccessPolicy::MayDecideClosure(const Actor& actor, domain::Id requested_by) {
+  TRY_STATUS(Require(actor.role, P::kApproveClosure));
+  if (actor.user_id == requested_by)
+    return Fail(ErrorCode::kForbidden, "four_eyes",
+                "a closure is approved by another supervisor than the one who asked for it");
+  return {};
+}
+
+Status AccessPolicy::MayReopen(const CaseAccess& access) {
+  if (access.Basis() != AccessBasis::kOwner)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "a closed case is reopened by the organisation that owns it");
+  return {};
+}
+
+Status AccessPolicy::MayAssign(const Actor& actor, const CaseAccess& access,
+                               const std::optional<domain::User>& assignee) {
+  if (access.Basis() != AccessBasis::kOwner || !access.CanWrite(C::kCaseFacts))
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "cases are assigned within the organisation that owns them");
+  const domain::Case& c = access.Case();
+  if (assignee) {
+    if (assignee->organization_id != c.organization_id || !assignee->active ||
+        !Can(assignee->role, P::kChangeCase))
+      return Invalid("user_id", "must be an active member of the case staff of the case's "
+                                "organisation");
+  }
+  if (Can(actor.role, P::kAssignCases)) return {};
+  // Case staff take an unassigned case themselves; moving it is the supervisor's.
+  if (assignee && assignee->id == actor.user_id &&
+      (!c.assigned_to || *c.assigned_to == actor.user_id))
+    return {};
+  return Fail(ErrorCode::kForbidden, "forbidden",
+              "a supervisor assigns and reassigns cases; you may take an unassigned case "
+              "yourself");
+}
+
+Status AccessPolicy::ScopeUserList(const Actor& actor, std::optional<domain::Id> requested,
+                                   store::UserFilter& f) {
+  if (Can(actor.role, P::kManageUsers)) {
+    f.organization_id = requested;
+    return {};
+  }
+  // A supervisor sees the accounts of the organisation, to assign cases.
+  if (Can(actor.role, P::kAssignCases)) {
+    if (requested && *requested != actor.organization_id)
+      return Fail(ErrorCode::kForbidden, "forbidden",
+                  "you may list the accounts of your own organisation only",
+                  "organization_id");
+    f.organization_id = actor.organization_id;
+    return {};
+  }
+  return Require(actor.role, P::kManageUsers);
+}
+
 Result<CaseAccess> AccessPolicy::Decide(store::Transaction& tx, const Actor& actor,
                                         domain::Id case_id, const domain::Date& today) {
   if (!HandlesCases(actor)) return std::unexpected(Require(actor.role, P::kReadOwnCases).error());
@@ -209,7 +278,8 @@ Result<CaseAccess> AccessPolicy::Decide(store::Transaction& tx, const Actor& act
   a.case_ = std::move(c);
   const domain::Case& kase = a.case_;
   static const std::set<C> kAll = {C::kCaseFacts, C::kNotes,  C::kIdentity, C::kContacts,
-                                   C::kServices,  C::kHealth, C::kShelter,  C::kMoney};
+                                   C::kServices,  C::kHealth, C::kShelter,  C::kMoney,
+                                   C::kDocuments};
 
   if (Can(actor.role, P::kReadAllCases)) {
     // National oversight by the coordinating body: never identities or free text.

@@ -10,7 +10,8 @@
 // (recipient, purposes, categories, validity, withdrawal), and a coordinator's
 // recorded override of missing consent.
 //
-//   owner's caseworkers and shelter staff  every category, read and write
+//   owner's caseworkers, supervisors and
+//   shelter staff                          every category, read and write
 //   receiver of an active referral         the categories of the consents in force that
 //                                          name it for a purpose of the referral (or the
 //                                          override's); writes services, health and
@@ -89,9 +90,9 @@ class AccessPolicy {
   static bool HandlesCases(const Actor& actor);
   // Which cases a list shows the actor: national oversight every case (or one
   // organisation's when asked), the others their own organisation's and those shared
-  // with it by an active referral (not when filtered by status or year, which would
-  // tell a shared case's facts). Asking for another organisation's list is refused.
-  // REQUIRES: f's status and year are set before.
+  // with it by an active referral (not when filtered by a fact, which would tell a
+  // shared case's facts). Asking for another organisation's list is refused.
+  // REQUIRES: f's fact filters are set before.
   static Status ScopeCaseList(const Actor& actor, std::optional<domain::Id> requested,
                               store::CaseFilter& f);
   // Cases are registered for the actor's own organisation only.
@@ -139,6 +140,23 @@ class AccessPolicy {
   // The four-eyes rule of payments: the approver is neither the requester, nor the one
   // who created the requester's account, nor an account the requester created.
   static Status MayApprove(const domain::User& approver, const domain::User& requester);
+
+  // Closing a case waits for a supervisor's approval when the owner has an active
+  // supervisor and the actor is not one.
+  static Result<bool> ClosureNeedsApproval(store::Transaction& tx, const Actor& actor,
+                                           const domain::Case& c);
+  // A supervisor decides, never on her own request.
+  static Status MayDecideClosure(const Actor& actor, domain::Id requested_by);
+  // A closed case is reopened by its owner only.
+  static Status MayReopen(const CaseAccess& access);
+  // Who is put in charge of a case: an active member of the owner's case staff. A
+  // supervisor assigns and reassigns; case staff may take an unassigned case themselves.
+  static Status MayAssign(const Actor& actor, const CaseAccess& access,
+                          const std::optional<domain::User>& assignee);
+  // Which accounts a list shows: every account (or one organisation's) to those who
+  // manage accounts, its own organisation's to a supervisor.
+  static Status ScopeUserList(const Actor& actor, std::optional<domain::Id> requested,
+                              store::UserFilter& f);
 };
 
 }  // namespace haven::app

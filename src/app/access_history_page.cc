@@ -34,7 +34,7 @@ using html::Texts;
 using html::Translate;
 
 // Shorter than the receipt's: here they sit in a table cell, several to a line.
-constexpr std::array<Texts, 8> kCategoryNames = {{
+constexpr std::array<Texts, 9> kCategoryNames = {{
     {"İşin faktları", "Facts of your case", "Обстоятельства дела"},
     {"İşçilərin qeydləri", "Notes written by staff", "Записи сотрудников"},
     {"Şəxsiyyət məlumatları", "Identity", "Личные данные"},
@@ -43,6 +43,7 @@ constexpr std::array<Texts, 8> kCategoryNames = {{
     {"Sağlamlıq", "Health", "Здоровье"},
     {"Sığınacaqda qalma", "Shelter stays", "Пребывание в приюте"},
     {"Ödənişlər və kompensasiya", "Payments and compensation", "Выплаты и компенсация"},
+    {"Sənədlər və fotoşəkillər", "Documents and photos", "Документы и фотографии"},
 }};
 static_assert(kCategoryNames.size() == domain::EnumNames<DataCategory>::kNames.size());
 

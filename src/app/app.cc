@@ -1,6 +1,8 @@
 #include "app/app.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <deque>
@@ -14,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/paging.h"
+#include "app/sealing.h"
 #include "app/permissions.h"
 #include "app/rate_limit.h"
 #include "privacy/dice.h"
@@ -53,7 +56,6 @@ constexpr std::string_view kZeroHash =
 Status Require(const Actor& actor, Permission p) { return app::Require(actor.role, p); }
 
 std::string PersonAd(Id person_id) { return fmt::format("person:{}", person_id); }
-std::string NoteAd(Id case_id) { return fmt::format("case:{}:note", case_id); }
 
 // The bytes of an audit entry that its hash covers, in a fixed order.
 std::string CanonicalAuditEntry(const store::AuditRecord& r) {
@@ -75,7 +77,9 @@ Status Require(domain::Role role, Permission p) {
 Actor Actor::System(std::string request_id) {
   Actor a;
   a.user_id = 0;
-  a.username = "system";
+  // A command run on the server acts as the operating-system account that ran it.
+  const passwd* pw = getpwuid(geteuid());
+  a.username = pw && pw->pw_name ? pw->pw_name : "uid:" + std::to_string(geteuid());
   a.role = domain::Role::kAdmin;
   a.organization_id = 0;
   a.request_id = std::move(request_id);
@@ -227,6 +231,13 @@ Status App::Audit(store::Transaction& tx, const Actor& actor, std::string_view a
                privacy::Base64(privacy::Seal(keyring_.AuditReasonKey(), reason,
                                              fmt::format("audit:{}:reason", r.seq)));
   r.details = details_json.empty() ? "{}" : details_json;
+  if (actor.user_id == 0) {
+    Json d = Json::parse(r.details, nullptr, false);
+    if (d.is_object()) {
+      d["os_user"] = actor.username;
+      r.details = d.dump();
+    }
+  }
   r.case_id = AuditedCase(object_type, object_id, r.details);
   r.request_id = actor.request_id;
   r.prev_hash = last ? last->hash : std::string(kZeroHash);
@@ -234,22 +245,63 @@ Status App::Audit(store::Transaction& tx, const Actor& actor, std::string_view a
   return tx.AppendAudit(r);
 }
 
-Result<Page<store::AuditRecord>> App::ListAudit(const Actor& actor, const PageRequest& p) {
+Result<Page<AuditEntry>> App::ListAudit(const Actor& actor, const AuditQuery& q) {
   TRY_STATUS(Require(actor, P::kReadAudit));
-  TRY_STATUS(CheckLimit(p.limit));
-  TRY(std::int64_t after, ParseCursor(p.cursor));
+  TRY_STATUS(CheckLimit(q.page.limit));
+  TRY(std::int64_t cursor, ParseCursor(q.page.cursor));
+  if (q.action && !q.action->empty())
+    TRY_STATUS(domain::CheckText(*q.action, "action", 100));
+  if (q.from && q.to && *q.to <= *q.from) return Invalid("to", "is not after from");
+  store::AuditFilter f;
+  f.newest_first = q.newest_first;
+  if (q.newest_first && cursor) f.before_seq = cursor;
+  if (!q.newest_first) f.after_seq = cursor;
+  f.action = q.action;
+  f.actor_user_id = q.actor_user_id;
+  f.object_type = q.object_type;
+  f.object_id = q.object_id;
+  f.from = q.from;
+  f.to = q.to;
+  f.limit = q.page.limit + 1;
   TRY(auto tx, store_->Begin(false));
-  TRY(auto rows, tx->ListAudit(after, p.limit + 1));
-  for (auto& r : rows) {
+  TRY(auto rows, tx->ListAudit(f));
+  auto page = MakePage(std::move(rows), q.page.limit, [](const auto& r) { return r.seq; });
+  Page<AuditEntry> out;
+  out.next_cursor = page.next_cursor;
+  std::map<Id, std::string> users, orgs;
+  for (auto& r : page.items) {
     TRY(r.reason, OpenAuditReason(r));
+    AuditEntry e{std::move(r), {}, {}};
+    const Id uid = e.record.actor_user_id, oid = e.record.actor_organization_id;
+    if (uid && !users.contains(uid)) {
+      TRY(auto u, tx->GetUser(uid));
+      users[uid] = u ? u->user.username : "";
+    }
+    if (oid && !orgs.contains(oid)) {
+      TRY(auto o, tx->GetOrganization(oid));
+      orgs[oid] = o ? o->name : "";
+    }
+    if (uid) e.actor_username = users[uid];
+    if (oid) e.actor_organization_name = orgs[oid];
+    out.items.push_back(std::move(e));
   }
-  return MakePage(std::move(rows), p.limit, [](const auto& r) { return r.seq; });
+  return out;
 }
 
 Result<std::string> App::OpenAuditReason(const store::AuditRecord& r) const {
   if (!r.reason.starts_with(kSealedReasonPrefix)) return r.reason;
   TRY(std::string sealed, privacy::DecodeBase64(r.reason.substr(kSealedReasonPrefix.size())));
   return privacy::Open(keyring_.AuditReasonKey(), sealed, fmt::format("audit:{}:reason", r.seq));
+}
+
+Result<AuditVerification> App::VerifyAuditAs(const Actor& actor) {
+  TRY_STATUS(Require(actor, P::kReadAudit));
+  TRY(auto v, VerifyAudit());
+  TRY(auto tx, store_->Begin(true));
+  TRY_STATUS(Audit(*tx, actor, "audit.verify", "audit", "",
+                   Json{{"intact", v.intact}, {"entries", v.entries}}.dump()));
+  TRY_STATUS(tx->Commit());
+  return v;
 }
 
 Result<AuditVerification> App::VerifyAudit() {
@@ -423,6 +475,7 @@ Result<Authenticated> App::Authenticate(const std::string& token, const std::str
   a.actor.organization_id = user->user.organization_id;
   a.actor.request_id = request_id;
   a.csrf_token = session->csrf_token;
+  a.password_change_required = user->user.must_change_password;
   return a;
 }
 
@@ -580,31 +633,64 @@ Result<domain::User> App::UnlockUser(const Actor& actor, Id user_id, const Write
       });
 }
 
-Result<domain::User> App::ResetPassword(const Actor& actor, Id user_id,
-                                        const std::string& password, const WriteOptions& w) {
+Result<PasswordReset> App::ResetPassword(const Actor& actor, Id user_id) {
   TRY_STATUS(Require(actor, P::kManageUsers));
-  TRY_STATUS(domain::ValidatePassword(password));
+  // Read aloud or handed over on paper, and used once.
+  const std::string password = privacy::RandomPassword();
   TRY(std::string hash, privacy::HashPassword(password));
-  return IdempotentWrite<domain::User>(
-      actor, w, "user_password",
-      ReplayedUser,
-      [&](store::Transaction& tx) -> Result<Written<domain::User>> {
-        TRY(auto managed, ManagedUser(tx, actor, user_id, std::nullopt));
-        TRY_STATUS(tx.SetPasswordHash(user_id, hash));
-        TRY_STATUS(tx.DeleteSessionsOfUser(user_id));
-        TRY_STATUS(Audit(tx, actor, "user.password_reset", "user", std::to_string(user_id),
-                         Json{{"username", managed.user.username}}.dump()));
-        return Written<domain::User>{managed.user, user_id};
-      });
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto managed, ManagedUser(*tx, actor, user_id, std::nullopt));
+  TRY_STATUS(tx->SetPasswordHash(user_id, hash, /*must_change=*/true));
+  TRY_STATUS(tx->DeleteSessionsOfUser(user_id));
+  TRY_STATUS(Audit(*tx, actor, "user.password_reset", "user", std::to_string(user_id),
+                   Json{{"username", managed.user.username}}.dump()));
+  TRY_STATUS(tx->Commit());
+  managed.user.must_change_password = true;
+  return PasswordReset{managed.user, password};
 }
 
-Result<Page<domain::User>> App::ListUsers(const Actor& actor, const PageRequest& p) {
-  TRY_STATUS(Require(actor, P::kManageUsers));
-  TRY_STATUS(CheckLimit(p.limit));
-  TRY(std::int64_t after, ParseCursor(p.cursor));
+Status App::ChangeOwnPassword(const Actor& actor, const std::string& token,
+                              const std::string& old_password, const std::string& new_password) {
+  if (old_password.empty()) return Invalid("old_password", "is required");
+  if (auto st = domain::ValidatePassword(new_password); !st)
+    return Invalid("new_password", st.error().message);
+  if (new_password == old_password)
+    return Invalid("new_password", "must differ from the old password");
+  std::optional<store::StoredUser> user;
+  {
+    TRY(auto tx, store_->Begin(false));
+    TRY(user, tx->GetUser(actor.user_id));
+  }
+  if (!user) return Fail(ErrorCode::kUnauthenticated, "unauthenticated", "log in first");
+  // Argon2id outside any transaction, as at login.
+  const bool ok = privacy::VerifyPassword(user->password_hash, old_password);
+  TRY(std::string hash, ok ? privacy::HashPassword(new_password) : Result<std::string>(""));
+  TRY(auto tx, store_->Begin(true));
+  if (!ok) {
+    TRY_STATUS(Audit(*tx, actor, "user.password_change_refused", "user",
+                     std::to_string(actor.user_id), Json{{"why", "wrong old password"}}.dump()));
+    TRY_STATUS(tx->Commit());
+    return Fail(ErrorCode::kValidation, "wrong_password", "the old password is wrong",
+                "old_password");
+  }
+  TRY_STATUS(tx->SetPasswordHash(actor.user_id, hash, /*must_change=*/false));
+  TRY_STATUS(tx->DeleteSessionsOfUser(actor.user_id, privacy::Digest(token)));
+  TRY_STATUS(Audit(*tx, actor, "user.password_change", "user", std::to_string(actor.user_id),
+                   "{}"));
+  return tx->Commit();
+}
+
+Result<Page<domain::User>> App::ListUsers(const Actor& actor, const UserQuery& q) {
+  store::UserFilter f;
+  TRY_STATUS(AccessPolicy::ScopeUserList(actor, q.organization_id, f));
+  TRY_STATUS(CheckLimit(q.page.limit));
+  TRY(f.after_id, ParseCursor(q.page.cursor));
+  f.role = q.role;
+  f.active = q.active;
+  f.limit = q.page.limit + 1;
   TRY(auto tx, store_->Begin(false));
-  TRY(auto rows, tx->ListUsers(after, p.limit + 1));
-  return MakePage(std::move(rows), p.limit, [](const auto& u) { return u.id; });
+  TRY(auto rows, tx->ListUsers(f));
+  return MakePage(std::move(rows), q.page.limit, [](const auto& u) { return u.id; });
 }
 
 // ---------------------------------------------------------------- cases
@@ -690,7 +776,7 @@ Result<std::vector<KnownElsewhere>> App::KnownElsewhereOf(store::Transaction& tx
   return out;
 }
 
-Result<domain::PersonIdentity> App::OpenIdentity(const store::StoredPerson& person) const {
+Result<domain::PersonIdentity> App::OpenPersonIdentity(const store::StoredPerson& person) const {
   if (person.sealed_identity.empty())
     return Internal(fmt::format("person {} has no sealed identity", person.id));
   TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(person.organization_id),
@@ -742,10 +828,10 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   c.status = domain::CaseStatus::kIdentified;
   c.sex = input.person.sex;
   c.citizenship = input.person.citizenship;
-  if (input.person.birth_date)
-    c.age_at_identification = input.fields.identified_on.YearsSince(*input.person.birth_date);
-  else if (input.person.birth_year)
-    c.age_at_identification = input.fields.identified_on.Year() - *input.person.birth_year;
+  c.age_at_identification = domain::AgeAtIdentification(input.person, input.fields.identified_on);
+  c.anonymous = input.person.Anonymous();
+  // The one who registers a case is in charge of it until a supervisor says otherwise.
+  if (Can(actor.role, P::kChangeCase)) c.assigned_to = actor.user_id;
   c.created_at = c.updated_at = now;
   int year = input.fields.identified_on.Year();
   TRY(std::int64_t number, tx->NextCaseNumber(year));
@@ -764,6 +850,36 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   return result;
 }
 
+namespace {
+
+// The ages at identification of a band as statistics name them.
+Status AgeFilter(const std::string& band, store::CaseFilter& f) {
+  if (band == "unknown") {
+    f.age_unknown = true;
+    return {};
+  }
+  if (band == "child") {
+    f.max_age = 17;
+    return {};
+  }
+  if (band == "adult") {
+    f.min_age = 18;
+    return {};
+  }
+  for (int age = 0; age < 120; ++age) {
+    if (domain::AgeGroup(age) != band) continue;
+    f.min_age = age;
+    int last = age;
+    while (last + 1 < 130 && domain::AgeGroup(last + 1) == band) ++last;
+    if (last < 129) f.max_age = last;
+    return {};
+  }
+  return Invalid("age_group",
+                 "must be child, adult, unknown or an age band such as 0-8, 18-20 or 48+");
+}
+
+}  // namespace
+
 Result<Page<CaseRow>> App::ListCases(const Actor& actor, const CaseQuery& q) {
   TRY_STATUS(CheckLimit(q.page.limit));
   TRY(std::int64_t before, ParseCursor(q.page.cursor));
@@ -772,13 +888,21 @@ Result<Page<CaseRow>> App::ListCases(const Actor& actor, const CaseQuery& q) {
   f.code = q.code;
   f.status = q.status;
   f.year = q.year;
+  f.assigned_to = q.assigned_to_me ? std::optional<Id>(actor.user_id) : q.assigned_to;
+  f.unassigned = q.unassigned;
+  f.exploitation = q.exploitation;
+  f.region = q.region;
+  if (q.region) TRY_STATUS(domain::CheckAzRegion(*q.region, "region"));
+  if (q.age_group) TRY_STATUS(AgeFilter(*q.age_group, f));
+  f.ids = q.ids;
   TRY_STATUS(AccessPolicy::ScopeCaseList(actor, q.organization_id, f));
-  if (before) f.before_id = before;
   f.limit = q.page.limit + 1;
   TRY(auto tx, store_->Begin(false));
+  Page<CaseRow> out;
+  TRY(out.total, tx->CountCases(f));
+  if (before) f.before_id = before;
   TRY(auto rows, tx->ListCases(f));
   auto page = MakePage(std::move(rows), q.page.limit, [](const auto& c) { return c.id; });
-  Page<CaseRow> out;
   out.next_cursor = page.next_cursor;
   for (auto& c : page.items) {
     TRY(CaseAccess access, AccessPolicy::Decide(*tx, actor, std::move(c), Today()));
@@ -808,7 +932,7 @@ Result<CaseDetail> App::GetCase(const Actor& actor, Id id) {
         for (auto& st : transitions) {
           TransitionView v{st.transition, notes};
           if (notes && !st.sealed_note.empty()) {
-            TRY(v.transition.note, privacy::Open(CaseKey(c), st.sealed_note, NoteAd(c.id)));
+            TRY(v.transition.note, privacy::Open(CaseKey(c), st.sealed_note, TransitionNoteAd(c.id)));
           }
           d.transitions.push_back(std::move(v));
         }
@@ -858,7 +982,7 @@ Result<IdentityDisclosure> App::ViewIdentity(const Actor& actor, Id case_id,
   const domain::Case& c = access.Case();
   TRY(auto person, tx->GetPerson(c.person_id));
   if (!person) return Internal(fmt::format("case {} has no person", case_id));
-  TRY(d.identity, OpenIdentity(*person));
+  TRY(d.identity, OpenPersonIdentity(*person));
   if (!d.contacts_visible) d.identity.contacts.clear();
   if (!d.identity_visible) {
     domain::PersonIdentity only_contacts;
@@ -895,7 +1019,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         const domain::Case& c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return std::optional<CorrectedIdentity>();
-        TRY(auto current, OpenIdentity(*person));
+        TRY(auto current, OpenPersonIdentity(*person));
         // The replay carries the identity too: a disclosure like any other.
         TRY_STATUS(Audit(tx, actor, "case.identity_view", "case", std::to_string(case_id),
                          Json{{"code", c.code},
@@ -911,7 +1035,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         domain::Case c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return Internal(fmt::format("case {} has no person", case_id));
-        TRY(auto before, OpenIdentity(*person));
+        TRY(auto before, OpenPersonIdentity(*person));
         CorrectedIdentity result;
         const Json before_json = domain::IdentityToJson(before);
         const Json after_json = domain::IdentityToJson(identity);
@@ -924,11 +1048,14 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         // The case keeps what statistics count of the person.
         c.sex = identity.sex;
         c.citizenship = identity.citizenship;
-        c.age_at_identification.reset();
-        if (identity.birth_date)
-          c.age_at_identification = c.fields.identified_on.YearsSince(*identity.birth_date);
-        else if (identity.birth_year)
-          c.age_at_identification = c.fields.identified_on.Year() - *identity.birth_year;
+        c.age_at_identification = domain::AgeAtIdentification(identity, c.fields.identified_on);
+        // An adult after all: the child's facts go. A child after all: her status is
+        // recorded next (PATCH), and the case shows it missing until then.
+        if (!c.age_at_identification || *c.age_at_identification >= 18) {
+          c.fields.child_status.reset();
+          c.fields.best_interests_assessed_on.reset();
+        }
+        c.anonymous = identity.Anonymous();
         c.updated_at = Now();
         c.version += 1;
         TRY_STATUS(tx.UpdateCase(c));
@@ -941,56 +1068,6 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
                          reason));
         result.identity = identity;
         return Written<CorrectedIdentity>{result, case_id};
-      });
-}
-
-Result<domain::Case> App::Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
-                                     const WriteOptions& w) {
-  TRY_STATUS(Require(actor, P::kChangeCase));
-  bool closing = t.to == domain::CaseStatus::kClosed;
-  TRY_STATUS(domain::CheckText(t.note, "note", 4000, closing));
-  return IdempotentWrite<domain::Case>(
-      actor, w, "case_transition",
-      [&](store::Transaction& tx, Id) { return ReplayedCase(tx, actor, case_id); },
-      [&](store::Transaction& tx) -> Result<Written<domain::Case>> {
-        TRY(CaseAccess access, Access(tx, actor, case_id));
-        TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
-        domain::Case c = access.Case();
-        TRY_STATUS(domain::CheckTransition(c.status, t.to));
-        domain::Date on = t.on.value_or(Today());
-        if (on > Today()) return Invalid("on", "is in the future");
-        if (on < c.fields.identified_on) return Invalid("on", "is before the case was identified");
-        TRY(auto history, tx.ListTransitions(case_id));
-        if (!history.empty() && on < history.back().transition.on)
-          return Invalid("on", fmt::format("is before the previous status change ({})",
-                                           history.back().transition.on.ToString()));
-
-        domain::CaseTransition tr;
-        tr.case_id = case_id;
-        tr.from = c.status;
-        tr.to = t.to;
-        tr.on = on;
-        tr.user_id = actor.user_id;
-        tr.at = Now();
-        if (t.to == domain::CaseStatus::kReflectionPeriod) {
-          c.reflection_start = on;
-          c.reflection_end = on.PlusDays(config_.reflection_days);
-        }
-        c.status = t.to;
-        c.updated_at = Now();
-        c.version += 1;
-        TRY_STATUS(tx.UpdateCase(c));
-        std::string sealed_note;
-        if (!t.note.empty())
-          sealed_note = privacy::Seal(CaseKey(c), t.note, NoteAd(case_id));
-        TRY(tr.id, tx.InsertTransition(tr, sealed_note));
-        TRY_STATUS(Audit(tx, actor, "case.transition", "case", std::to_string(case_id),
-                         Json{{"code", c.code},
-                              {"from", Name(tr.from)},
-                              {"to", Name(tr.to)},
-                              {"on", on.ToString()}}
-                             .dump()));
-        return Written<domain::Case>{c, case_id};
       });
 }
 
@@ -1041,7 +1118,7 @@ Result<std::int64_t> App::MakeMissingClks(const std::function<void(double)>& pro
       TRY(auto stored, tx->GetPerson(p.person_id));
       if (!stored || stored->sealed_identity.empty()) continue;
       // Unsealed in memory only, to compute the key; never written or logged.
-      TRY(auto identity, OpenIdentity(*stored));
+      TRY(auto identity, OpenPersonIdentity(*stored));
       TRY(std::string clk, PersonClk(identity));
       made.emplace_back(p.person_id, std::move(clk));
       if (progress && i % 256 == 0) progress(static_cast<double>(i) / persons.size());

@@ -34,7 +34,10 @@ struct Actor {
   Id organization_id = 0;
   std::string request_id;
 
+  // The system itself: a command run on the server (its username is the operating-system
+  // account that ran it), `haven init`, the demo generator.
   static Actor System(std::string request_id = "system");
+  bool IsSystem() const { return user_id == 0; }
 };
 
 // Options of a write that an adapter may carry along.
@@ -50,6 +53,7 @@ template <typename T>
 struct Page {
   std::vector<T> items;
   std::optional<std::string> next_cursor;  // nullopt on the last page
+  std::optional<std::int64_t> total;       // all pages together, where a list counts them
 };
 
 struct PageRequest {
@@ -67,6 +71,13 @@ struct LoginResult {
 struct Authenticated {
   Actor actor;
   std::string csrf_token;
+  // Signed in with a one-time password: nothing but a password change until then.
+  bool password_change_required = false;
+};
+
+struct PasswordReset {
+  domain::User user;
+  std::string one_time_password;  // shown once to the administrator, never stored
 };
 
 struct NewUser {
@@ -81,6 +92,23 @@ struct CaseQuery {
   std::optional<domain::CaseStatus> status;
   std::optional<int> year;
   std::optional<Id> organization_id;
+  std::optional<Id> assigned_to;  // the caseworker in charge
+  bool assigned_to_me = false;
+  bool unassigned = false;
+  std::optional<domain::Exploitation> exploitation;
+  std::optional<std::string> region;
+  // An age band at identification as statistics name them ("0-8" … "48+", "unknown"),
+  // or "child" (under 18) or "adult".
+  std::optional<std::string> age_group;
+  // Only these cases (e.g. those with a task due); set by the use case, not the caller.
+  std::optional<std::vector<Id>> ids;
+  PageRequest page;
+};
+
+struct UserQuery {
+  std::optional<Id> organization_id;
+  std::optional<domain::Role> role;
+  std::optional<bool> active;
   PageRequest page;
 };
 
@@ -115,12 +143,6 @@ struct IdentityDisclosure {
   bool contacts_visible = true;
 };
 
-struct TransitionRequest {
-  domain::CaseStatus to = domain::CaseStatus::kIdentified;
-  std::string note;
-  std::optional<domain::Date> on;  // defaults to today
-};
-
 // What a registering caseworker may learn about a possible earlier registration:
 // never another organisation's data, only that it exists, its kind and when.
 struct KnownElsewhere {
@@ -151,6 +173,24 @@ struct LinkageSummary {
   std::int64_t clusters = 0;   // unique persons after linkage
   std::int64_t linked_persons = 0;  // persons in a cluster with another registration
   double threshold = 0;
+};
+
+struct AuditQuery {
+  std::optional<std::string> action;  // e.g. case.update, or a prefix such as "case."
+  std::optional<Id> actor_user_id;
+  std::optional<std::string> object_type;
+  std::optional<std::string> object_id;
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+  bool newest_first = false;
+  PageRequest page;
+};
+
+// An audit entry with who acted, by name.
+struct AuditEntry {
+  store::AuditRecord record;  // reason opened
+  std::string actor_username;  // empty for the system
+  std::string actor_organization_name;
 };
 
 struct AuditVerification {
@@ -194,7 +234,7 @@ class App {
   Result<domain::Organization> GetOrganization(const Actor& actor, Id id);
   Result<domain::User> CreateUser(const Actor& actor, const NewUser& u,
                                   const WriteOptions& w = {});
-  Result<Page<domain::User>> ListUsers(const Actor& actor, const PageRequest& p);
+  Result<Page<domain::User>> ListUsers(const Actor& actor, const UserQuery& q);
   // Changes an account's role or disables it (or enables it again); a disabled account
   // or one with a new role is signed out everywhere. Under the same rules as creating
   // accounts, and never one's own.
@@ -206,10 +246,14 @@ class App {
                                   const WriteOptions& w = {});
   // Lifts a lock-out after repeated failed logins.
   Result<domain::User> UnlockUser(const Actor& actor, Id user_id, const WriteOptions& w = {});
-  // Sets a new password chosen by the administrator for a user who lost hers (she is
-  // signed out everywhere).
-  Result<domain::User> ResetPassword(const Actor& actor, Id user_id, const std::string& password,
-                                     const WriteOptions& w = {});
+  // Gives a user who lost her password a one-time password (she is signed out
+  // everywhere, and chooses her own at the next sign-in). Not idempotent by key: a
+  // repeated request makes another one-time password.
+  Result<PasswordReset> ResetPassword(const Actor& actor, Id user_id);
+  // The user's own change: the old password is required; her other sessions end.
+  // `token`: the session making the change, which stays.
+  Status ChangeOwnPassword(const Actor& actor, const std::string& token,
+                           const std::string& old_password, const std::string& new_password);
 
   // Cases.
   Result<CreatedCase> CreateCase(const Actor& actor, const domain::NewCase& c,
@@ -231,8 +275,6 @@ class App {
   // consent it relied on.
   Result<IdentityDisclosure> ViewIdentity(const Actor& actor, Id case_id,
                                           const std::string& reason);
-  Result<domain::Case> Transition(const Actor& actor, Id case_id, const TransitionRequest& t,
-                                  const WriteOptions& w = {});
   Result<LookupResult> LookupPerson(const Actor& actor, const domain::PersonIdentity& p);
 
   // Linkage of all persons across organisations by their CLKs: stores the
@@ -247,10 +289,12 @@ class App {
                                      const std::function<void(double)>& progress = {});
 
   // Audit.
-  Result<Page<store::AuditRecord>> ListAudit(const Actor& actor, const PageRequest& p);
+  Result<Page<AuditEntry>> ListAudit(const Actor& actor, const AuditQuery& q);
   // The stated reason of an entry as written (sealed reasons opened).
   Result<std::string> OpenAuditReason(const store::AuditRecord& r) const;
   Result<AuditVerification> VerifyAudit();
+  // The same for an auditor over the API; the check itself is audited.
+  Result<AuditVerification> VerifyAuditAs(const Actor& actor);
 
   // ---- For the use cases in other files of src/app (assistance, reports, …)
   // that are built on the same transaction, permission and audit rules. Not
@@ -292,6 +336,8 @@ class App {
   // actor may still read its facts (an error if not; nullopt if it is gone).
   Result<std::optional<domain::Case>> ReplayedCase(store::Transaction& tx, const Actor& actor,
                                                    Id case_id);
+  // The identity sealed on the person's record.
+  Result<domain::PersonIdentity> OpenPersonIdentity(const store::StoredPerson& person) const;
   // The access policy's decision for the actor and the case, as of today.
   Result<CaseAccess> Access(store::Transaction& tx, const Actor& actor, Id case_id);
   // The audit entry of what a read showed across organisations (`shown`: the categories
@@ -331,8 +377,6 @@ class App {
   Result<std::vector<KnownElsewhere>> KnownElsewhereOf(store::Transaction& tx, Id org_id,
                                                        const std::string& blind,
                                                        const std::string& clk);
-  // The identity sealed on the person's record.
-  Result<domain::PersonIdentity> OpenIdentity(const store::StoredPerson& person) const;
 
   Config config_;
   std::unique_ptr<store::Store> store_;

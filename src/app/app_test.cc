@@ -2,6 +2,7 @@
 // per use case with its audit entry, and the audit chain.
 
 #include "app/app.h"
+#include "app/casework.h"
 
 #include <sqlite3.h>
 
@@ -33,7 +34,11 @@ class AppTest : public ::testing::Test {
     o.kind = domain::OrgKind::kNgo;
     auto org = app_->CreateOrganization(system_, o);
     ASSERT_TRUE(org);
-    caseworker_.user_id = 100;
+    auto user = app_->CreateUser(system_, NewUser{"elvin.cw", "a-long-test-password",
+                                                  domain::Role::kCaseworker, org->id});
+    ASSERT_TRUE(user) << user.error().message;
+    caseworker_.user_id = user->id;
+    caseworker_.username = user->username;
     caseworker_.role = domain::Role::kCaseworker;
     caseworker_.organization_id = org->id;
   }
@@ -80,8 +85,8 @@ TEST_F(AppTest, CreateCaseSealsIdentityAndAuditsInOneGo) {
   auto v = app_->VerifyAudit();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->intact);
-  // init (2) + organisation (1) + case (1) + identity view (1)
-  EXPECT_EQ(v->entries, 5);
+  // init (2) + organisation (1) + account (1) + case (1) + identity view (1)
+  EXPECT_EQ(v->entries, 6);
 }
 
 TEST_F(AppTest, AFailedUseCaseLeavesNoTrace) {
@@ -89,7 +94,7 @@ TEST_F(AppTest, AFailedUseCaseLeavesNoTrace) {
   bad.fields.region = "AZ-NOPE";
   EXPECT_FALSE(app_->CreateCase(caseworker_, bad));
   auto v = app_->VerifyAudit();
-  EXPECT_EQ(v->entries, 3);
+  EXPECT_EQ(v->entries, 4);  // init (2) + organisation (1) + account (1)
   Actor coordinator = caseworker_;
   coordinator.role = domain::Role::kCoordinator;
   auto page = app_->ListCases(coordinator, CaseQuery{});
@@ -112,8 +117,8 @@ TEST_F(AppTest, EqualTreatmentNoRuleReadsCitizenship) {
                     domain::CaseStatus::kReintegrated}) {
       TransitionRequest t;
       t.to = to;
-      auto moved = app_->Transition(caseworker_, created->c.id, t);
-      history.push_back(moved ? std::string(domain::Name(moved->status)) : moved.error().reason);
+      auto moved = CaseworkService(*app_).Transition(caseworker_, created->c.id, t);
+      history.push_back(moved ? std::string(domain::Name(moved->c.status)) : moved.error().reason);
       auto detail = app_->GetCase(caseworker_, created->c.id);
       for (auto s : detail->allowed_next) history.push_back(std::string(domain::Name(s)));
     }

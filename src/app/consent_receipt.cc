@@ -92,6 +92,7 @@ std::string CategoryText(DataCategory c) {
     case DataCategory::kHealth: return "Health (medical and psychological care)";
     case DataCategory::kShelter: return "Shelter stays";
     case DataCategory::kMoney: return "Payments and compensation";
+    case DataCategory::kDocuments: return "Scanned documents and photos kept with the case";
   }
   return "Unknown";
 }
@@ -325,7 +326,7 @@ using html::Texts;
 using html::Translate;
 
 // Longer than the access history's: here each is a line of its own.
-constexpr std::array<Texts, 8> kCategoryNames = {{
+constexpr std::array<Texts, 9> kCategoryNames = {{
     {"İşin faktları (tarixlər, istismar formaları, ölkələr, status, qərarlar, məhkəmə prosesləri)",
      "Facts of your case (dates, forms of exploitation, countries, status, decisions, "
      "proceedings)",
@@ -345,6 +346,9 @@ constexpr std::array<Texts, 8> kCategoryNames = {{
      "Здоровье (медицинская и психологическая помощь)"},
     {"Sığınacaqda qalma", "Stays in a shelter", "Пребывание в приюте"},
     {"Ödənişlər və kompensasiya", "Payments and compensation", "Выплаты и компенсация"},
+    {"İşinizə əlavə edilmiş skan edilmiş sənədlər və fotoşəkillər",
+     "Scanned documents and photos kept with your case",
+     "Отсканированные документы и фотографии в вашем деле"},
 }};
 static_assert(kCategoryNames.size() == domain::EnumNames<DataCategory>::kNames.size());
 

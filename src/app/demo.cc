@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "app/assistance.h"
+#include "app/casework.h"
 #include "app/coalition.h"
+#include "app/stages.h"
 #include "domain/iso_codes.h"
 #include "domain/rules.h"
 
@@ -346,6 +348,12 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
     f.region = domain::kAzRegions[std::uniform_int_distribution<std::size_t>(
                                       0, domain::kAzRegionCount - 1)(rng)]
                    .code;
+    if (auto age = domain::AgeAtIdentification(nc.person, f.identified_on); age && *age < 18) {
+      using CS = domain::ChildStatus;
+      constexpr std::array kChild = {CS::kAccompanied, CS::kSeparated, CS::kUnaccompanied};
+      f.child_status = Pick(rng, kChild);
+      f.best_interests_assessed_on = std::min(today, identified.PlusDays(3));
+    }
     TRY(auto created, app.CreateCase(actor, nc));
     // Now and then the same person is registered again by another organisation
     // with a spelling variant, as happens in practice: the demo then shows the
@@ -361,6 +369,13 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       if (family.size() > 4 && static_cast<unsigned char>(family.back()) < 0x80)
         family.pop_back();  // a typo in the ending (-ov/-ova → -o/-ov)
       again.fields.identified_on = std::min(today, identified.PlusDays(20));
+      if (auto age = domain::AgeAtIdentification(again.person, again.fields.identified_on);
+          !age || *age >= 18) {
+        again.fields.child_status.reset();
+        again.fields.best_interests_assessed_on.reset();
+      } else if (again.fields.best_interests_assessed_on) {
+        again.fields.best_interests_assessed_on = again.fields.identified_on;
+      }
       TRY(auto dup, app.CreateCase(other, again));
       (void)dup;
     }
@@ -392,7 +407,8 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       if (transfer)
         consent.categories.insert(consent.categories.end(),
                                   {DataCategory::kNotes, DataCategory::kContacts,
-                                   DataCategory::kHealth, DataCategory::kMoney});
+                                   DataCategory::kHealth, DataCategory::kMoney,
+                                   DataCategory::kDocuments});
       consent.given_on = later(1);
       consent.method = roll == 3 ? domain::ConsentMethod::kOralWithWitness
                                  : domain::ConsentMethod::kSignedForm;
@@ -487,12 +503,31 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
         to = CaseStatus::kClosed;
       domain::Date next_on = on.PlusDays(std::uniform_int_distribution<int>(1, 40)(rng));
       if (next_on > today) break;
+      if (to == CaseStatus::kReintegrated) to = CaseStatus::kClosed;
+      if (to == CaseStatus::kReturned) {
+        // A return is recorded, and the record moves the case (casework.h).
+        domain::Return ret;
+        ret.voluntary = true;
+        ret.destination_country = nc.person.citizenship.kind == domain::Citizenship::Kind::kCountry
+                                      ? nc.person.citizenship.country
+                                      : "AZ";
+        ret.returned_on = next_on;
+        TRY(auto recorded, StageService(app).RecordReturn(*owner, created.c.id, ret));
+        (void)recorded;
+        status = CaseStatus::kReturned;
+        on = next_on;
+        continue;
+      }
       TransitionRequest t;
       t.to = to;
       t.on = next_on;
-      t.note = to == CaseStatus::kClosed ? "Assistance completed; the person declined further support."
-                                         : "";
-      TRY(auto moved, app.Transition(*owner, created.c.id, t));
+      if (to == CaseStatus::kClosed) {
+        t.closure_reason = status == CaseStatus::kReturned ? domain::ClosureReason::kReturnedHome
+                                                           : domain::ClosureReason::kAssistanceCompleted;
+        t.note = "Assistance completed; the person declined further support.";
+      }
+      TRY(auto result, CaseworkService(app).Transition(*owner, created.c.id, t));
+      const domain::Case& moved = result.c;
       status = moved.status;
       on = next_on;
       if (status == CaseStatus::kClosed) break;
@@ -505,7 +540,9 @@ void PrintDemoLogins(App& app) {
   Actor system = Actor::System("demo");
   fmt::print("\nDemo logins (password for all: {}):\n", kDemoPassword);
   fmt::print("  {:<12} {:<16} {}\n", "username", "role", "organisation");
-  auto users = app.ListUsers(system, PageRequest{"", 200});
+  UserQuery q;
+  q.page.limit = 200;
+  auto users = app.ListUsers(system, q);
   if (!users) return;
   for (const auto& u : users->items) {
     auto org = app.GetOrganization(system, u.organization_id);

@@ -28,6 +28,8 @@ enum class Permission {
   kSeeShelterAddresses,  // the addresses of every shelter
   kRefer,                // refer or transfer a case (the owner's staff; coordinators)
   kOverrideConsent,      // let a referral go ahead without consent, with a legal ground
+  kAssignCases,          // put a caseworker of the own organisation in charge of a case
+  kApproveClosure,       // approve or reject a caseworker's request to close a case
 };
 
 // Fails with kForbidden unless the role has the permission.
@@ -43,21 +45,26 @@ constexpr bool Can(domain::Role role, Permission p) {
     case P::kReadOwnCases:
     case P::kViewIdentity:
     case P::kChangeCase:
-    case P::kReadCaseNotes: return role == R::kCaseworker || role == R::kShelterManager;
+    case P::kReadCaseNotes:
+      return role == R::kCaseworker || role == R::kShelterManager || role == R::kSupervisor;
     case P::kReadAllCases: return role == R::kCoordinator;
     case P::kReadAudit: return role == R::kAuditor;
     case P::kReadStatistics: return role == R::kAnalyst || role == R::kCoordinator;
     case P::kImportData: return role == R::kCoordinator || role == R::kAdmin;
     case P::kManageShelters: return role == R::kCoordinator || role == R::kShelterManager;
     case P::kShelterStaff:
-    case P::kRequestPayment: return role == R::kCaseworker || role == R::kShelterManager;
+    case P::kRequestPayment:
+      return role == R::kCaseworker || role == R::kShelterManager || role == R::kSupervisor;
     case P::kRecordDecision:
     case P::kManageRates:
     case P::kApprovePayment:
     case P::kSeeShelterAddresses:
     case P::kOverrideConsent: return role == R::kCoordinator;
     case P::kRefer:
-      return role == R::kCaseworker || role == R::kShelterManager || role == R::kCoordinator;
+      return role == R::kCaseworker || role == R::kShelterManager || role == R::kSupervisor ||
+             role == R::kCoordinator;
+    case P::kAssignCases:
+    case P::kApproveClosure: return role == R::kSupervisor;
   }
   return false;
 }

@@ -13,7 +13,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-bool IsSystem(const Actor& actor) { return actor.user_id == 0 && actor.username == "system"; }
+bool IsSystem(const Actor& actor) { return actor.IsSystem(); }
 
 // The operator at the server's console is the system actor; everyone else
 // needs the permission of their role.

@@ -1,5 +1,7 @@
 #include "app/stages.h"
 
+#include "app/casework.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -485,6 +487,16 @@ Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id
                       fmt::format("the return of case {} is already recorded", c.code), "case_id");
         if (!inserted) return std::unexpected(inserted.error());
         r.id = *inserted;
+        // The one rule of the workflow (casework.h): the return moves the case.
+        Json moved_from = nullptr;
+        if (c.status != domain::CaseStatus::kReturned) {
+          moved_from = std::string(Name(c.status));
+          TransitionRequest move;
+          move.to = domain::CaseStatus::kReturned;
+          move.on = std::max(r.returned_on, c.fields.identified_on);
+          TRY(auto moved, CaseworkService(app_).Move(tx, actor, access, move, /*by_record=*/true));
+          (void)moved;
+        }
         TRY_STATUS(
             app_.Audit(tx, actor, "return.create", "return", std::to_string(r.id),
                        Json{{"case_id", case_id},
@@ -492,7 +504,8 @@ Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id
                             {"voluntary", r.voluntary},
                             {"destination_country", r.destination_country},
                             {"destination_organization_id", Opt(r.destination_organization_id)},
-                            {"returned_on", r.returned_on.ToString()}}
+                            {"returned_on", r.returned_on.ToString()},
+                            {"status_moved_from", moved_from}}
                            .dump()));
         return App::Written<domain::Return>{r, r.id};
       });

@@ -2,6 +2,7 @@
 // (StageTasks), whose horizon depends on "today".
 
 #include "app/stages.h"
+#include "app/casework.h"
 
 #include <unistd.h>
 
@@ -36,11 +37,19 @@ class StagesTest : public ::testing::Test {
       o.kind = domain::OrgKind::kNgo;
       auto org = app_->CreateOrganization(system, o);
       ASSERT_TRUE(org);
-      a->user_id = a == &caseworker_ ? 100 : 101;
+      auto user = app_->CreateUser(
+          system, NewUser{a == &caseworker_ ? "leyla.cw" : "other.cw", "a-long-test-password",
+                          domain::Role::kCaseworker, org->id});
+      ASSERT_TRUE(user) << user.error().message;
+      a->user_id = user->id;
       a->role = domain::Role::kCaseworker;
       a->organization_id = org->id;
     }
-    coordinator_.user_id = 102;
+    auto coordinator = app_->CreateUser(system, NewUser{"coord", "a-long-test-password",
+                                                        domain::Role::kCoordinator,
+                                                        caseworker_.organization_id});
+    ASSERT_TRUE(coordinator) << coordinator.error().message;
+    coordinator_.user_id = coordinator->id;
     coordinator_.role = domain::Role::kCoordinator;
     coordinator_.organization_id = caseworker_.organization_id;
 
@@ -133,7 +142,9 @@ TEST_F(StagesTest, AnExtensionBumpsTheCaseVersionAndKeepsTheReasonSealed) {
   TransitionRequest t;
   t.to = domain::CaseStatus::kReflectionPeriod;
   t.on = Date::FromYmd(2026, 11, 1);
-  auto before = app_->Transition(caseworker_, case_id_, t);
+  auto moved = CaseworkService(*app_).Transition(caseworker_, case_id_, t);
+  ASSERT_TRUE(moved);
+  auto before = std::optional<domain::Case>(moved->c);
   ASSERT_TRUE(before);
   domain::ReflectionExtension e;
   e.days = 14;

@@ -26,9 +26,12 @@ namespace haven::domain {
 //   health      medical, medication and psychological services
 //   shelter     stays in shelters
 //   money       allowance payments and compensation claims
-enum class DataCategory { kCaseFacts, kNotes, kIdentity, kContacts, kServices, kHealth, kShelter, kMoney };
+// `documents`: scanned documents and photos attached to the case.
+enum class DataCategory {
+  kCaseFacts, kNotes, kIdentity, kContacts, kServices, kHealth, kShelter, kMoney, kDocuments
+};
 HAVEN_ENUM_NAMES(DataCategory, "case_facts"sv, "notes"sv, "identity"sv, "contacts"sv,
-                 "services"sv, "health"sv, "shelter"sv, "money"sv);
+                 "services"sv, "health"sv, "shelter"sv, "money"sv, "documents"sv);
 
 // Why a case is shared; a consent names the purposes the person agreed to.
 enum class Purpose {

@@ -96,15 +96,41 @@ Result<std::optional<std::string>> OptionalUpperCountry(const JsonReader& r,
   return s;  // validated by the rules; kept as given so errors quote the input's field
 }
 
+Result<std::vector<Contact>> ContactsFromJson(const JsonReader& r, std::string_view key) {
+  std::vector<Contact> out;
+  const Json* contacts = r.Get(key);
+  if (!contacts) return out;
+  if (!contacts->is_array()) return Invalid(r.Field(key), "must be an array");
+  for (std::size_t i = 0; i < contacts->size(); ++i) {
+    std::string cp = fmt::format("{}[{}]", r.Field(key), i);
+    TRY_STATUS(RequireObject((*contacts)[i], cp));
+    JsonReader c((*contacts)[i], cp + ".");
+    TRY_STATUS(c.OnlyKeys({"type", "value"}));
+    Contact contact;
+    TRY(contact.type, c.RequiredEnum<ContactType>("type"));
+    TRY(contact.value, c.String("value"));
+    out.push_back(std::move(contact));
+  }
+  return out;
+}
+
+Json ContactsToJson(const std::vector<Contact>& contacts) {
+  Json out = Json::array();
+  for (const auto& c : contacts) out.push_back({{"type", Name(c.type)}, {"value", c.value}});
+  return out;
+}
+
 }  // namespace
 
 Result<PersonIdentity> IdentityFromJson(const Json& j, std::string_view prefix_view) {
   std::string prefix(prefix_view);
   TRY_STATUS(RequireObject(j, prefix.empty() ? "person" : prefix.substr(0, prefix.size() - 1)));
   JsonReader r(j, prefix);
-  TRY_STATUS(r.OnlyKeys({"given_name", "family_name", "patronymic", "other_names", "birth_date",
-                         "birth_year", "sex", "citizenship", "documents", "contacts"}));
+  TRY_STATUS(r.OnlyKeys({"alias", "given_name", "family_name", "patronymic", "other_names",
+                         "birth_date", "birth_year", "sex", "citizenship", "documents",
+                         "contacts", "guardian"}));
   PersonIdentity p;
+  TRY(p.alias, r.String("alias", false));
   TRY(p.given_name, r.String("given_name", false));
   TRY(p.family_name, r.String("family_name", false));
   TRY(p.patronymic, r.String("patronymic", false));
@@ -134,24 +160,24 @@ Result<PersonIdentity> IdentityFromJson(const Json& j, std::string_view prefix_v
       p.documents.push_back(std::move(doc));
     }
   }
-  if (const Json* contacts = r.Get("contacts")) {
-    if (!contacts->is_array()) return Invalid(r.Field("contacts"), "must be an array");
-    for (std::size_t i = 0; i < contacts->size(); ++i) {
-      std::string cp = fmt::format("{}contacts[{}]", prefix, i);
-      TRY_STATUS(RequireObject((*contacts)[i], cp));
-      JsonReader c((*contacts)[i], cp + ".");
-      TRY_STATUS(c.OnlyKeys({"type", "value"}));
-      Contact contact;
-      TRY(contact.type, c.RequiredEnum<ContactType>("type"));
-      TRY(contact.value, c.String("value"));
-      p.contacts.push_back(std::move(contact));
-    }
+  TRY(p.contacts, ContactsFromJson(r, "contacts"));
+  if (const Json* g = r.Get("guardian")) {
+    std::string gp = prefix + "guardian";
+    TRY_STATUS(RequireObject(*g, gp));
+    JsonReader gr(*g, gp + ".");
+    TRY_STATUS(gr.OnlyKeys({"name", "relation", "contacts"}));
+    Guardian guardian;
+    TRY(guardian.name, gr.String("name"));
+    TRY(guardian.relation, gr.String("relation", false));
+    TRY(guardian.contacts, ContactsFromJson(gr, "contacts"));
+    p.guardian = std::move(guardian);
   }
   return p;
 }
 
 Json IdentityToJson(const PersonIdentity& p) {
-  Json j = {{"given_name", p.given_name},
+  Json j = {{"alias", p.alias},
+            {"given_name", p.given_name},
             {"family_name", p.family_name},
             {"patronymic", p.patronymic},
             {"other_names", p.other_names},
@@ -167,25 +193,21 @@ Json IdentityToJson(const PersonIdentity& p) {
     docs.push_back(std::move(dj));
   }
   j["documents"] = std::move(docs);
-  Json contacts = Json::array();
-  for (const auto& c : p.contacts) contacts.push_back({{"type", Name(c.type)}, {"value", c.value}});
-  j["contacts"] = std::move(contacts);
+  j["contacts"] = ContactsToJson(p.contacts);
+  if (p.guardian)
+    j["guardian"] = {{"name", p.guardian->name},
+                     {"relation", p.guardian->relation},
+                     {"contacts", ContactsToJson(p.guardian->contacts)}};
+  else
+    j["guardian"] = nullptr;
   return j;
 }
 
-Result<NewCase> NewCaseFromJson(const Json& j) {
-  TRY_STATUS(RequireObject(j, "body"));
-  JsonReader r(j);
-  TRY_STATUS(r.OnlyKeys({"person", "organization_id", "identified_on", "identified_by",
-                         "exploitation", "means_of_control", "recruiter_relation",
-                         "country_of_recruitment", "country_of_exploitation", "region",
-                         "transnational", "status"}));
-  NewCase c;
-  const Json* person = r.Get("person");
-  if (!person) return Invalid("person", "is required");
-  TRY(c.person, IdentityFromJson(*person, "person."));
-  CaseFields& f = c.fields;
-  TRY(f.organization_id, r.OptionalInt("organization_id"));
+namespace {
+
+// The facts of a case from `r` (registration or a merged correction).
+Result<CaseFields> ReadCaseFields(const JsonReader& r) {
+  CaseFields f;
   TRY(f.identified_on, r.RequiredDate("identified_on"));
   TRY(f.identified_by, r.RequiredEnum<IdentifiedBy>("identified_by"));
   TRY(f.exploitation, r.EnumList<Exploitation>("exploitation"));
@@ -195,6 +217,65 @@ Result<NewCase> NewCaseFromJson(const Json& j) {
   TRY(f.country_of_exploitation, OptionalUpperCountry(r, "country_of_exploitation"));
   TRY(f.region, r.OptionalString("region"));
   TRY(f.transnational, r.OptionalBool("transnational"));
+  TRY(f.child_status, r.OptionalEnum<ChildStatus>("child_status"));
+  TRY(f.best_interests_assessed_on, r.OptionalDate("best_interests_assessed_on"));
+  return f;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& CaseFieldNames() {
+  static const std::vector<std::string_view> kNames = {
+      "identified_on", "identified_by", "exploitation", "means_of_control",
+      "recruiter_relation", "country_of_recruitment", "country_of_exploitation", "region",
+      "transnational", "child_status", "best_interests_assessed_on"};
+  return kNames;
+}
+
+Result<CaseFields> CaseFieldsFromJson(const Json& j) {
+  TRY_STATUS(RequireObject(j, "body"));
+  JsonReader r(j);
+  for (const auto& [key, _] : j.items())
+    if (std::find(CaseFieldNames().begin(), CaseFieldNames().end(), key) ==
+        CaseFieldNames().end())
+      return Invalid(key, "is not a field of a case that can be corrected");
+  return ReadCaseFields(r);
+}
+
+Json CaseFieldsToJson(const CaseFields& f) {
+  auto opt = [](const auto& v) -> Json { return v ? Json(*v) : Json(nullptr); };
+  return {
+      {"identified_on", f.identified_on.ToString()},
+      {"identified_by", Name(f.identified_by)},
+      {"exploitation", EnumListToJson(f.exploitation)},
+      {"means_of_control", EnumListToJson(f.means_of_control)},
+      {"recruiter_relation",
+       f.recruiter_relation ? Json(Name(*f.recruiter_relation)) : Json(nullptr)},
+      {"country_of_recruitment", opt(f.country_of_recruitment)},
+      {"country_of_exploitation", opt(f.country_of_exploitation)},
+      {"region", opt(f.region)},
+      {"transnational", opt(f.transnational)},
+      {"child_status", f.child_status ? Json(Name(*f.child_status)) : Json(nullptr)},
+      {"best_interests_assessed_on",
+       f.best_interests_assessed_on ? Json(f.best_interests_assessed_on->ToString())
+                                    : Json(nullptr)},
+  };
+}
+
+Result<NewCase> NewCaseFromJson(const Json& j) {
+  TRY_STATUS(RequireObject(j, "body"));
+  JsonReader r(j);
+  TRY_STATUS(r.OnlyKeys({"person", "organization_id", "identified_on", "identified_by",
+                         "exploitation", "means_of_control", "recruiter_relation",
+                         "country_of_recruitment", "country_of_exploitation", "region",
+                         "transnational", "status", "child_status",
+                         "best_interests_assessed_on"}));
+  NewCase c;
+  const Json* person = r.Get("person");
+  if (!person) return Invalid("person", "is required");
+  TRY(c.person, IdentityFromJson(*person, "person."));
+  TRY(c.fields, ReadCaseFields(r));
+  TRY(c.fields.organization_id, r.OptionalInt("organization_id"));
   TRY(auto status, r.OptionalEnum<CaseStatus>("status"));
   if (status && *status != CaseStatus::kIdentified)
     return Fail(ErrorCode::kValidation, "invalid_field",
@@ -233,6 +314,13 @@ Json CaseToJson(const Case& c) {
       {"sex", Name(c.sex)},
       {"citizenship", c.citizenship.ToString()},
       {"age_group", AgeGroup(c.age_at_identification)},
+      {"child", c.age_at_identification && *c.age_at_identification < 18},
+      {"child_status", f.child_status ? Json(Name(*f.child_status)) : Json(nullptr)},
+      {"best_interests_assessed_on", opt_date(f.best_interests_assessed_on)},
+      {"anonymous", c.anonymous},
+      {"assigned_to", opt(c.assigned_to)},
+      {"closure_reason", c.closure_reason ? Json(Name(*c.closure_reason)) : Json(nullptr)},
+      {"duplicate_of", opt(c.duplicate_of)},
       {"created_at", FormatTimestamp(c.created_at)},
       {"updated_at", FormatTimestamp(c.updated_at)},
       {"version", c.version},
@@ -254,7 +342,8 @@ Json UserToJson(const User& u) {
           {"organization_id", u.organization_id},
           {"active", u.active},
           {"created_at", FormatTimestamp(u.created_at)},
-          {"created_by", u.created_by ? Json(*u.created_by) : Json(nullptr)}};
+          {"created_by", u.created_by ? Json(*u.created_by) : Json(nullptr)},
+          {"must_change_password", u.must_change_password}};
 }
 
 }  // namespace haven::domain

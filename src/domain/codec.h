@@ -77,6 +77,12 @@ Status RequireObject(const Json& value, std::string_view field);
 Result<PersonIdentity> IdentityFromJson(const Json& j, std::string_view prefix);
 Json IdentityToJson(const PersonIdentity& p);
 Result<NewCase> NewCaseFromJson(const Json& j);
+// The facts of a case that can be corrected, by their API names; a correction is a JSON
+// merge patch of CaseFieldsToJson read back by CaseFieldsFromJson (which refuses any
+// other key).
+const std::vector<std::string_view>& CaseFieldNames();
+Json CaseFieldsToJson(const CaseFields& f);
+Result<CaseFields> CaseFieldsFromJson(const Json& j);
 Json CaseToJson(const Case& c);
 Json OrganizationToJson(const Organization& o);
 Json UserToJson(const User& u);

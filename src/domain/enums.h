@@ -50,9 +50,13 @@ enum class OrgKind { kStateBody, kPolice, kNgo, kShelter, kInternationalOrganiza
 HAVEN_ENUM_NAMES(OrgKind, "state_body"sv, "police"sv, "ngo"sv, "shelter"sv,
                  "international_organization"sv);
 
-enum class Role { kAdmin, kCoordinator, kCaseworker, kShelterManager, kAnalyst, kAuditor };
+// A supervisor is on an organisation's casework staff like a caseworker, and also
+// assigns its cases to caseworkers and approves their closures.
+enum class Role {
+  kAdmin, kCoordinator, kCaseworker, kShelterManager, kAnalyst, kAuditor, kSupervisor
+};
 HAVEN_ENUM_NAMES(Role, "admin"sv, "coordinator"sv, "caseworker"sv, "shelter_manager"sv,
-                 "analyst"sv, "auditor"sv);
+                 "analyst"sv, "auditor"sv, "supervisor"sv);
 
 enum class Sex { kFemale, kMale, kOther, kUnknown };
 HAVEN_ENUM_NAMES(Sex, "female"sv, "male"sv, "other"sv, "unknown"sv);
@@ -98,6 +102,26 @@ enum class CaseStatus {
 };
 HAVEN_ENUM_NAMES(CaseStatus, "identified"sv, "referred"sv, "reflection_period"sv,
                  "assisted"sv, "returned"sv, "reintegrated"sv, "closed"sv);
+
+// Why a case was closed; required to close one.
+enum class ClosureReason {
+  kAssistanceCompleted, kReturnedHome, kReintegrated, kDuplicate, kLostContact, kMovedAbroad,
+  kDeclinedAssistance, kDied, kOther
+};
+HAVEN_ENUM_NAMES(ClosureReason, "assistance_completed"sv, "returned_home"sv, "reintegrated"sv,
+                 "duplicate"sv, "lost_contact"sv, "moved_abroad"sv, "declined_assistance"sv,
+                 "died"sv, "other"sv);
+
+// A caseworker's request to close a case, where the organisation has a supervisor who
+// approves closures.
+enum class ClosureRequestStatus { kPending, kApproved, kRejected };
+HAVEN_ENUM_NAMES(ClosureRequestStatus, "pending"sv, "approved"sv, "rejected"sv);
+
+// A child's situation (under 18 at identification), in the terms of the UNHCR/UNICEF
+// guidelines: separated from both parents (perhaps with other relatives), or
+// unaccompanied by any adult responsible for the child.
+enum class ChildStatus { kAccompanied, kSeparated, kUnaccompanied };
+HAVEN_ENUM_NAMES(ChildStatus, "accompanied"sv, "separated"sv, "unaccompanied"sv);
 
 // The formal victim status decided by the competent body.
 enum class VictimStatus { kPending, kGranted, kRefused };

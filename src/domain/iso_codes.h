@@ -1,6 +1,7 @@
 #pragma once
 // ISO 3166-1 countries, ISO 3166-2:AZ regions, ISO 4217 currencies and ISO 639-1 languages, generated at build time from
-// Debian's iso-codes package (tools/gen_iso_codes.py). Thread-safe: constant data.
+// Debian's iso-codes package and its gettext catalogues (tools/gen_iso_codes.py).
+// Thread-safe: constant data.
 
 #include <cstddef>
 #include <optional>
@@ -11,7 +12,11 @@ namespace haven::domain {
 struct IsoEntry {
   const char* code;   // alpha-2 for countries ("AZ"), full code for regions ("AZ-BA")
   const char* extra;  // alpha-3 for countries, subdivision type for regions
-  const char* name;   // English (countries) or Azerbaijani (regions) name
+  const char* name;   // English (countries) or Azerbaijani (regions) name: the ISO name
+  // The name in Azerbaijani and in Russian, from the iso-codes catalogues; the ISO
+  // name where a catalogue has no translation. Never null.
+  const char* name_az;
+  const char* name_ru;
 };
 
 extern const IsoEntry kCountries[];

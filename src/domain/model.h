@@ -31,6 +31,9 @@ struct User {
   bool active = true;
   Timestamp created_at{};
   std::optional<Id> created_by;  // the account that created it (none: `haven init`, the CLI)
+  // Signed in with a one-time password an administrator set: only a password change
+  // is possible until the user chooses her own.
+  bool must_change_password = false;
 };
 
 // Citizenship: an ISO 3166-1 alpha-2 country, or stateless, or unknown. No rule of
@@ -57,9 +60,20 @@ struct Contact {
   std::string value;
 };
 
+// The adult responsible for a child: personal data of another person, sealed with the
+// child's identity.
+struct Guardian {
+  std::string name;
+  std::string relation;  // e.g. mother, aunt, appointed guardian
+  std::vector<Contact> contacts;
+};
+
 // Everything that identifies a person. Sealed at rest as a whole; never in lists,
 // logs, errors or analysts' exports.
 struct PersonIdentity {
+  // What the staff call a person who gives no name (a hotline caller): an anonymous
+  // registration has an alias instead of a given or family name.
+  std::string alias;
   std::string given_name;
   std::string family_name;
   std::string patronymic;
@@ -70,7 +84,10 @@ struct PersonIdentity {
   Citizenship citizenship;
   std::vector<IdentityDocument> documents;
   std::vector<Contact> contacts;
+  std::optional<Guardian> guardian;
 
+  // No given or family name: registered by an alias.
+  bool Anonymous() const { return given_name.empty() && family_name.empty(); }
   // The birth year from either field.
   std::optional<int> BirthYear() const;
 };
@@ -87,6 +104,10 @@ struct CaseFields {
   std::optional<std::string> country_of_exploitation;  // alpha-2
   std::optional<std::string> region;                   // ISO 3166-2:AZ
   std::optional<bool> transnational;  // derived from the countries when absent
+  // For a child (under 18 at identification): accompanied, separated or unaccompanied,
+  // and when the best-interests assessment took place.
+  std::optional<ChildStatus> child_status;
+  std::optional<Date> best_interests_assessed_on;
 };
 
 struct NewCase {
@@ -114,6 +135,12 @@ struct Case {
   Sex sex = Sex::kUnknown;
   Citizenship citizenship;
   std::optional<int> age_at_identification;
+  bool anonymous = false;  // registered by an alias, without a name
+  // The caseworker of the owning organisation in charge of the case.
+  std::optional<Id> assigned_to;
+  std::optional<ClosureReason> closure_reason;  // while closed
+  // Closed as a second registration of the same person: the case kept.
+  std::optional<Id> duplicate_of;
   Timestamp created_at{};
   Timestamp updated_at{};
   std::int64_t version = 1;  // bumped by every change; for optimistic checks

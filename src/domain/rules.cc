@@ -102,8 +102,11 @@ Status ValidateIdentity(const PersonIdentity& p, const Date& today, std::string_
   TRY_STATUS(CheckText(p.given_name, f("given_name"), 200, false));
   TRY_STATUS(CheckText(p.family_name, f("family_name"), 200, false));
   TRY_STATUS(CheckText(p.patronymic, f("patronymic"), 200, false));
-  if (p.given_name.empty() && p.family_name.empty())
-    return Invalid(f("given_name"), "a given name or a family name is required");
+  TRY_STATUS(CheckText(p.alias, f("alias"), 100, false));
+  if (p.given_name.empty() && p.family_name.empty() && p.alias.empty())
+    return Invalid(f("given_name"),
+                   "a given name, a family name or (for a person who gives no name) an alias "
+                   "is required");
   if (p.other_names.size() > 20) return Invalid(f("other_names"), "has more than 20 entries");
   for (std::size_t i = 0; i < p.other_names.size(); ++i)
     TRY_STATUS(CheckText(p.other_names[i], f(fmt::format("other_names[{}]", i)), 200));
@@ -121,6 +124,15 @@ Status ValidateIdentity(const PersonIdentity& p, const Date& today, std::string_
     TRY_STATUS(CheckText(d.number, df("number"), 100));
     if (d.issuing_country) TRY_STATUS(CheckCountry(*d.issuing_country, df("issuing_country")));
   }
+  if (p.guardian) {
+    TRY_STATUS(CheckText(p.guardian->name, f("guardian.name"), 200));
+    TRY_STATUS(CheckText(p.guardian->relation, f("guardian.relation"), 100, false));
+    if (p.guardian->contacts.size() > 20)
+      return Invalid(f("guardian.contacts"), "has more than 20 entries");
+    for (std::size_t i = 0; i < p.guardian->contacts.size(); ++i)
+      TRY_STATUS(CheckText(p.guardian->contacts[i].value,
+                           f(fmt::format("guardian.contacts[{}].value", i)), 500));
+  }
   if (p.contacts.size() > 20) return Invalid(f("contacts"), "has more than 20 entries");
   for (std::size_t i = 0; i < p.contacts.size(); ++i)
     TRY_STATUS(CheckText(p.contacts[i].value, f(fmt::format("contacts[{}].value", i)), 500));
@@ -136,6 +148,39 @@ Status ValidateCaseFields(const CaseFields& c, const Date& today) {
   if (c.country_of_exploitation)
     TRY_STATUS(CheckCountry(*c.country_of_exploitation, "country_of_exploitation"));
   if (c.region) TRY_STATUS(CheckAzRegion(*c.region, "region"));
+  if (c.transnational && c.country_of_recruitment && c.country_of_exploitation &&
+      *c.transnational != (*c.country_of_recruitment != *c.country_of_exploitation))
+    return Invalid("transnational",
+                   *c.transnational
+                       ? "is true, but recruitment and exploitation took place in one country"
+                       : "is false, but recruitment and exploitation took place in different "
+                         "countries");
+  if (c.best_interests_assessed_on) {
+    if (*c.best_interests_assessed_on > today)
+      return Invalid("best_interests_assessed_on", "is in the future");
+  }
+  return {};
+}
+
+std::optional<int> AgeAtIdentification(const PersonIdentity& p, const Date& identified_on) {
+  if (p.birth_date) return identified_on.YearsSince(*p.birth_date);
+  if (p.birth_year) return identified_on.Year() - *p.birth_year;
+  return std::nullopt;
+}
+
+Status CheckChildFacts(const CaseFields& c, std::optional<int> age, bool require_status) {
+  const bool child = age && *age < 18;
+  if (child && !c.child_status && require_status)
+    return Invalid("child_status",
+                   "is required for a child (under 18 at identification): accompanied, "
+                   "separated or unaccompanied");
+  if (!child && c.child_status)
+    return Invalid("child_status", "applies to children only (under 18 at identification)");
+  if (!child && c.best_interests_assessed_on)
+    return Invalid("best_interests_assessed_on",
+                   "applies to children only (under 18 at identification)");
+  if (c.best_interests_assessed_on && *c.best_interests_assessed_on < c.identified_on)
+    return Invalid("best_interests_assessed_on", "is before the child was identified");
   return {};
 }
 
@@ -144,6 +189,23 @@ Status ValidateNewCase(const NewCase& c, const Date& today) {
   TRY_STATUS(ValidateCaseFields(c.fields, today));
   if (c.person.birth_date && *c.person.birth_date > c.fields.identified_on)
     return Invalid("person.birth_date", "is after identified_on");
+  TRY_STATUS(CheckChildFacts(c.fields, AgeAtIdentification(c.person, c.fields.identified_on)));
+  return {};
+}
+
+Status CheckClosingNote(std::string_view note) {
+  TRY_STATUS(CheckText(note, "note", 4000));
+  int words = 0;
+  bool in_word = false;
+  for (unsigned char ch : note) {
+    bool space = ch == ' ' || ch == '\n' || ch == '\t';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  if (note.size() < 20 || words < 3)
+    return Invalid("note",
+                   "must say in at least a sentence (20 characters or more) why the case is "
+                   "closed");
   return {};
 }
 
@@ -180,9 +242,12 @@ bool DeriveTransnational(const CaseFields& c) {
 namespace {
 
 using S = CaseStatus;
+// A person may go home at any stage before reintegration (a voluntary return right
+// after identification is common); the move is made by recording the return.
 constexpr std::array kFromIdentified = {S::kReferred, S::kReflectionPeriod, S::kAssisted,
-                                        S::kClosed};
-constexpr std::array kFromReferred = {S::kReflectionPeriod, S::kAssisted, S::kClosed};
+                                        S::kReturned, S::kClosed};
+constexpr std::array kFromReferred = {S::kReflectionPeriod, S::kAssisted, S::kReturned,
+                                      S::kClosed};
 constexpr std::array kFromReflection = {S::kAssisted, S::kReturned, S::kClosed};
 constexpr std::array kFromAssisted = {S::kReturned, S::kReintegrated, S::kClosed};
 constexpr std::array kFromReturned = {S::kReintegrated, S::kClosed};

@@ -26,6 +26,14 @@ Status CheckAzRegion(std::string_view code, std::string_view field);
 Status ValidateIdentity(const PersonIdentity& p, const Date& today, std::string_view prefix);
 Status ValidateCaseFields(const CaseFields& c, const Date& today);
 Status ValidateNewCase(const NewCase& c, const Date& today);
+// The person's age on the day of identification, from the birth date or year.
+std::optional<int> AgeAtIdentification(const PersonIdentity& p, const Date& identified_on);
+// A child (under 18 at identification) carries a child status; an adult does not.
+// `require_status`: at registration; a correction may leave it for later.
+Status CheckChildFacts(const CaseFields& c, std::optional<int> age_at_identification,
+                       bool require_status = true);
+// The note that closes a case: at least a sentence (20 characters, three words).
+Status CheckClosingNote(std::string_view note);
 Status ValidateOrganization(const Organization& o);
 Status ValidateUsername(std::string_view username);
 // At least 12 characters: the login screen is the one door to identities.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/casework.h"
 #include "domain/codec.h"
 #include "http/support.h"
 
@@ -33,6 +34,8 @@ Json CaseRowJson(const app::CaseRow& r) {
   return {{"id", r.c.id}, {"code", r.c.code}, {"access", {{"basis", app::Name(r.basis)}}}};
 }
 
+}  // namespace
+
 Json CaseDetailJson(const app::CaseDetail& d) {
   if (!d.case_facts_visible)
     return {{"id", d.c.id}, {"code", d.c.code}, {"access", CaseAccessJson(d.basis, d.categories)}};
@@ -53,6 +56,8 @@ Json CaseDetailJson(const app::CaseDetail& d) {
   return j;
 }
 
+namespace {
+
 Json KnownElsewhereJson(const std::vector<app::KnownElsewhere>& v) {
   Json out = Json::array();
   for (const auto& k : v)
@@ -61,11 +66,14 @@ Json KnownElsewhereJson(const std::vector<app::KnownElsewhere>& v) {
   return out;
 }
 
-Json AuditJson(const store::AuditRecord& r) {
+Json AuditJson(const app::AuditEntry& e) {
+  const store::AuditRecord& r = e.record;
   Json details = Json::parse(r.details, nullptr, false);
   return {{"seq", r.seq},
           {"at", FormatTimestamp(r.at)},
           {"actor_user_id", r.actor_user_id},
+          {"actor_username", e.actor_username},
+          {"actor_organization_name", e.actor_organization_name},
           {"actor_role", r.actor_role},
           {"actor_organization_id", r.actor_organization_id},
           {"action", r.action},
@@ -143,8 +151,15 @@ Status CreateOrganization(app::App& app, const Req& req, Res& res, const Ctx& ct
 }
 
 Status ListUsers(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto page, PageParams(req));
-  TRY(auto result, app.ListUsers(ctx.Actor(), page));
+  app::UserQuery q;
+  TRY(q.page, PageParams(req));
+  if (req.has_param("organization_id")) {
+    TRY(int org, IntParam(req, "organization_id", 0, 1, std::numeric_limits<int>::max()));
+    q.organization_id = org;
+  }
+  TRY(q.role, EnumParam<domain::Role>(req, "role"));
+  TRY(q.active, BoolParam(req, "active"));
+  TRY(auto result, app.ListUsers(ctx.Actor(), q));
   SetJson(res, 200, PageJson(result, domain::UserToJson));
   return {};
 }
@@ -178,21 +193,47 @@ Status UpdateUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+// POST /users/{id}/deactivate and /reactivate: PATCH {"active": …} by name.
+template <bool kActive>
+Status SetUserActive(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "user"));
+  TRY(Json body, ParseBody(req));
+  TRY_STATUS(domain::JsonReader(body).OnlyKeys({}));
+  app::App::UserChange change;
+  change.active = kActive;
+  TRY(auto user, app.UpdateUser(ctx.Actor(), id, change, WriteOptionsOf(req)));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
 Status UnlockUser(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "user"));
+  TRY(Json body, ParseBody(req));
+  TRY_STATUS(domain::JsonReader(body).OnlyKeys({}));
   TRY(auto user, app.UnlockUser(ctx.Actor(), id, WriteOptionsOf(req)));
   SetJson(res, 200, domain::UserToJson(user));
   return {};
 }
 
-// POST {"password": "…"}: a new password the administrator gives the user in person.
+// A one-time password, shown once, that the user replaces at her next sign-in.
 Status ResetPassword(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "user"));
   TRY(Json body, ParseBody(req));
+  TRY_STATUS(domain::JsonReader(body).OnlyKeys({}));
+  TRY(auto reset, app.ResetPassword(ctx.Actor(), id));
+  SetJson(res, 200, {{"user", domain::UserToJson(reset.user)},
+                     {"one_time_password", reset.one_time_password}});
+  return {};
+}
+
+Status ChangeOwnPassword(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"password"}));
-  TRY(auto password, r.String("password"));
-  TRY(auto user, app.ResetPassword(ctx.Actor(), id, password, WriteOptionsOf(req)));
+  TRY_STATUS(r.OnlyKeys({"old_password", "new_password"}));
+  TRY(auto old_password, r.String("old_password"));
+  TRY(auto new_password, r.String("new_password"));
+  TRY_STATUS(app.ChangeOwnPassword(ctx.Actor(), ctx.token, old_password, new_password));
+  TRY(auto user, app.Me(ctx.Actor()));
   SetJson(res, 200, domain::UserToJson(user));
   return {};
 }
@@ -201,12 +242,7 @@ Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::CaseQuery q;
   TRY(q.page, PageParams(req));
   if (req.has_param("code")) q.code = req.get_param_value("code");
-  if (req.has_param("status")) {
-    auto st = domain::ParseEnum<domain::CaseStatus>(req.get_param_value("status"));
-    if (!st)
-      return Invalid("status", "must be one of " + domain::AllowedNames<domain::CaseStatus>());
-    q.status = st;
-  }
+  TRY(q.status, EnumParam<domain::CaseStatus>(req, "status"));
   if (req.has_param("year")) {
     TRY(int year, IntParam(req, "year", 0, 1900, 2200));
     q.year = year;
@@ -215,8 +251,37 @@ Status ListCases(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
     TRY(int org, IntParam(req, "organization_id", 0, 1, std::numeric_limits<int>::max()));
     q.organization_id = org;
   }
-  TRY(auto result, app.ListCases(ctx.Actor(), q));
-  SetJson(res, 200, PageJson(result, CaseRowJson));
+  if (req.has_param("assigned_to")) {
+    const std::string who = req.get_param_value("assigned_to");
+    if (who == "me") {
+      q.assigned_to_me = true;
+    } else if (who == "none") {
+      q.unassigned = true;
+    } else {
+      auto id = IntParam(req, "assigned_to", 0, 1, std::numeric_limits<int>::max());
+      if (!id) return Invalid("assigned_to", "must be me, none or the id of a user");
+      q.assigned_to = *id;
+    }
+  }
+  TRY(q.exploitation, EnumParam<domain::Exploitation>(req, "exploitation"));
+  if (req.has_param("region")) q.region = req.get_param_value("region");
+  if (req.has_param("age_group")) q.age_group = req.get_param_value("age_group");
+  std::optional<int> due;
+  if (req.has_param("due_within_days")) {
+    TRY(int days, IntParam(req, "due_within_days", 0, 0, 366));
+    due = days;
+  }
+  TRY(auto result, app::CaseworkService(app).FindCases(ctx.Actor(), q, due));
+  Json j = PageJson(result, CaseRowJson);
+  j["total"] = result.total.value_or(0);
+  SetJson(res, 200, j);
+  return {};
+}
+
+Status CaseByCode(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, app::CaseworkService(app).CaseIdByCode(ctx.Actor(), req.matches[1]));
+  TRY(auto detail, app.GetCase(ctx.Actor(), id));
+  SetJson(res, 200, CaseDetailJson(detail));
   return {};
 }
 
@@ -274,21 +339,6 @@ Status CorrectIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
   return {};
 }
 
-Status Transition(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto id, PathId(req, "case"));
-  TRY(Json body, ParseBody(req));
-  domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"to", "note", "on"}));
-  app::TransitionRequest t;
-  TRY(t.to, r.RequiredEnum<domain::CaseStatus>("to"));
-  TRY(t.note, r.String("note", false));
-  TRY(t.on, r.OptionalDate("on"));
-  TRY(auto c, app.Transition(ctx.Actor(), id, t, WriteOptionsOf(req)));
-  TRY(auto detail, app.GetCase(ctx.Actor(), c.id));
-  SetJson(res, 200, CaseDetailJson(detail));
-  return {};
-}
-
 Status LookupPerson(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(Json body, ParseBody(req));
   TRY(auto identity, domain::IdentityFromJson(body, ""));
@@ -300,10 +350,49 @@ Status LookupPerson(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+Result<std::optional<Timestamp>> TimeParam(const Req& req, const std::string& name) {
+  if (!req.has_param(name)) return std::optional<Timestamp>();
+  const std::string v = req.get_param_value(name);
+  if (auto t = ParseTimestamp(v)) return std::optional<Timestamp>(*t);
+  // A date alone means its first moment (UTC).
+  if (auto d = domain::Date::Parse(v, name))
+    return std::optional<Timestamp>(std::chrono::time_point_cast<Timestamp::duration>(d->Days()));
+  return Invalid(name, "must be a date (2026-03-01) or a time (2026-03-01T09:00:00Z)");
+}
+
 Status ListAudit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto page, PageParams(req));
-  TRY(auto result, app.ListAudit(ctx.Actor(), page));
+  app::AuditQuery q;
+  TRY(q.page, PageParams(req));
+  if (req.has_param("action")) q.action = req.get_param_value("action");
+  if (req.has_param("actor")) {
+    TRY(int actor, IntParam(req, "actor", 0, 0, std::numeric_limits<int>::max()));
+    q.actor_user_id = actor;
+  }
+  if (req.has_param("object_type")) q.object_type = req.get_param_value("object_type");
+  if (req.has_param("object_id")) q.object_id = req.get_param_value("object_id");
+  TRY(q.from, TimeParam(req, "from"));
+  TRY(q.to, TimeParam(req, "to"));
+  if (req.has_param("order")) {
+    const std::string order = req.get_param_value("order");
+    if (order != "newest_first" && order != "oldest_first")
+      return Invalid("order", "must be newest_first or oldest_first");
+    q.newest_first = order == "newest_first";
+  }
+  TRY(auto result, app.ListAudit(ctx.Actor(), q));
   SetJson(res, 200, PageJson(result, AuditJson));
+  return {};
+}
+
+Status VerifyAudit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  TRY_STATUS(domain::JsonReader(body).OnlyKeys({}));
+  TRY(auto v, app.VerifyAuditAs(ctx.Actor()));
+  Json j = {{"intact", v.intact}, {"entries", v.entries}, {"head_hash", v.head_hash}};
+  if (!v.intact) {
+    j["first_broken_seq"] = v.first_broken_seq;
+    j["problem"] = v.problem;
+  }
+  SetJson(res, 200, j);
   return {};
 }
 
@@ -318,20 +407,27 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/organizations", false, ListOrganizations, {"limit", "cursor"}},
       {"POST", "/api/v1/organizations", false, CreateOrganization},
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
-      {"GET", "/api/v1/users", false, ListUsers, {"limit", "cursor"}},
+      {"POST", "/api/v1/me/password", false, ChangeOwnPassword},
+      {"GET", "/api/v1/users", false, ListUsers,
+       {"limit", "cursor", "organization_id", "role", "active"}},
       {"POST", "/api/v1/users", false, CreateUser},
       {"PATCH", "/api/v1/users/{id}", false, UpdateUser},
+      {"POST", "/api/v1/users/{id}/deactivate", false, SetUserActive<false>},
+      {"POST", "/api/v1/users/{id}/reactivate", false, SetUserActive<true>},
       {"POST", "/api/v1/users/{id}/unlock", false, UnlockUser},
-      {"POST", "/api/v1/users/{id}/password", false, ResetPassword},
+      {"POST", "/api/v1/users/{id}/reset-password", false, ResetPassword},
       {"GET", "/api/v1/cases", false, ListCases,
-       {"limit", "cursor", "code", "status", "year", "organization_id"}},
+       {"limit", "cursor", "code", "status", "year", "organization_id", "assigned_to",
+        "exploitation", "region", "age_group", "due_within_days"}},
       {"POST", "/api/v1/cases", false, CreateCase},
+      {"GET", "/api/v1/cases/by-code/{code}", false, CaseByCode},
       {"GET", "/api/v1/cases/{id}", false, GetCase},
       {"POST", "/api/v1/cases/{id}/identity-views", false, ViewIdentity},
       {"PUT", "/api/v1/cases/{id}/identity", false, CorrectIdentity},
-      {"POST", "/api/v1/cases/{id}/transitions", false, Transition},
       {"POST", "/api/v1/persons/lookup", false, LookupPerson},
-      {"GET", "/api/v1/audit", false, ListAudit, {"limit", "cursor"}},
+      {"GET", "/api/v1/audit", false, ListAudit,
+       {"limit", "cursor", "action", "actor", "object_type", "object_id", "from", "to", "order"}},
+      {"POST", "/api/v1/audit/verify", false, VerifyAudit},
   };
 }
 

@@ -53,7 +53,8 @@ std::string PathRegex(std::string_view path) {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto table : {CoreRoutes, AssistanceRoutes, CoalitionRoutes, StageRoutes, ReportRoutes})
+  for (auto table : {CoreRoutes, CaseworkRoutes, AssistanceRoutes, CoalitionRoutes, StageRoutes,
+                     ReportRoutes, VocabularyRoutes})
     for (auto& route : table()) all.push_back(std::move(route));
   return all;
 }
@@ -115,6 +116,17 @@ struct Server::Impl {
                tl_ctx.request_id);
       return httplib::Server::HandlerResponse::Handled;
     }
+    // A one-time password opens nothing but its own replacement.
+    if (auth->password_change_required && path != "/api/v1/me" &&
+        path != "/api/v1/me/password" && path != "/api/v1/auth/logout") {
+      SetError(res,
+               Error{ErrorCode::kForbidden, "password_change_required",
+                     "you signed in with a one-time password: choose your own first "
+                     "(POST /api/v1/me/password)",
+                     {}},
+               tl_ctx.request_id);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     tl_ctx.token = token;
     tl_ctx.auth = std::move(*auth);
     return httplib::Server::HandlerResponse::Unhandled;
@@ -123,9 +135,18 @@ struct Server::Impl {
   void Register(const Route& route) {
     if (route.is_public) public_paths.push_back(route.path);
     // The last line of defence against exceptions; nothing more.
-    httplib::Server::Handler h = [this, handler = route.handler, query = route.query](
+    const std::size_t max_body =
+        route.max_body_bytes ? route.max_body_bytes : options.max_body_bytes;
+    httplib::Server::Handler h = [this, handler = route.handler, query = route.query, max_body](
                                      const httplib::Request& req, httplib::Response& res) {
       try {
+        if (req.body.size() > max_body)
+          return SetError(res, Error{ErrorCode::kTooLarge, "too_large",
+                                     fmt::format("the request body is over the size limit of "
+                                                 "this endpoint ({} bytes)",
+                                                 max_body),
+                                     "body"},
+                          tl_ctx.request_id);
         // An unknown query parameter is refused like an unknown JSON field: a filter the
         // caller believes applied, and did not, is worse than an error.
         for (const auto& [name, value] : req.params)
@@ -155,7 +176,10 @@ struct Server::Impl {
 
   void Configure() {
     server.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(n); };
-    server.set_payload_max_length(options.max_body_bytes);
+    // The largest body any route reads; each route checks its own limit.
+    std::size_t payload = options.max_body_bytes;
+    for (const auto& route : AllRoutes()) payload = std::max(payload, route.max_body_bytes);
+    server.set_payload_max_length(payload);
     server.set_read_timeout(30, 0);
     server.set_write_timeout(30, 0);
     server.set_keep_alive_max_count(100);

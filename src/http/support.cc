@@ -44,6 +44,9 @@ void SetError(httplib::Response& res, const Error& e, const std::string& request
 
 Result<Json> ParseBody(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
+  // A request without a body (approve, logout, unlock) needs no Content-Type: it is an
+  // empty object, and the handler names what is missing from it.
+  if (req.body.empty() && type.empty()) return Json::object();
   if (type.rfind("application/json", 0) != 0)
     return Invalid("body", "must be JSON sent with Content-Type: application/json");
   Json j = Json::parse(req.body, nullptr, false);
@@ -75,6 +78,14 @@ Result<int> IntParam(const httplib::Request& req, const std::string& name, int d
   if (ec != std::errc() || ptr != v.data() + v.size() || out < min || out > max)
     return Invalid(name, fmt::format("must be a whole number from {} to {}", min, max));
   return out;
+}
+
+Result<std::optional<bool>> BoolParam(const httplib::Request& req, const std::string& name) {
+  if (!req.has_param(name)) return std::optional<bool>();
+  const std::string v = req.get_param_value(name);
+  if (v == "true") return std::optional<bool>(true);
+  if (v == "false") return std::optional<bool>(false);
+  return Invalid(name, "must be true or false");
 }
 
 Result<app::PageRequest> PageParams(const httplib::Request& req) {

@@ -39,14 +39,18 @@ struct Route {
   bool is_public;  // no authentication (login, health)
   Handler handler;
   std::vector<std::string> query = {};  // the query parameters it takes
+  // The largest body it reads, in bytes; 0: the server's max_body_bytes.
+  std::size_t max_body_bytes = 0;
 };
 
 // The route tables, one per area; server.cc registers them all.
 std::vector<Route> CoreRoutes();        // core_routes.cc
 std::vector<Route> AssistanceRoutes();  // assistance_routes.cc
 std::vector<Route> CoalitionRoutes();   // coalition_routes.cc
+std::vector<Route> CaseworkRoutes();    // casework_routes.cc
 std::vector<Route> ReportRoutes();      // report_routes.cc
 std::vector<Route> StageRoutes();       // stage_routes.cc
+std::vector<Route> VocabularyRoutes();  // vocabulary_routes.cc
 
 int StatusFor(ErrorCode code);
 void SetJson(httplib::Response& res, int status, const Json& body);
@@ -55,9 +59,22 @@ Result<Json> ParseBody(const httplib::Request& req);
 Result<int> IntParam(const httplib::Request& req, const std::string& name, int def, int min,
                      int max);
 Result<app::PageRequest> PageParams(const httplib::Request& req);
+// An optional query parameter naming a value of a closed vocabulary.
+template <typename E>
+Result<std::optional<E>> EnumParam(const httplib::Request& req, const std::string& name) {
+  if (!req.has_param(name)) return std::optional<E>();
+  auto e = domain::ParseEnum<E>(req.get_param_value(name));
+  if (!e) return Invalid(name, "must be one of " + domain::AllowedNames<E>());
+  return e;
+}
+// An optional query parameter true or false.
+Result<std::optional<bool>> BoolParam(const httplib::Request& req, const std::string& name);
 // The numeric path parameter `index`; a kNotFound error naming `what` otherwise.
 Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index = 1);
 app::WriteOptions WriteOptionsOf(const httplib::Request& req);
+
+// A case as the caller may see it (core_routes.cc): facts, transitions and access.
+Json CaseDetailJson(const app::CaseDetail& d);
 
 // {"items": [render(row)...]} for a list that is not paged.
 template <typename T, typename F>

@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "domain/model.h"
 #include "store/assistance_store.h"
+#include "store/casework_store.h"
 #include "store/coalition_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
@@ -43,6 +44,14 @@ struct StoredUser {
   std::string password_hash;
   int failed_logins = 0;
   std::optional<Timestamp> locked_until;
+};
+
+struct UserFilter {
+  std::optional<Id> organization_id;
+  std::optional<domain::Role> role;
+  std::optional<bool> active;
+  Id after_id = 0;  // cursor: users with a larger id (lists go oldest first)
+  int limit = 50;
 };
 
 struct Session {
@@ -97,6 +106,15 @@ struct CaseFilter {
   std::optional<std::string> code;
   std::optional<domain::CaseStatus> status;
   std::optional<int> year;  // year of identification
+  std::optional<Id> assigned_to;  // the caseworker in charge
+  bool unassigned = false;        // only cases nobody is in charge of
+  std::optional<domain::Exploitation> exploitation;  // one of the case's forms
+  std::optional<std::string> region;                 // ISO 3166-2:AZ
+  // Age at identification within [min_age, max_age]; age_unknown: not known.
+  std::optional<int> min_age;
+  std::optional<int> max_age;
+  bool age_unknown = false;
+  std::optional<std::vector<Id>> ids;  // only these cases (e.g. those with a task due)
   std::optional<Id> before_id;  // cursor: cases with a smaller id (lists go newest first)
   int limit = 50;
 };
@@ -124,6 +142,19 @@ struct AuditRecord {
   std::optional<Id> case_id;
 };
 
+struct AuditFilter {
+  std::int64_t after_seq = 0;             // cursor, oldest first
+  std::optional<std::int64_t> before_seq;  // cursor, newest first
+  bool newest_first = false;
+  std::optional<std::string> action;  // exact, or a prefix ending in '.' ("case.")
+  std::optional<Id> actor_user_id;
+  std::optional<std::string> object_type;
+  std::optional<std::string> object_id;
+  std::optional<Timestamp> from;  // at or after
+  std::optional<Timestamp> to;    // before
+  int limit = 50;
+};
+
 struct IdempotencyRecord {
   Id user_id = 0;
   std::string key;
@@ -141,6 +172,7 @@ class Transaction {
   // The queries of the other areas, inside this same transaction.
   virtual AssistanceStore& Assistance() = 0;
   virtual CoalitionStore& Coalition() = 0;
+  virtual CaseworkStore& Casework() = 0;
   virtual ReportStore& Reports() = 0;
   virtual StageStore& Stages() = 0;
 
@@ -154,19 +186,22 @@ class Transaction {
   virtual Result<Id> InsertUser(const domain::User& u, const std::string& password_hash) = 0;
   virtual Result<std::optional<StoredUser>> GetUser(Id id) = 0;
   virtual Result<std::optional<StoredUser>> FindUserByUsername(const std::string& username) = 0;
-  virtual Result<std::vector<domain::User>> ListUsers(Id after_id, int limit) = 0;
+  virtual Result<std::vector<domain::User>> ListUsers(const UserFilter& filter) = 0;
   virtual Status SetLoginState(Id user_id, int failed_logins,
                                std::optional<Timestamp> locked_until) = 0;
   // The account's role and whether it may sign in.
   virtual Status UpdateUser(Id user_id, domain::Role role, bool active) = 0;
-  virtual Status SetPasswordHash(Id user_id, const std::string& password_hash) = 0;
+  // `must_change`: a one-time password, to be replaced at the next sign-in.
+  virtual Status SetPasswordHash(Id user_id, const std::string& password_hash,
+                                 bool must_change = false) = 0;
 
   // Sessions.
   virtual Status InsertSession(const Session& s) = 0;
   virtual Result<std::optional<Session>> FindSession(const std::string& token_digest) = 0;
   virtual Status DeleteSession(const std::string& token_digest) = 0;
   // Signs the account out everywhere (disabled, new role or new password).
-  virtual Status DeleteSessionsOfUser(Id user_id) = 0;
+  // `keep_digest`: the session that stays (the one changing its own password).
+  virtual Status DeleteSessionsOfUser(Id user_id, const std::string& keep_digest = {}) = 0;
   virtual Status DeleteExpiredSessions(Timestamp now) = 0;
 
   // Persons: inserted first without identity, so that the identity can be sealed
@@ -190,9 +225,13 @@ class Transaction {
   virtual Result<Id> InsertCase(const domain::Case& c) = 0;
   virtual Result<std::optional<domain::Case>> GetCase(Id id) = 0;
   virtual Result<std::vector<domain::Case>> ListCases(const CaseFilter& filter) = 0;
-  // Writes the mutable fields (the owner, which a transfer changes; workflow state; and
-  // sex, citizenship and age at identification, which follow a corrected identity); fails with kConflict unless the stored version is
-  // `c.version - 1` (another request changed the case in between).
+  // How many cases the filter selects, all pages together (the cursor and limit ignored).
+  virtual Result<std::int64_t> CountCases(const CaseFilter& filter) = 0;
+  // Writes everything but the code, the person and the creation time (the owner, which a
+  // transfer changes; the facts, which a correction changes; workflow state; sex,
+  // citizenship and age, which follow a corrected identity). Fails with kConflict
+  // `stale_update` unless the stored version is `c.version - 1` (another request changed
+  // the case in between).
   virtual Status UpdateCase(const domain::Case& c) = 0;
   virtual Result<Id> InsertTransition(const domain::CaseTransition& t,
                                       const std::string& sealed_note) = 0;
@@ -201,7 +240,14 @@ class Transaction {
   // Audit log: append-only. LastAudit locks the chain head for this transaction.
   virtual Result<std::optional<AuditRecord>> LastAudit() = 0;
   virtual Status AppendAudit(const AuditRecord& r) = 0;
-  virtual Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) = 0;
+  // Entries in order of seq (newest first when asked), filtered.
+  virtual Result<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter) = 0;
+  Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) {
+    AuditFilter f;
+    f.after_seq = after_seq;
+    f.limit = limit;
+    return ListAudit(f);
+  }
   // The entries that touched a case, oldest first: AppendAudit indexes an entry under
   // `case_id` when one is given (the person's access history reads them).
   virtual Result<std::vector<AuditRecord>> AuditOfCase(Id case_id, std::int64_t after_seq,

@@ -359,6 +359,7 @@ TEST_F(Api, IdentityCanBeCorrectedWithAReason) {
 
   // Another organisation now registers the same woman: warned by the new identity.
   Json again = CaseBody("Xumar", "Rzaquliyeva", "2009-05-04");
+  again["child_status"] = "separated";
   auto second = As("cw2").Post("/api/v1/cases", again);
   ASSERT_EQ(second.status, 201) << second.raw;
   EXPECT_EQ(second.body["known_elsewhere"].size(), 1u) << second.raw;
@@ -412,8 +413,14 @@ TEST_F(Api, WorkflowRefusesIllegalTransitions) {
   EXPECT_EQ(cw.Post(path + "/transitions", {{"to", "assisted"}, {"note", "moved to shelter"}}).status, 200);
   auto close_without_reason = cw.Post(path + "/transitions", {{"to", "closed"}});
   EXPECT_EQ(close_without_reason.status, 400);
-  EXPECT_EQ(close_without_reason.ErrorField(), "note");
-  auto closed = cw.Post(path + "/transitions", {{"to", "closed"}, {"note", "reintegrated with family"}});
+  EXPECT_EQ(close_without_reason.ErrorField(), "closure_reason");
+  auto close_without_note =
+      cw.Post(path + "/transitions", {{"to", "closed"}, {"closure_reason", "reintegrated"}});
+  EXPECT_EQ(close_without_note.status, 400);
+  EXPECT_EQ(close_without_note.ErrorField(), "note");
+  auto closed = cw.Post(path + "/transitions", {{"to", "closed"},
+                                                {"closure_reason", "reintegrated"},
+                                                {"note", "reintegrated with family"}});
   ASSERT_EQ(closed.status, 200);
   EXPECT_EQ(closed.body["allowed_transitions"].size(), 0u);
   EXPECT_EQ(closed.body["transitions"].size(), 3u);

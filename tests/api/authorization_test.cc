@@ -36,8 +36,9 @@ constexpr const char* kAskTime = "2026-06-10T00:30:00Z";
 
 // The columns. "-a": the owning organisation A (an NGO); "cw-b": another NGO; "sm-s":
 // the shelter organisation S that cases are referred or transferred to.
-const std::vector<std::string> kUsers = {"admin", "coord", "cw-a", "sm-a",
-                                         "cw-b",  "sm-s",  "analyst", "auditor"};
+// "sv-a": the supervisor of A.
+const std::vector<std::string> kUsers = {"admin", "coord", "cw-a",    "sm-a",   "cw-b",
+                                         "sm-s",  "analyst", "auditor", "sv-a"};
 
 enum Scenario { kPlain, kConsent, kOverride, kWithdrawn, kExpired, kTransferred };
 const std::vector<std::string> kScenarios = {"plain",     "consent", "override",
@@ -48,6 +49,7 @@ using Row = std::vector<int>;  // one status per user, in the order of kUsers
 // What a cell's request is about: a case in a scenario, and the records it needs.
 struct Subject {
   long case_id = 0;
+  std::string code;
   long consent_id = 0;
   long referral_id = 0;
   long record_id = 0;  // the stay, permit, proceeding, claim, follow-up or payment
@@ -70,11 +72,14 @@ class Authorization : public ::testing::Test {
     in.User("sm-s", "shelter_manager", s_, kPassword);
     in.User("analyst", "analyst", state_, kPassword);
     in.User("auditor", "auditor", state_, kPassword);
+    in.User("sv-a", "supervisor", a_, kPassword);
     // The account the user-administration cells act on.
     in.User("target", "analyst", state_, kPassword);
     auto users = in.admin().Get("/api/v1/users?limit=200");
-    for (const auto& u : users.body["items"])
+    for (const auto& u : users.body["items"]) {
       if (u["username"] == "target") target_ = u["id"];
+      if (u["username"] == "cw-a") cw_a_id_ = u["id"];
+    }
     ASSERT_NE(target_, 0);
     // More person look-ups than the cells make (the limit is per user and hour).
     clients_ = new std::map<std::string, Client>();
@@ -130,11 +135,12 @@ class Authorization : public ::testing::Test {
                    {"sex", "female"},
                    {"citizenship", "AZ"},
                    {"contacts", {{{"type", "phone"}, {"value", "+994 50 000 00 00"}}}}};
-    sub.case_id = Id(C("cw-a").Post("/api/v1/cases", {{"person", person},
-                                                      {"identified_on", "2026-02-01"},
-                                                      {"identified_by", "ngo"},
-                                                      {"exploitation", {"forced_labour"}}}),
-                     "case");
+    auto created = C("cw-a").Post("/api/v1/cases", {{"person", person},
+                                                    {"identified_on", "2026-02-01"},
+                                                    {"identified_by", "ngo"},
+                                                    {"exploitation", {"forced_labour"}}});
+    sub.case_id = Id(created, "case");
+    sub.code = created.body.value("code", "");
     const std::string path = CasePath(sub.case_id);
     auto consent = [&](long to, Json categories, std::optional<std::string> until = {}) {
       Json c = {{"recipient_organization_id", to},
@@ -195,7 +201,7 @@ class Authorization : public ::testing::Test {
         break;
       case kTransferred:
         sub.consent_id = consent(s_, {"case_facts", "notes", "identity", "contacts", "services",
-                                      "health", "shelter", "money"});
+                                      "health", "shelter", "money", "documents"});
         sub.referral_id = refer("/api/v1/transfers");
         accept();
         break;
@@ -243,6 +249,25 @@ class Authorization : public ::testing::Test {
       auto r = owner.Put("/api/v1/consents/" + std::to_string(sub.consent_id) + "/form",
                          {{"media_type", "application/pdf"}, {"content_base64", "JVBERi0xLjQK"}});
       EXPECT_EQ(r.status, 204) << r.raw;
+    } else if (need == "closed") {
+      // A supervisor of A (or the shelter, which has none) closes it at once.
+      Client& closer = s == kTransferred ? C("sm-s") : C("sv-a");
+      Id(closer.Post(path + "/transitions", {{"to", "closed"},
+                                             {"closure_reason", "lost_contact"},
+                                             {"note", "No contact for three months now."}}),
+         "close");
+    } else if (need == "closure-request") {
+      // A caseworker of A asks; the supervisor decides (the shelter closes at once).
+      auto r = owner.Post(path + "/transitions", {{"to", "closed"},
+                                                  {"closure_reason", "assistance_completed"},
+                                                  {"note", "Assistance is complete, she is safe."}});
+      EXPECT_TRUE(r.status == 200 || r.status == 202) << r.raw;
+    } else if (need == "note") {
+      Id(owner.Post(path + "/notes", {{"text", "Called her sister; all well."}}), "note");
+    } else if (need == "attachment") {
+      sub.record_id = Id(owner.Request("POST", path + "/attachments", AttachmentBody(), {},
+                                       kMultipart),
+                         "attachment");
     } else if (need == "reflection") {
       Id(owner.Post(path + "/transitions", {{"to", "reflection_period"}, {"on", "2026-02-02"}}),
          "reflection");
@@ -254,7 +279,18 @@ class Authorization : public ::testing::Test {
     std::string path;
     Json body;
     httplib::Headers headers;
+    std::string raw_body = {};  // sent as is with `content_type` when not empty
+    std::string content_type = "application/json";
   };
+
+  static constexpr const char* kMultipart = "multipart/form-data; boundary=matrixboundary";
+  // A one-page PDF with a title, as a browser's form sends it.
+  static std::string AttachmentBody() {
+    return "--matrixboundary\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n"
+           "passport copy\r\n--matrixboundary\r\nContent-Disposition: form-data; "
+           "name=\"file\"; filename=\"p.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+           "%PDF-1.4\n%%EOF\n\r\n--matrixboundary--\r\n";
+  }
 
   // One endpoint of the matrix: how to ask, whether the case matters, what to prepare.
   struct Endpoint {
@@ -269,13 +305,14 @@ class Authorization : public ::testing::Test {
 
   static Instance* in_;
   static std::map<std::string, Client>* clients_;
-  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_;
+  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_, cw_a_id_;
 };
 
 Instance* Authorization::in_;
 std::map<std::string, Client>* Authorization::clients_;
 long Authorization::a_, Authorization::b_, Authorization::s_, Authorization::state_,
-    Authorization::shelter_a_, Authorization::shelter_s_, Authorization::target_;
+    Authorization::shelter_a_, Authorization::shelter_s_, Authorization::target_,
+    Authorization::cw_a_id_;
 
 std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   auto c = [](const Subject& s) { return CasePath(s.case_id); };
@@ -318,9 +355,21 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   e.push_back(post("POST", "/api/v1/users/{id}/unlock", false, "", [](const Subject&, Scenario, int) {
     return Request{"POST", "/api/v1/users/" + std::to_string(target_) + "/unlock", Json::object(), {}};
   }));
-  e.push_back(post("POST", "/api/v1/users/{id}/password", false, "", [](const Subject&, Scenario, int) {
-    return Request{"POST", "/api/v1/users/" + std::to_string(target_) + "/password",
-                   {{"password", "another-long-password"}}, {}};
+  for (const char* step : {"deactivate", "reactivate", "reset-password"}) {
+    std::string st(step);
+    e.push_back(post("POST", "/api/v1/users/{id}/" + st, false, "", [st](const Subject&, Scenario, int) {
+      return Request{"POST", "/api/v1/users/" + std::to_string(target_) + "/" + st, Json::object(), {}};
+    }));
+  }
+  // With a wrong old password: refused for everyone, and nobody's password changes.
+  e.push_back(post("POST", "/api/v1/me/password", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/me/password",
+                   {{"old_password", "not-my-password-1"}, {"new_password", "another-long-password"}}, {}};
+  }));
+  e.push_back(get("GET", "/api/v1/closure-requests", false, fixed("/api/v1/closure-requests")));
+  e.push_back(get("GET", "/api/v1/vocabularies", false, fixed("/api/v1/vocabularies")));
+  e.push_back(post("POST", "/api/v1/audit/verify", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/audit/verify", Json::object(), {}};
   }));
   e.push_back(get("GET", "/api/v1/cases", false, fixed("/api/v1/cases")));
   e.push_back(post("POST", "/api/v1/cases", false, "", [](const Subject&, Scenario, int n) {
@@ -375,6 +424,15 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     std::string s(sub);
     e.push_back(get("GET", "/api/v1/cases/{id}" + s, true, [c, s](const Subject& x) { return c(x) + s; }));
   }
+  e.push_back(get("GET", "/api/v1/cases/{id}/notes", true, [c](const Subject& x) { return c(x) + "/notes"; },
+                  "note"));
+  e.push_back(get("GET", "/api/v1/cases/{id}/attachments", true,
+                  [c](const Subject& x) { return c(x) + "/attachments"; }, "attachment"));
+  e.push_back(get("GET", "/api/v1/attachments/{id}", true,
+                  [id](const Subject& x) { return "/api/v1/attachments/" + id(x.record_id); },
+                  "attachment"));
+  e.push_back(get("GET", "/api/v1/cases/by-code/{code}", true,
+                  [](const Subject& x) { return "/api/v1/cases/by-code/" + x.code; }));
   e.push_back(get("GET", "/api/v1/referrals/{id}", true, [id](const Subject& x) {
     return "/api/v1/referrals/" + id(x.referral_id ? x.referral_id : 999999);
   }));
@@ -398,6 +456,31 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   });
   w("POST", "/api/v1/cases/{id}/transitions", "", [c](const Subject& x, Scenario, int) {
     return Request{"POST", c(x) + "/transitions", {{"to", "referred"}}, {}};
+  });
+  w("PATCH", "/api/v1/cases/{id}", "", [c](const Subject& x, Scenario s, int) {
+    const long version = C(OwnerCw(s)).Get(c(x)).body.value("version", 0L);
+    return Request{"PATCH", c(x), {{"version", version}, {"region", "AZ-SAT"}}, {}};
+  });
+  w("POST", "/api/v1/cases/{id}/reopen", "closed", [c](const Subject& x, Scenario, int) {
+    return Request{"POST", c(x) + "/reopen", {{"reason", "She came back to us."}}, {}};
+  });
+  w("PUT", "/api/v1/cases/{id}/assignment", "", [c](const Subject& x, Scenario, int) {
+    return Request{"PUT", c(x) + "/assignment", {{"user_id", cw_a_id_}}, {}};
+  });
+  w("POST", "/api/v1/cases/{id}/closure/approve", "closure-request", [c](const Subject& x, Scenario, int) {
+    return Request{"POST", c(x) + "/closure/approve", Json::object(), {}};
+  });
+  w("POST", "/api/v1/cases/{id}/closure/reject", "closure-request", [c](const Subject& x, Scenario, int) {
+    return Request{"POST", c(x) + "/closure/reject", {{"note", "Please first record the last visit."}}, {}};
+  });
+  w("POST", "/api/v1/cases/{id}/notes", "", [c](const Subject& x, Scenario, int) {
+    return Request{"POST", c(x) + "/notes", {{"text", "Visited at home."}}, {}};
+  });
+  w("POST", "/api/v1/cases/{id}/attachments", "", [c](const Subject& x, Scenario, int) {
+    Request r{"POST", c(x) + "/attachments", Json(), {}};
+    r.raw_body = AttachmentBody();
+    r.content_type = kMultipart;
+    return r;
   });
   w("POST", "/api/v1/shelters/{id}/stays", "", [c](const Subject& x, Scenario s, int) {
     return Request{"POST", "/api/v1/shelters/" + std::to_string(AdmitShelter(s)) + "/stays",
@@ -506,7 +589,7 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
 }
 
 // clang-format off
-// The expected statuses. Columns: admin coord cw-a sm-a cw-b sm-s analyst auditor.
+// The expected statuses. Columns: admin coord cw-a sm-a cw-b sm-s analyst auditor sv-a.
 // Routes not about one case have one row; the others one row per scenario:
 // plain, consent, override, withdrawn, expired, transferred.
 const std::map<std::string, std::vector<Row>>& Expected() {
@@ -562,8 +645,10 @@ TEST_F(Authorization, EveryEndpointByEveryRoleInEveryRelation) {
           Client c = in_->As(kUsers[ui], kPassword);
           r = c.Post(rq.path, rq.body, rq.headers);
         } else {
-          r = C(kUsers[ui]).Request(rq.method, rq.path, rq.body.is_null() ? "" : rq.body.dump(),
-                                    rq.headers);
+          r = C(kUsers[ui]).Request(
+              rq.method, rq.path,
+              !rq.raw_body.empty() ? rq.raw_body : rq.body.is_null() ? "" : rq.body.dump(),
+              rq.headers, rq.content_type);
         }
         row += (ui ? ", " : "") + std::to_string(r.status);
         if (!print && r.status != it->second[si][ui])
@@ -577,7 +662,8 @@ TEST_F(Authorization, EveryEndpointByEveryRoleInEveryRelation) {
         if (ep.route != "/api/v1/cases/{id}/identity-views")
           EXPECT_EQ(r.raw.find("Səfərova"), std::string::npos) << kUsers[ui] << " " << key;
         // The shelters' addresses only to their staff and coordinators.
-        if (kUsers[ui] != "coord" && kUsers[ui] != "sm-a" && kUsers[ui] != "cw-a")
+        if (kUsers[ui] != "coord" && kUsers[ui] != "sm-a" && kUsers[ui] != "cw-a" &&
+            kUsers[ui] != "sv-a")
           EXPECT_EQ(r.raw.find("Street 1"), std::string::npos) << kUsers[ui] << " " << key;
       }
       row += "},";

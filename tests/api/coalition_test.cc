@@ -408,7 +408,7 @@ TEST_F(Coalition, TransferMovesOwnershipWithTheSameConsentRule) {
   ASSERT_EQ(cw.Post(path + "/consents",
                     Consent(other_ngo_, {"assistance"},
                             {"case_facts", "notes", "identity", "contacts", "services", "health",
-                             "shelter", "money"}))
+                             "shelter", "money", "documents"}))
                 .status,
             201);
   auto sent = cw.Post("/api/v1/transfers", transfer);
@@ -520,7 +520,9 @@ TEST_F(Coalition, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(sm.Get(path).status, 404);
 
   // A closed case takes no new consent.
-  ASSERT_EQ(cw.Post(path + "/transitions", {{"to", "closed"}, {"note", "She returned home safely."}})
+  ASSERT_EQ(cw.Post(path + "/transitions", {{"to", "closed"},
+                                                     {"closure_reason", "returned_home"},
+                                                     {"note", "She returned home safely."}})
                 .status,
             200);
   EXPECT_EQ(cw.Post(path + "/consents", Consent(shelter_org_, {"shelter"}, {"case_facts"}))
@@ -863,7 +865,7 @@ TEST_F(Coalition, ReceiversSeeTheirConsentsAndReplaysDoNotOutliveAccess) {
   ASSERT_EQ(cw_later.Post(CasePath(other) + "/consents",
                           Consent(other_ngo_, {"assistance"},
                                   {"case_facts", "notes", "identity", "contacts", "services", "health",
-                                   "shelter", "money"}, "2026-03-06"))
+                                   "shelter", "money", "documents"}, "2026-03-06"))
                 .status,
             201);
   auto transfer = cw_later.Post("/api/v1/transfers", {{"case_id", other},

@@ -477,7 +477,10 @@ TEST_F(Stages, ReturnAndReintegrationFollowUps) {
   for (const auto& e : Audit()) EXPECT_EQ(e.dump().find("Bukhara"), std::string::npos);
 
   // A closed case takes no new follow-up.
-  ASSERT_EQ(cw.Post(CasePath(id) + "/transitions", {{"to", "closed"}, {"on", "2025-06-03"}, {"note", "done"}}).status, 200);
+  ASSERT_EQ(cw.Post(CasePath(id) + "/transitions", {{"to", "closed"},
+                                                             {"on", "2025-06-03"},
+                                                             {"closure_reason", "reintegrated"},
+                                                             {"note", "Reintegration is complete and stable."}}).status, 200);
   auto closed = cw.Post(follow_ups, {{"due_on", "2025-09-01"}});
   EXPECT_EQ(closed.status, 409);
   EXPECT_EQ(closed.ErrorCode(), "case_closed");

@@ -60,11 +60,42 @@ TEST(Users, AreDisabledReRoledUnlockedAndResetUnderTheRules) {
   ASSERT_EQ(in.admin().Post(w + "/unlock", Json::object()).status, 200);
   EXPECT_EQ(Client(in.port()).Login("worker", kPassword).status, 200);
 
-  // A new password: the old one no longer works; a weak one is refused.
-  EXPECT_EQ(in.admin().Post(w + "/password", {{"password", "short"}}).ErrorField(), "password");
-  ASSERT_EQ(in.admin().Post(w + "/password", {{"password", "a-fresh-long-password"}}).status, 200);
+  // A reset: a one-time password, shown once; the old one no longer works, and the
+  // one-time password opens nothing but its own replacement.
+  Client before_reset(in.port());
+  ASSERT_EQ(before_reset.Login("worker", kPassword).status, 200);
+  auto reset = in.admin().Request("POST", w + "/reset-password", "", {}, "");
+  ASSERT_EQ(reset.status, 200) << reset.raw;
+  const std::string once = reset.body["one_time_password"];
+  EXPECT_GE(once.size(), 16u);
+  EXPECT_EQ(reset.body["user"]["must_change_password"], true);
+  EXPECT_EQ(before_reset.Get("/api/v1/me").status, 401) << "signed out everywhere";
   EXPECT_EQ(Client(in.port()).Login("worker", kPassword).status, 401);
+  Client fresh(in.port());
+  auto login = fresh.Login("worker", once);
+  ASSERT_EQ(login.status, 200) << login.raw;
+  EXPECT_EQ(login.body["user"]["must_change_password"], true);
+  EXPECT_EQ(fresh.Get("/api/v1/cases").ErrorCode(), "password_change_required");
+  EXPECT_EQ(fresh.Get("/api/v1/me").status, 200);
+  // The old password must be right, the new one long enough; neither changes anything.
+  auto wrong = fresh.Post("/api/v1/me/password",
+                          {{"old_password", "not-the-password"}, {"new_password", "a-fresh-long-password"}});
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(wrong.ErrorField(), "old_password");
+  auto weak = fresh.Post("/api/v1/me/password", {{"old_password", once}, {"new_password", "short"}});
+  EXPECT_EQ(weak.ErrorField(), "new_password");
+  EXPECT_EQ(fresh.Get("/api/v1/cases").ErrorCode(), "password_change_required");
+  auto changed = fresh.Post("/api/v1/me/password",
+                            {{"old_password", once}, {"new_password", "a-fresh-long-password"}});
+  ASSERT_EQ(changed.status, 200) << changed.raw;
+  EXPECT_EQ(changed.body["must_change_password"], false);
+  EXPECT_EQ(fresh.Get("/api/v1/cases").status, 200) << "the session that changed it stays";
+  EXPECT_EQ(Client(in.port()).Login("worker", once).status, 401) << "used once";
   EXPECT_EQ(Client(in.port()).Login("worker", "a-fresh-long-password").status, 200);
+  // Deactivate and reactivate by name, without a body or a Content-Type.
+  EXPECT_EQ(in.admin().Request("POST", w + "/deactivate", "", {}, "").body["active"], false);
+  EXPECT_EQ(fresh.Get("/api/v1/me").status, 401);
+  EXPECT_EQ(in.admin().Request("POST", w + "/reactivate", "", {}, "").body["active"], true);
 
   // Every change audited, never with a password.
   in.User("auditor", "auditor", state, kPassword);
@@ -76,10 +107,11 @@ TEST(Users, AreDisabledReRoledUnlockedAndResetUnderTheRules) {
     unlocks += e["action"] == "user.unlock";
     resets += e["action"] == "user.password_reset";
   }
-  EXPECT_EQ(updates, 3);
+  EXPECT_EQ(updates, 5);
   EXPECT_EQ(unlocks, 1);
   EXPECT_EQ(resets, 1);
   EXPECT_EQ(raw.find("a-fresh-long-password"), std::string::npos);
+  EXPECT_EQ(raw.find(once), std::string::npos);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // query interface: "core" (organisations, users, persons, cases, audit),
 // "assistance" (shelters, stays, services, allowances), "coalition" (consents,
 // referrals and transfers, case owners, memorandum members), "stages" (support plans,
-// residence, proceedings, return and reintegration) and "reports" (facts for
+// residence, proceedings, return and reintegration), "casework" (notes, attachments,
+// closure requests) and "reports" (facts for
 // statistics, imported CTDC records). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
 // to the tables of an earlier one. A migration, once released, is never edited.
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "store/assistance_store.h"
+#include "store/casework_store.h"
 #include "store/coalition_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
@@ -34,6 +36,7 @@ std::span<const std::string_view> AssistanceMigrations();
 std::span<const std::string_view> CoalitionMigrations();
 std::span<const std::string_view> ReportMigrations();
 std::span<const std::string_view> StageMigrations();
+std::span<const std::string_view> CaseworkMigrations();
 
 // Area implementations over one connection inside an open transaction. They do
 // not own `db`; the transaction that creates them outlives them.
@@ -41,5 +44,6 @@ std::unique_ptr<AssistanceStore> MakeAssistanceStore(sqlite3* db);
 std::unique_ptr<CoalitionStore> MakeCoalitionStore(sqlite3* db);
 std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db);
 std::unique_ptr<StageStore> MakeStageStore(sqlite3* db);
+std::unique_ptr<CaseworkStore> MakeCaseworkStore(sqlite3* db);
 
 }  // namespace haven::store::sqlite

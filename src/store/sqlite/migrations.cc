@@ -188,18 +188,33 @@ constexpr std::string_view kV5 = R"sql(
 ALTER TABLE users ADD COLUMN created_by INTEGER REFERENCES users(id);
 )sql";
 
-constexpr std::array<std::string_view, 5> kCore = {kV1, kV2, kV3, kV4, kV5};
+// Everyday casework: the caseworker in charge, why a case was closed (and of which
+// case it is a second registration), anonymous registrations and children's facts.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE cases ADD COLUMN assigned_to INTEGER REFERENCES users(id);
+ALTER TABLE cases ADD COLUMN closure_reason TEXT;
+ALTER TABLE cases ADD COLUMN duplicate_of INTEGER REFERENCES cases(id);
+ALTER TABLE cases ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN child_status TEXT;
+ALTER TABLE cases ADD COLUMN best_interests_on TEXT;
+CREATE INDEX cases_assigned ON cases(assigned_to, id);
+-- A password an administrator reset is used once: the user chooses a new one at sign-in.
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 6> kCore = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 }  // namespace
 
 std::span<const std::string_view> CoreMigrations() { return kCore; }
 
 std::span<const MigrationArea> MigrationAreas() {
-  static const std::array<MigrationArea, 5> kAreas = {
+  static const std::array<MigrationArea, 6> kAreas = {
       MigrationArea{"core", CoreMigrations()},
       MigrationArea{"assistance", AssistanceMigrations()},
       MigrationArea{"coalition", CoalitionMigrations()},
       MigrationArea{"stages", StageMigrations()},
+      MigrationArea{"casework", CaseworkMigrations()},
       MigrationArea{"reports", ReportMigrations()},
   };
   return kAreas;

@@ -39,6 +39,10 @@ class SqliteTransaction final : public Transaction {
     if (!coalition_) coalition_ = sqlite::MakeCoalitionStore(db_);
     return *coalition_;
   }
+  CaseworkStore& Casework() override {
+    if (!casework_) casework_ = sqlite::MakeCaseworkStore(db_);
+    return *casework_;
+  }
   StageStore& Stages() override {
     if (!stages_) stages_ = sqlite::MakeStageStore(db_);
     return *stages_;
@@ -116,7 +120,7 @@ class SqliteTransaction final : public Transaction {
 
   static constexpr std::string_view kUserCols =
       "id, username, role, organization_id, active, created_at, password_hash, failed_logins, "
-      "locked_until, created_by";
+      "locked_until, created_by, must_change_password";
   static StoredUser UserFrom(const Stmt& s) {
     StoredUser u;
     u.user.id = s.Int(0);
@@ -129,6 +133,7 @@ class SqliteTransaction final : public Transaction {
     u.failed_logins = static_cast<int>(s.Int(7));
     u.locked_until = s.OptTime(8);
     u.user.created_by = s.OptInt(9);
+    u.user.must_change_password = s.Int(10) != 0;
     return u;
   }
 
@@ -148,9 +153,18 @@ class SqliteTransaction final : public Transaction {
     return std::optional(UserFrom(s));
   }
 
-  Result<std::vector<domain::User>> ListUsers(Id after_id, int limit) override {
-    Stmt s(db_, fmt::format("SELECT {} FROM users WHERE id > ? ORDER BY id LIMIT ?", kUserCols));
-    s.Bind(after_id).Bind(limit);
+  Result<std::vector<domain::User>> ListUsers(const UserFilter& f) override {
+    std::string sql = fmt::format("SELECT {} FROM users WHERE id > ?", kUserCols);
+    if (f.organization_id) sql += " AND organization_id = ?";
+    if (f.role) sql += " AND role = ?";
+    if (f.active) sql += " AND active = ?";
+    sql += " ORDER BY id LIMIT ?";
+    Stmt s(db_, sql);
+    s.Bind(f.after_id);
+    if (f.organization_id) s.Bind(*f.organization_id);
+    if (f.role) s.Bind(Name(*f.role));
+    if (f.active) s.Bind(*f.active);
+    s.Bind(f.limit);
     std::vector<domain::User> out;
     while (true) {
       TRY(bool row, s.Step());
@@ -175,10 +189,11 @@ class SqliteTransaction final : public Transaction {
     return s.Run();
   }
 
-  Status SetPasswordHash(Id user_id, const std::string& password_hash) override {
-    Stmt s(db_, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL"
-                " WHERE id = ?");
-    s.Bind(password_hash).Bind(user_id);
+  Status SetPasswordHash(Id user_id, const std::string& password_hash,
+                         bool must_change) override {
+    Stmt s(db_, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
+                " must_change_password = ? WHERE id = ?");
+    s.Bind(password_hash).Bind(must_change).Bind(user_id);
     return s.Run();
   }
 
@@ -208,9 +223,9 @@ class SqliteTransaction final : public Transaction {
     return s.Run();
   }
 
-  Status DeleteSessionsOfUser(Id user_id) override {
-    Stmt s(db_, "DELETE FROM sessions WHERE user_id = ?");
-    s.Bind(user_id);
+  Status DeleteSessionsOfUser(Id user_id, const std::string& keep_digest) override {
+    Stmt s(db_, "DELETE FROM sessions WHERE user_id = ? AND token_digest <> ?");
+    s.Bind(user_id).Bind(keep_digest);
     return s.Run();
   }
 
@@ -312,32 +327,52 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<Id> InsertCase(const domain::Case& c) override {
+    Stmt s(db_,
+           "INSERT INTO cases(code, person_id, created_at, organization_id, identified_on,"
+           " identified_year, identified_by, means_of_control, recruiter_relation,"
+           " country_of_recruitment, country_of_exploitation, region, transnational, status,"
+           " victim_status, victim_status_on, reflection_start, reflection_end, sex,"
+           " citizenship, age_at_identification, assigned_to, closure_reason, duplicate_of,"
+           " anonymous, child_status, best_interests_on, updated_at, version)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(c.code).Bind(c.person_id).Bind(c.created_at);
+    BindMutable(s, c);
+    s.Bind(c.version);
+    TRY_STATUS(s.Run());
+    Id id = sqlite3_last_insert_rowid(db_);
+    TRY_STATUS(WriteExploitation(id, c.fields.exploitation));
+    return id;
+  }
+
+  // The columns every change may write, in the order of kMutableCols.
+  static void BindMutable(Stmt& s, const domain::Case& c) {
     const auto& f = c.fields;
     nlohmann::json means = nlohmann::json::array();
     for (auto m : f.means_of_control) means.push_back(Name(m));
-    Stmt s(db_,
-           "INSERT INTO cases(code, organization_id, person_id, identified_on, identified_year,"
-           " identified_by, means_of_control, recruiter_relation, country_of_recruitment,"
-           " country_of_exploitation, region, transnational, status, victim_status,"
-           " victim_status_on, reflection_start, reflection_end, sex, citizenship,"
-           " age_at_identification, created_at, updated_at, version)"
-           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(c.code).Bind(c.organization_id).Bind(c.person_id).Bind(f.identified_on)
-        .Bind(f.identified_on.Year()).Bind(Name(f.identified_by)).Bind(means.dump());
+    s.Bind(c.organization_id).Bind(f.identified_on).Bind(f.identified_on.Year())
+        .Bind(Name(f.identified_by)).Bind(means.dump());
     if (f.recruiter_relation) s.Bind(Name(*f.recruiter_relation)); else s.BindNull();
     s.Bind(f.country_of_recruitment).Bind(f.country_of_exploitation).Bind(f.region)
         .Bind(c.transnational).Bind(Name(c.status)).Bind(Name(c.victim_status))
         .Bind(c.victim_status_on).Bind(c.reflection_start).Bind(c.reflection_end)
         .Bind(Name(c.sex)).Bind(c.citizenship.ToString()).Bind(c.age_at_identification)
-        .Bind(c.created_at).Bind(c.updated_at).Bind(c.version);
-    TRY_STATUS(s.Run());
-    Id id = sqlite3_last_insert_rowid(db_);
-    for (auto form : f.exploitation) {
-      Stmt e(db_, "INSERT INTO case_exploitation(case_id, form) VALUES (?,?)");
-      e.Bind(id).Bind(Name(form));
+        .Bind(c.assigned_to);
+    if (c.closure_reason) s.Bind(Name(*c.closure_reason)); else s.BindNull();
+    s.Bind(c.duplicate_of).Bind(c.anonymous);
+    if (f.child_status) s.Bind(Name(*f.child_status)); else s.BindNull();
+    s.Bind(f.best_interests_assessed_on).Bind(c.updated_at);
+  }
+
+  Status WriteExploitation(Id case_id, const std::vector<domain::Exploitation>& forms) {
+    Stmt d(db_, "DELETE FROM case_exploitation WHERE case_id = ?");
+    d.Bind(case_id);
+    TRY_STATUS(d.Run());
+    for (auto form : forms) {
+      Stmt e(db_, "INSERT OR IGNORE INTO case_exploitation(case_id, form) VALUES (?,?)");
+      e.Bind(case_id).Bind(Name(form));
       TRY_STATUS(e.Run());
     }
-    return id;
+    return {};
   }
 
   static constexpr std::string_view kCaseCols =
@@ -345,7 +380,8 @@ class SqliteTransaction final : public Transaction {
       " recruiter_relation, country_of_recruitment, country_of_exploitation, region,"
       " transnational, status, victim_status, victim_status_on, reflection_start,"
       " reflection_end, sex, citizenship, age_at_identification, created_at, updated_at,"
-      " version, (SELECT p.organization_id FROM persons p WHERE p.id = cases.person_id)";
+      " version, (SELECT p.organization_id FROM persons p WHERE p.id = cases.person_id),"
+      " assigned_to, closure_reason, duplicate_of, anonymous, child_status, best_interests_on";
 
   Result<domain::Case> CaseFrom(const Stmt& s) {
     domain::Case c;
@@ -380,6 +416,12 @@ class SqliteTransaction final : public Transaction {
     c.updated_at = s.Time(21);
     c.version = s.Int(22);
     c.sealing_organization_id = s.Int(23);
+    c.assigned_to = s.OptInt(24);
+    if (auto r = s.OptText(25)) c.closure_reason = ParseEnum<domain::ClosureReason>(*r);
+    c.duplicate_of = s.OptInt(26);
+    c.anonymous = s.Int(27) != 0;
+    if (auto cs = s.OptText(28)) c.fields.child_status = ParseEnum<domain::ChildStatus>(*cs);
+    c.fields.best_interests_assessed_on = s.OptDate(29);
     Stmt e(db_, "SELECT form FROM case_exploitation WHERE case_id = ?");
     e.Bind(c.id);
     while (true) {
@@ -401,8 +443,9 @@ class SqliteTransaction final : public Transaction {
     return std::optional(std::move(c));
   }
 
-  Result<std::vector<domain::Case>> ListCases(const CaseFilter& f) override {
-    std::string sql = fmt::format("SELECT {} FROM cases WHERE 1=1", kCaseCols);
+  // The WHERE clause of a case filter (without the cursor) and a binder of its values.
+  static std::string CaseWhere(const CaseFilter& f) {
+    std::string sql = " WHERE 1=1";
     if (f.organization_id) sql += " AND organization_id = ?";
     if (f.shared_with_organization_id)
       sql += " AND (organization_id = ? OR id IN (SELECT case_id FROM referrals"
@@ -410,15 +453,43 @@ class SqliteTransaction final : public Transaction {
     if (f.code) sql += " AND code = ?";
     if (f.status) sql += " AND status = ?";
     if (f.year) sql += " AND identified_year = ?";
-    if (f.before_id) sql += " AND id < ?";
-    sql += " ORDER BY id DESC LIMIT ?";
-    Stmt s(db_, sql);
+    if (f.assigned_to) sql += " AND assigned_to = ?";
+    if (f.unassigned) sql += " AND assigned_to IS NULL";
+    if (f.exploitation)
+      sql += " AND id IN (SELECT case_id FROM case_exploitation WHERE form = ?)";
+    if (f.region) sql += " AND region = ?";
+    if (f.age_unknown) sql += " AND age_at_identification IS NULL";
+    if (f.min_age) sql += " AND age_at_identification >= ?";
+    if (f.max_age) sql += " AND age_at_identification <= ?";
+    if (f.ids) {
+      sql += " AND id IN (";
+      for (std::size_t i = 0; i < f.ids->size(); ++i) sql += i ? ",?" : "?";
+      sql += ")";
+    }
+    return sql;
+  }
+  static void BindCaseWhere(Stmt& s, const CaseFilter& f) {
     if (f.organization_id) s.Bind(*f.organization_id);
     if (f.shared_with_organization_id)
       s.Bind(*f.shared_with_organization_id).Bind(*f.shared_with_organization_id);
     if (f.code) s.Bind(*f.code);
     if (f.status) s.Bind(Name(*f.status));
     if (f.year) s.Bind(*f.year);
+    if (f.assigned_to) s.Bind(*f.assigned_to);
+    if (f.exploitation) s.Bind(Name(*f.exploitation));
+    if (f.region) s.Bind(*f.region);
+    if (f.min_age) s.Bind(*f.min_age);
+    if (f.max_age) s.Bind(*f.max_age);
+    if (f.ids)
+      for (Id id : *f.ids) s.Bind(id);
+  }
+
+  Result<std::vector<domain::Case>> ListCases(const CaseFilter& f) override {
+    std::string sql = fmt::format("SELECT {} FROM cases{}", kCaseCols, CaseWhere(f));
+    if (f.before_id) sql += " AND id < ?";
+    sql += " ORDER BY id DESC LIMIT ?";
+    Stmt s(db_, sql);
+    BindCaseWhere(s, f);
     if (f.before_id) s.Bind(*f.before_id);
     s.Bind(f.limit);
     std::vector<domain::Case> out;
@@ -431,21 +502,30 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
+  Result<std::int64_t> CountCases(const CaseFilter& f) override {
+    Stmt s(db_, "SELECT count(*) FROM cases" + CaseWhere(f));
+    BindCaseWhere(s, f);
+    TRY(bool row, s.Step());
+    return row ? s.Int(0) : 0;
+  }
+
   Status UpdateCase(const domain::Case& c) override {
     Stmt s(db_,
-           "UPDATE cases SET organization_id = ?, status = ?, victim_status = ?,"
-           " victim_status_on = ?, reflection_start = ?, reflection_end = ?, sex = ?,"
-           " citizenship = ?, age_at_identification = ?, updated_at = ?, version = ?"
-           " WHERE id = ? AND version = ?");
-    s.Bind(c.organization_id).Bind(Name(c.status)).Bind(Name(c.victim_status)).Bind(c.victim_status_on)
-        .Bind(c.reflection_start).Bind(c.reflection_end).Bind(Name(c.sex))
-        .Bind(c.citizenship.ToString()).Bind(c.age_at_identification).Bind(c.updated_at)
-        .Bind(c.version).Bind(c.id).Bind(c.version - 1);
+           "UPDATE cases SET organization_id = ?, identified_on = ?, identified_year = ?,"
+           " identified_by = ?, means_of_control = ?, recruiter_relation = ?,"
+           " country_of_recruitment = ?, country_of_exploitation = ?, region = ?,"
+           " transnational = ?, status = ?, victim_status = ?, victim_status_on = ?,"
+           " reflection_start = ?, reflection_end = ?, sex = ?, citizenship = ?,"
+           " age_at_identification = ?, assigned_to = ?, closure_reason = ?, duplicate_of = ?,"
+           " anonymous = ?, child_status = ?, best_interests_on = ?, updated_at = ?,"
+           " version = ? WHERE id = ? AND version = ?");
+    BindMutable(s, c);
+    s.Bind(c.version).Bind(c.id).Bind(c.version - 1);
     TRY_STATUS(s.Run());
     if (sqlite3_changes(db_) != 1)
-      return Fail(ErrorCode::kConflict, "stale_case",
+      return Fail(ErrorCode::kConflict, "stale_update",
                   "the case was changed by someone else in the meantime; reload and retry");
-    return {};
+    return WriteExploitation(c.id, c.fields.exploitation);
   }
 
   Result<Id> InsertTransition(const domain::CaseTransition& t,
@@ -541,10 +621,31 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
-  Result<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq, int limit) override {
-    Stmt s(db_, fmt::format("SELECT {} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
-                            kAuditCols));
-    s.Bind(after_seq).Bind(limit);
+  Result<std::vector<AuditRecord>> ListAudit(const AuditFilter& f) override {
+    std::string sql = fmt::format("SELECT {} FROM audit_log WHERE seq > ?", kAuditCols);
+    const bool prefix = f.action && !f.action->empty() && f.action->back() == '.';
+    if (f.before_seq) sql += " AND seq < ?";
+    if (f.action) sql += prefix ? " AND substr(action, 1, ?) = ?" : " AND action = ?";
+    if (f.actor_user_id) sql += " AND actor_user_id = ?";
+    if (f.object_type) sql += " AND object_type = ?";
+    if (f.object_id) sql += " AND object_id = ?";
+    // Timestamps are written in one fixed RFC 3339 form, so text order is time order.
+    if (f.from) sql += " AND at >= ?";
+    if (f.to) sql += " AND at < ?";
+    sql += f.newest_first ? " ORDER BY seq DESC LIMIT ?" : " ORDER BY seq LIMIT ?";
+    Stmt s(db_, sql);
+    s.Bind(f.after_seq);
+    if (f.before_seq) s.Bind(*f.before_seq);
+    if (f.action) {
+      if (prefix) s.Bind(static_cast<std::int64_t>(f.action->size()));
+      s.Bind(*f.action);
+    }
+    if (f.actor_user_id) s.Bind(*f.actor_user_id);
+    if (f.object_type) s.Bind(*f.object_type);
+    if (f.object_id) s.Bind(*f.object_id);
+    if (f.from) s.Bind(*f.from);
+    if (f.to) s.Bind(*f.to);
+    s.Bind(f.limit);
     std::vector<AuditRecord> out;
     while (true) {
       TRY(bool row, s.Step());
@@ -582,6 +683,7 @@ class SqliteTransaction final : public Transaction {
   bool committed_ = false;
   std::unique_ptr<AssistanceStore> assistance_;
   std::unique_ptr<CoalitionStore> coalition_;
+  std::unique_ptr<CaseworkStore> casework_;
   std::unique_ptr<ReportStore> reports_;
   std::unique_ptr<StageStore> stages_;
 };
