@@ -192,7 +192,7 @@ class Runner {
       Request(words, line);
     } else if (verb == "password" && words.size() == 3) {
       // The account signs in with another password from now on (after a change).
-      passwords_[words[1]] = words[2];
+      passwords_[words[1]] = Substitute(words[2], line);
       clients_.erase(words[1]);
     } else if (verb == "signout" && words.size() == 2) {
       clients_.erase(words[1]);
