@@ -9,6 +9,7 @@
 #include "app/permissions.h"
 #include "app/stages.h"
 #include "domain/codec.h"
+#include "domain/money.h"
 #include "domain/rules.h"
 #include "report/named_reports.h"
 
@@ -450,6 +451,11 @@ Result<domain::AllowanceRate> AssistanceService::CreateRate(const Actor& actor,
                         fmt::format("{} rates are in {}; a schedule keeps one currency", r.kind,
                                     existing.currency),
                         "currency");
+          if (existing.period != r.period)
+            return Fail(ErrorCode::kConflict, "period_mismatch",
+                        fmt::format("{} is paid once per {}; a schedule keeps one period", r.kind,
+                                    Name(existing.period)),
+                        "period");
         }
         r.created_at = app_.Now();
         TRY(r.id, a.InsertRate(r));
@@ -458,6 +464,7 @@ Result<domain::AllowanceRate> AssistanceService::CreateRate(const Actor& actor,
                               Json{{"kind", r.kind},
                                    {"amount_minor", r.amount_minor},
                                    {"currency", r.currency},
+                                   {"period", Name(r.period)},
                                    {"effective_from", r.effective_from.ToString()}}
                                   .dump()));
         return App::Written<domain::AllowanceRate>{r, r.id};
@@ -506,14 +513,17 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
         p.amount_minor = rate->amount_minor;  // from the schedule, never from the request
         p.currency = rate->currency;
         p.rate_id = rate->id;
+        p.period = domain::PeriodOf(rate->period, paid_on);
         p.status = domain::PaymentStatus::kPendingApproval;
         p.requested_by = actor.user_id;
         p.created_at = app_.Now();
         auto inserted = a.InsertPayment(p);
         if (!inserted && inserted.error().reason == "constraint")
           return Fail(ErrorCode::kConflict, "duplicate_payment",
-                      fmt::format("a {} payment for case {} on {} already exists", kind, c.code,
-                                  paid_on.ToString()),
+                      rate->period == domain::AllowancePeriod::kOnce
+                          ? fmt::format("case {} already has its {} (paid once)", kind, c.code)
+                          : fmt::format("case {} already has a {} for {} (one per {})", c.code,
+                                        kind, p.period, Name(rate->period)),
                       "paid_on");
         if (!inserted) return std::unexpected(inserted.error());
         p.id = *inserted;
@@ -541,6 +551,14 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
         if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
         if (p->status == domain::PaymentStatus::kApproved)
           return Fail(ErrorCode::kConflict, "already_approved", "this payment is already approved");
+        if (p->status != domain::PaymentStatus::kPendingApproval)
+          return Fail(ErrorCode::kConflict, "not_pending",
+                      fmt::format("this payment was {}", Name(p->status)));
+        // Still eligible now: the victim status may have changed since the request.
+        TRY(auto c, tx.GetCase(p->case_id));
+        if (!c) return Internal("a payment's case is gone");
+        if (auto eligible = domain::CheckEligibleForAllowance(*c); !eligible)
+          return Fail(ErrorCode::kConflict, "not_eligible", eligible.error().message);
         TRY(auto approver, tx.GetUser(actor.user_id));
         TRY(auto requester, tx.GetUser(p->requested_by));
         if (!approver || !requester) return Internal("a payment's requester or approver is gone");
@@ -554,6 +572,47 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
                                    {"amount_minor", p->amount_minor},
                                    {"currency", p->currency}}
                                   .dump()));
+        return App::Written<domain::Payment>{*p, payment_id};
+      });
+}
+
+namespace {
+std::string PaymentReasonAd(Id id) { return fmt::format("payment:{}:reason", id); }
+}  // namespace
+
+Result<domain::Payment> AssistanceService::DecidePayment(const Actor& actor, Id payment_id,
+                                                         domain::PaymentStatus to,
+                                                         const std::string& reason,
+                                                         const WriteOptions& w) {
+  const bool reject = to == domain::PaymentStatus::kRejected;
+  TRY_STATUS(Require(actor.role, reject ? P::kApprovePayment : P::kRequestPayment));
+  TRY_STATUS(domain::CheckStatedReason(reason, "reason",
+                                       reject ? "reject the payment" : "cancel the payment"));
+  return app_.IdempotentWrite<domain::Payment>(
+      actor, w, reject ? "payment_rejection" : "payment_cancellation",
+      [&](store::Transaction& tx, Id replay) { return tx.Assistance().GetPayment(replay); },
+      [&](store::Transaction& tx) -> Result<App::Written<domain::Payment>> {
+        auto& a = tx.Assistance();
+        TRY(auto p, a.GetPayment(payment_id));
+        if (!p) return Fail(ErrorCode::kNotFound, "not_found", "no such payment");
+        TRY(auto access, app_.Access(tx, actor, p->case_id));
+        // The approver rejects; the case's own staff cancel what they asked for.
+        if (!reject) TRY_STATUS(access.RequireWrite(DataCategory::kMoney));
+        if (p->status != domain::PaymentStatus::kPendingApproval)
+          return Fail(ErrorCode::kConflict, "not_pending",
+                      fmt::format("this payment is {}; only a pending one can be {}",
+                                  Name(p->status), reject ? "rejected" : "cancelled"));
+        const domain::Case& c = access.Case();
+        TRY_STATUS(a.DecidePayment(payment_id, to, actor.user_id, app_.Now(),
+                                   privacy::Seal(app_.CaseKey(c), reason,
+                                                 PaymentReasonAd(payment_id))));
+        p->status = to;
+        p->decided_by = actor.user_id;
+        p->decided_at = app_.Now();
+        p->reason = reason;
+        TRY_STATUS(app_.Audit(tx, actor, reject ? "payment.reject" : "payment.cancel", "payment",
+                              std::to_string(payment_id),
+                              Json{{"case_id", p->case_id}, {"code", c.code}}.dump(), reason));
         return App::Written<domain::Payment>{*p, payment_id};
       });
 }
@@ -691,8 +750,8 @@ Result<std::vector<Task>> AssistanceService::Tasks(const Actor& actor, int withi
       TRY(auto c, tx->GetCase(p.case_id));
       out.push_back(Task{"payment_awaiting_approval", p.case_id, c ? c->code : "", p.paid_on,
                          p.paid_on < today,
-                         fmt::format("a {} payment of {} {} awaits approval", p.kind,
-                                     p.amount_minor, p.currency)});
+                         fmt::format("a {} payment of {} awaits approval", p.kind,
+                                     domain::FormatMoney(p.amount_minor, p.currency))});
     }
   }
   TRY(auto stage_tasks, StageTasks(app_, *tx, actor, today, within_days));

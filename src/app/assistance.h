@@ -91,6 +91,11 @@ class AssistanceService {
                                          const domain::Date& paid_on, const WriteOptions& w);
   Result<domain::Payment> ApprovePayment(const Actor& actor, Id payment_id,
                                          const WriteOptions& w = {});
+  // Rejects (the approver) or cancels (the requesting case's staff) a pending payment,
+  // with a stated reason, sealed; the ledger keeps it.
+  Result<domain::Payment> DecidePayment(const Actor& actor, Id payment_id,
+                                        domain::PaymentStatus to, const std::string& reason,
+                                        const WriteOptions& w = {});
   Result<Page<domain::Payment>> ListPayments(const Actor& actor, std::optional<Id> case_id,
                                              const PageRequest& p);
   // group_by: year, month or organization.

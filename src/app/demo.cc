@@ -478,7 +478,11 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       TRY(auto decided, assistance.RecordDecision(coordinator, created.c.id, d));
       (void)decided;
       for (int m = 0; m < 3; ++m) {
-        domain::Date paid_on = d.decided_on.PlusDays(5 + 30 * m);
+        // The allowance of each month from the decision's, on the 5th (once a month).
+        const int month = static_cast<int>(d.decided_on.Month()) - 1 + m;
+        domain::Date paid_on = domain::Date::FromYmd(d.decided_on.Year() + month / 12,
+                                                     static_cast<unsigned>(month % 12 + 1), 5);
+        if (paid_on < d.decided_on) continue;
         if (paid_on > today) break;
         WriteOptions w;
         w.idempotency_key = fmt::format("demo-{}-{}", created.c.id, m);

@@ -94,6 +94,15 @@ const AllowanceRate* RateInForce(const std::vector<AllowanceRate>& rates, const 
   return best;
 }
 
+std::string PeriodOf(AllowancePeriod period, const Date& on) {
+  switch (period) {
+    case AllowancePeriod::kMonth: return on.ToString().substr(0, 7);
+    case AllowancePeriod::kYear: return on.ToString().substr(0, 4);
+    case AllowancePeriod::kOnce: return "once";
+  }
+  return on.ToString();
+}
+
 Status CheckEligibleForAllowance(const Case& c) {
   if (c.victim_status != VictimStatus::kGranted)
     return Fail(ErrorCode::kConflict, "not_eligible",

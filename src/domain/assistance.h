@@ -21,8 +21,16 @@ HAVEN_ENUM_NAMES(ServiceType, "food"sv, "medication"sv, "medical"sv, "psychologi
                  "social"sv, "legal"sv, "interpretation"sv, "education"sv, "repatriation"sv,
                  "other"sv);
 
-enum class PaymentStatus { kPendingApproval, kApproved };
-HAVEN_ENUM_NAMES(PaymentStatus, "pending_approval"sv, "approved"sv);
+// A payment awaiting approval is approved, rejected (by the approver) or cancelled (by
+// the requesting side); every one stays in the ledger.
+enum class PaymentStatus { kPendingApproval, kApproved, kRejected, kCancelled };
+HAVEN_ENUM_NAMES(PaymentStatus, "pending_approval"sv, "approved"sv, "rejected"sv,
+                 "cancelled"sv);
+
+// How often an allowance of a kind is paid: one per person per calendar month (the
+// default), per calendar year, or once.
+enum class AllowancePeriod { kMonth, kYear, kOnce };
+HAVEN_ENUM_NAMES(AllowancePeriod, "month"sv, "year"sv, "once"sv);
 
 enum class DischargeReason {
   kPlanCompleted, kMovedToOtherShelter, kReturnedHome, kRepatriated, kLeftVoluntarily,
@@ -90,6 +98,7 @@ struct AllowanceRate {
   std::string currency;           // ISO 4217
   Date effective_from;
   Timestamp created_at{};
+  AllowancePeriod period = AllowancePeriod::kMonth;  // the same for every rate of a kind
 };
 
 struct Payment {
@@ -106,7 +115,18 @@ struct Payment {
   std::optional<Id> approved_by;
   std::optional<Timestamp> approved_at;
   Timestamp created_at{};
+  // The period it pays for ("2026-11", "2026", "once"): one allowance of a kind per case
+  // and period, whatever the day.
+  std::string period;
+  // A rejection or cancellation: who, when and why (the reason sealed at rest; here only
+  // when the caller may read it).
+  std::optional<Id> decided_by;
+  std::optional<Timestamp> decided_at;
+  std::string reason;
 };
+
+// The period a payment on `on` pays for.
+std::string PeriodOf(AllowancePeriod period, const Date& on);
 
 Status ValidateShelter(const Shelter& s);
 Status ValidateService(const Service& s, const Date& identified_on, const Date& today);

@@ -306,7 +306,14 @@ HAVEN_LABELS(ServiceType, "service_types",
 
 HAVEN_LABELS(PaymentStatus, "payment_statuses",
     {"pending_approval", "Təsdiq gözləyir", "Awaiting approval", "Ожидает утверждения"},
-    {"approved", "Təsdiq edilib", "Approved", "Утверждено"});
+    {"approved", "Təsdiq edilib", "Approved", "Утверждено"},
+    {"rejected", "Rədd edilib", "Rejected", "Отклонено"},
+    {"cancelled", "Ləğv edilib", "Cancelled", "Отменено"});
+
+HAVEN_LABELS(AllowancePeriod, "allowance_periods",
+    {"month", "Ayda bir dəfə", "Once a month", "Раз в месяц"},
+    {"year", "İldə bir dəfə", "Once a year", "Раз в год"},
+    {"once", "Birdəfəlik", "Once", "Единовременно"});
 
 HAVEN_LABELS(DischargeReason, "discharge_reasons",
     {"plan_completed", "Yardım planının başa çatması", "Support plan completed",
@@ -373,7 +380,7 @@ const std::vector<Vocabulary>& Registry() {
                DocumentType, ContactType, PermitType, PermitDecision, ProceedingStage,
                CompensationRoute, ClaimStatus, FollowUpOutcome, DataCategory, Purpose,
                ConsentMethod, Language, ReferralKind, ReferralStatus, OverrideBasis, ServiceType,
-               PaymentStatus, DischargeReason>();
+               PaymentStatus, AllowancePeriod, DischargeReason>();
   return all;
 }
 

@@ -89,6 +89,7 @@ Json RateJson(const domain::AllowanceRate& r) {
           {"amount_minor", r.amount_minor},
           {"currency", r.currency},
           {"effective_from", r.effective_from.ToString()},
+          {"period", Name(r.period)},
           {"created_at", FormatTimestamp(r.created_at)}};
 }
 
@@ -104,7 +105,26 @@ Json PaymentJson(const domain::Payment& p) {
           {"status", Name(p.status)},
           {"requested_by", p.requested_by},
           {"approved_by", p.approved_by ? Json(*p.approved_by) : Json(nullptr)},
-          {"approved_at", p.approved_at ? Json(FormatTimestamp(*p.approved_at)) : Json(nullptr)}};
+          {"approved_at", p.approved_at ? Json(FormatTimestamp(*p.approved_at)) : Json(nullptr)},
+          {"period", p.period},
+          {"decided_by", p.decided_by ? Json(*p.decided_by) : Json(nullptr)},
+          {"decided_at", p.decided_at ? Json(FormatTimestamp(*p.decided_at)) : Json(nullptr)}};
+}
+
+// POST {"reason": "…"}: a rejection by the approver or a cancellation by the requester.
+template <domain::PaymentStatus kTo>
+Status DecidePayment(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "payment"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"reason"}));
+  TRY(std::string reason, r.String("reason"));
+  TRY(auto p, app::AssistanceService(app).DecidePayment(ctx.Actor(), id, kTo, reason,
+                                                        WriteOptionsOf(req)));
+  Json j = PaymentJson(p);
+  j["reason"] = p.reason;
+  SetJson(res, 200, j);
+  return {};
 }
 
 Result<domain::Id> RequiredId(const domain::JsonReader& r, std::string_view key) {
@@ -284,8 +304,10 @@ Status DecisionsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
 Status CreateRate(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"kind", "amount_minor", "currency", "effective_from"}));
+  TRY_STATUS(r.OnlyKeys({"kind", "amount_minor", "currency", "effective_from", "period"}));
   domain::AllowanceRate rate;
+  TRY(auto period, r.OptionalEnum<domain::AllowancePeriod>("period"));
+  rate.period = period.value_or(domain::AllowancePeriod::kMonth);
   TRY(rate.kind, r.String("kind"));
   TRY(rate.amount_minor, RequiredId(r, "amount_minor"));
   TRY(rate.currency, r.String("currency"));
@@ -394,6 +416,10 @@ std::vector<Route> AssistanceRoutes() {
       {"POST", "/api/v1/cases/{id}/payments", false, RequestPayment},
       {"GET", "/api/v1/payments", false, ListPayments, {"limit", "cursor"}},
       {"POST", "/api/v1/payments/{id}/approve", false, ApprovePayment},
+      {"POST", "/api/v1/payments/{id}/reject", false,
+       DecidePayment<domain::PaymentStatus::kRejected>},
+      {"POST", "/api/v1/payments/{id}/cancel", false,
+       DecidePayment<domain::PaymentStatus::kCancelled>},
       {"GET", "/api/v1/allowances/totals", false, PaymentTotals, {"year", "group_by"}},
       {"GET", "/api/v1/tasks", false, Tasks, {"within_days"}},
   };

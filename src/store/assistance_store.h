@@ -117,6 +117,11 @@ class AssistanceStore {
   virtual Result<std::optional<domain::Payment>> GetPayment(domain::Id id) = 0;
   virtual Result<std::vector<domain::Payment>> ListPayments(const PaymentFilter& f) = 0;
   virtual Status ApprovePayment(domain::Id id, domain::Id approved_by, Timestamp at) = 0;
+  // Rejects or cancels a pending payment (kConflict `not_pending` otherwise).
+  virtual Status DecidePayment(domain::Id id, domain::PaymentStatus status, domain::Id by,
+                               Timestamp at, const std::string& sealed_reason) = 0;
+  // The sealed reason of a rejection or cancellation (empty when none).
+  virtual Result<std::string> PaymentReason(domain::Id id) = 0;
   // Approved payments of `year`, summed per month ("month"), per organisation
   // ("organization") or for the whole year ("year").
   virtual Result<std::vector<PaymentTotal>> PaymentTotals(int year, const std::string& group_by) = 0;

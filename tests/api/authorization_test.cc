@@ -505,6 +505,13 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   w("POST", "/api/v1/payments/{id}/approve", "payment", [](const Subject& x, Scenario, int) {
     return Request{"POST", "/api/v1/payments/" + std::to_string(x.record_id) + "/approve", Json::object(), {}};
   });
+  for (const char* step : {"reject", "cancel"}) {
+    std::string st(step);
+    w("POST", "/api/v1/payments/{id}/" + st, "payment", [st](const Subject& x, Scenario, int) {
+      return Request{"POST", "/api/v1/payments/" + std::to_string(x.record_id) + "/" + st,
+                     {{"reason", "entered for the wrong month"}}, {}};
+    });
+  }
   w("PUT", "/api/v1/cases/{id}/support-plan", "", [c](const Subject& x, Scenario, int) {
     return Request{"PUT", c(x) + "/support-plan",
                    {{"assessed_on", "2026-02-04"}, {"needs", "safe housing"}, {"objectives", "independent living"},

@@ -108,7 +108,49 @@ ALTER TABLE services ADD COLUMN sealed_text BLOB;
 ALTER TABLE identification_decisions ADD COLUMN sealed_text BLOB;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
+// One allowance of a kind per case and period (a month by default), whatever the day;
+// payments can be rejected or cancelled, and stay in the ledger. The table is rebuilt
+// to drop the old per-day uniqueness. Rows from before keep their day as their period
+// when another payment of the same kind already took their month, so that the history
+// stays as it was.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE allowance_rates ADD COLUMN period TEXT NOT NULL DEFAULT 'month';
+CREATE TABLE payments_v3 (
+  id              INTEGER PRIMARY KEY,
+  case_id         INTEGER NOT NULL REFERENCES cases(id),
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  kind            TEXT NOT NULL,
+  paid_on         TEXT NOT NULL,
+  period          TEXT NOT NULL,
+  amount_minor    INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency        TEXT NOT NULL,
+  rate_id         INTEGER NOT NULL REFERENCES allowance_rates(id),
+  status          TEXT NOT NULL,
+  requested_by    INTEGER NOT NULL,
+  approved_by     INTEGER,
+  approved_at     TEXT,
+  created_at      TEXT NOT NULL,
+  decided_by      INTEGER,
+  decided_at      TEXT,
+  sealed_reason   BLOB
+);
+INSERT INTO payments_v3(id, case_id, organization_id, kind, paid_on, period, amount_minor,
+                        currency, rate_id, status, requested_by, approved_by, approved_at,
+                        created_at)
+  SELECT id, case_id, organization_id, kind, paid_on, paid_on, amount_minor, currency, rate_id,
+         status, requested_by, approved_by, approved_at, created_at FROM payments;
+UPDATE payments_v3 SET period = substr(paid_on, 1, 7)
+ WHERE id IN (SELECT min(id) FROM payments_v3 GROUP BY case_id, kind, substr(paid_on, 1, 7));
+DROP TABLE payments;
+ALTER TABLE payments_v3 RENAME TO payments;
+CREATE INDEX payments_case ON payments(case_id, id);
+CREATE INDEX payments_date ON payments(paid_on);
+-- A second allowance of a kind for the same period is a double payment.
+CREATE UNIQUE INDEX payments_once_per_period ON payments(case_id, kind, period)
+  WHERE status IN ('pending_approval', 'approved');
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
 
 class SqliteAssistanceStore final : public AssistanceStore {
  public:
@@ -406,24 +448,26 @@ class SqliteAssistanceStore final : public AssistanceStore {
   // ---- rates and payments
   Result<domain::Id> InsertRate(const domain::AllowanceRate& r) override {
     Stmt q(db_,
-           "INSERT INTO allowance_rates(kind, amount_minor, currency, effective_from, created_at)"
-           " VALUES (?,?,?,?,?)");
-    q.Bind(r.kind).Bind(r.amount_minor).Bind(r.currency).Bind(r.effective_from).Bind(r.created_at);
+           "INSERT INTO allowance_rates(kind, amount_minor, currency, effective_from, created_at,"
+           " period) VALUES (?,?,?,?,?,?)");
+    q.Bind(r.kind).Bind(r.amount_minor).Bind(r.currency).Bind(r.effective_from).Bind(r.created_at)
+        .Bind(Name(r.period));
     TRY_STATUS(q.Run());
     return sqlite3_last_insert_rowid(db_);
   }
 
   Result<std::vector<domain::AllowanceRate>> RatesWhere(std::string_view where,
                                                         const std::string* kind) {
-    Stmt q(db_, fmt::format("SELECT id, kind, amount_minor, currency, effective_from, created_at"
-                            " FROM allowance_rates {} ORDER BY kind, effective_from",
+    Stmt q(db_, fmt::format("SELECT id, kind, amount_minor, currency, effective_from, created_at,"
+                            " period FROM allowance_rates {} ORDER BY kind, effective_from",
                             where));
     if (kind) q.Bind(*kind);
     std::vector<domain::AllowanceRate> out;
     while (true) {
       TRY(bool row, q.Step());
       if (!row) break;
-      out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Date(4), q.Time(5)});
+      out.push_back({q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Date(4), q.Time(5),
+                     EnumOr(q.Text(6), domain::AllowancePeriod::kMonth)});
     }
     return out;
   }
@@ -434,18 +478,19 @@ class SqliteAssistanceStore final : public AssistanceStore {
 
   Result<domain::Id> InsertPayment(const domain::Payment& p) override {
     Stmt q(db_,
-           "INSERT INTO payments(case_id, organization_id, kind, paid_on, amount_minor, currency,"
-           " rate_id, status, requested_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-    q.Bind(p.case_id).Bind(p.organization_id).Bind(p.kind).Bind(p.paid_on).Bind(p.amount_minor)
-        .Bind(p.currency).Bind(p.rate_id).Bind(Name(p.status)).Bind(p.requested_by)
-        .Bind(p.created_at);
+           "INSERT INTO payments(case_id, organization_id, kind, paid_on, period, amount_minor,"
+           " currency, rate_id, status, requested_by, created_at)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    q.Bind(p.case_id).Bind(p.organization_id).Bind(p.kind).Bind(p.paid_on).Bind(p.period)
+        .Bind(p.amount_minor).Bind(p.currency).Bind(p.rate_id).Bind(Name(p.status))
+        .Bind(p.requested_by).Bind(p.created_at);
     TRY_STATUS(q.Run());
     return sqlite3_last_insert_rowid(db_);
   }
 
   static constexpr std::string_view kPaymentCols =
       "id, case_id, organization_id, kind, paid_on, amount_minor, currency, rate_id, status,"
-      " requested_by, approved_by, approved_at, created_at";
+      " requested_by, approved_by, approved_at, created_at, period, decided_by, decided_at";
   static domain::Payment PaymentFrom(const Stmt& q) {
     domain::Payment p;
     p.id = q.Int(0);
@@ -461,6 +506,9 @@ class SqliteAssistanceStore final : public AssistanceStore {
     p.approved_by = q.OptInt(10);
     p.approved_at = q.OptTime(11);
     p.created_at = q.Time(12);
+    p.period = q.Text(13);
+    p.decided_by = q.OptInt(14);
+    p.decided_at = q.OptTime(15);
     return p;
   }
 
@@ -490,6 +538,25 @@ class SqliteAssistanceStore final : public AssistanceStore {
       out.push_back(PaymentFrom(q));
     }
     return out;
+  }
+
+  Status DecidePayment(domain::Id id, domain::PaymentStatus status, domain::Id by, Timestamp at,
+                       const std::string& sealed_reason) override {
+    Stmt q(db_,
+           "UPDATE payments SET status = ?, decided_by = ?, decided_at = ?, sealed_reason = ?"
+           " WHERE id = ? AND status = 'pending_approval'");
+    q.Bind(Name(status)).Bind(by).Bind(at).BindBlob(sealed_reason).Bind(id);
+    TRY_STATUS(q.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Fail(ErrorCode::kConflict, "not_pending", "this payment is no longer pending");
+    return {};
+  }
+
+  Result<std::string> PaymentReason(domain::Id id) override {
+    Stmt q(db_, "SELECT sealed_reason FROM payments WHERE id = ?");
+    q.Bind(id);
+    TRY(bool row, q.Step());
+    return row ? q.Blob(0) : std::string();
   }
 
   Status ApprovePayment(domain::Id id, domain::Id approved_by, Timestamp at) override {

@@ -779,11 +779,16 @@ class SqliteStore final : public Store {
       return fail(st.error());
     int total = 0;
     for (const auto& area : sqlite::MigrationAreas()) {
-      Stmt cur(db, "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE area = ?");
-      cur.Bind(area.name);
-      auto row = cur.Step();
-      if (!row) return fail(row.error());
-      int current = static_cast<int>(cur.Int(0));
+      int current = 0;
+      {
+        // Finished before the steps run: an open statement would keep a step from dropping
+        // a table.
+        Stmt cur(db, "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE area = ?");
+        cur.Bind(area.name);
+        auto row = cur.Step();
+        if (!row) return fail(row.error());
+        current = static_cast<int>(cur.Int(0));
+      }
       int known = static_cast<int>(area.steps.size());
       if (current > known)
         return fail(Error{ErrorCode::kInternal, "schema_too_new",
