@@ -122,6 +122,8 @@ App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring ke
 
 Result<std::string> App::PersonClk(const domain::PersonIdentity& p) const {
   if (!clk_encoder_) return Internal("the linkage encoder could not be created");
+  // A person registered by an alias has no key: she would match every other caller.
+  if (p.Anonymous()) return std::string();
   // The default person schema's columns: id (not hashed), given_name, family_name,
   // birth_date, sex, patronymic, citizenship ("unknown" sets no bits).
   // A birth year alone is written as 1 January, which the schema reads as "only the
@@ -134,6 +136,11 @@ Result<std::string> App::PersonClk(const domain::PersonIdentity& p) const {
                                      p.citizenship.ToString()};
   TRY(auto clk, clk_encoder_->Encode(values));
   return std::string(clk.begin(), clk.end());
+}
+
+std::string App::PersonBlind(const domain::PersonIdentity& p) const {
+  if (p.Anonymous()) return std::string();
+  return privacy::PersonBlindIndex(blind_key_, p);
 }
 
 App::~App() = default;
@@ -739,24 +746,42 @@ Status App::AuditDisclosure(store::Transaction& tx, const Actor& actor, const Ca
   return Audit(tx, actor, "case.disclosure", "case", std::to_string(c.id), details.dump());
 }
 
-Result<std::vector<KnownElsewhere>> App::KnownElsewhereOf(store::Transaction& tx, Id org_id,
-                                                          const std::string& blind,
-                                                          const std::string& clk) {
-  // Possibly known elsewhere: the same normalised name and birth date (blind
-  // index), or a close linkage key (spelling variants, transliterations, typos).
-  // Only the kind of organisation and the date are told, never which one.
+std::string_view Name(MatchBand b) { return b == MatchBand::kExact ? "exact" : "probable"; }
+
+namespace {
+
+std::vector<KnownElsewhere> ElsewhereOf(const std::vector<EarlierRegistration>& earlier) {
   std::vector<KnownElsewhere> out;
-  std::set<Id> seen;
-  auto elsewhere = [&](Id person_id, domain::OrgKind kind, Timestamp at) {
-    if (!seen.insert(person_id).second) return;
-    out.push_back(KnownElsewhere{kind, domain::Date(std::chrono::floor<std::chrono::days>(at))});
+  for (const auto& e : earlier)
+    if (!e.own) out.push_back(KnownElsewhere{e.organization_kind, e.identified_on});
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<EarlierRegistration>> App::EarlierRegistrations(store::Transaction& tx,
+                                                                   const Actor& actor,
+                                                                   const std::string& blind,
+                                                                   const std::string& clk,
+                                                                   Id except_person) {
+  // person -> (band, its most recent case, where it was registered)
+  struct Candidate {
+    MatchBand band;
+    std::optional<Id> case_id;
+    domain::OrgKind kind;
+    Timestamp created_at;
   };
-  TRY(auto matches, tx.FindPersonsByBlindIndex(blind));
-  for (const auto& m : matches)
-    if (m.organization_id != org_id) elsewhere(m.person_id, m.organization_kind, m.created_at);
+  std::map<Id, Candidate> found;
+  if (!blind.empty()) {
+    TRY(auto matches, tx.FindPersonsByBlindIndex(blind));
+    for (const auto& m : matches)
+      if (m.person_id != except_person)
+        found.emplace(m.person_id,
+                      Candidate{MatchBand::kExact, m.case_id, m.organization_kind, m.created_at});
+  }
   TRY(auto others, tx.ListPersonClks());
   std::erase_if(others, [&](const store::PersonClk& p) {
-    return p.organization_id == org_id || p.clk.size() != clk.size();
+    return p.person_id == except_person || p.clk.size() != clk.size() || clk.empty();
   });
   if (!others.empty()) {
     std::vector<std::vector<uint8_t>> rows;
@@ -764,15 +789,43 @@ Result<std::vector<KnownElsewhere>> App::KnownElsewhereOf(store::Transaction& tx
     TRY(auto matrix, privacy::ClkMatrix::Create(rows));
     privacy::DiceOptions options;
     options.threshold = config_.duplicate_warning_threshold;
-    options.top_k = 5;
+    options.top_k = 10;
     options.threads = 1;
     std::vector<uint8_t> query(clk.begin(), clk.end());
     TRY(auto close, privacy::DiceOneToMany(query, matrix, options));
     for (const auto& c : close) {
       const auto& p = others[c.b];
-      elsewhere(p.person_id, p.organization_kind, p.created_at);
+      found.emplace(p.person_id,
+                    Candidate{MatchBand::kProbable, p.case_id, p.organization_kind, p.created_at});
     }
   }
+  std::vector<EarlierRegistration> out;
+  for (const auto& [person_id, cand] : found) {
+    EarlierRegistration e;
+    e.band = cand.band;
+    e.organization_kind = cand.kind;
+    e.identified_on = domain::Date(std::chrono::floor<std::chrono::days>(cand.created_at));
+    if (cand.case_id) {
+      auto access = Access(tx, actor, *cand.case_id);
+      if (!access && access.error().code != ErrorCode::kNotFound &&
+          access.error().code != ErrorCode::kForbidden)
+        return std::unexpected(access.error());
+      if (access && access->Basis() == AccessBasis::kOwner) {
+        e.own = true;
+        e.case_id = access->Case().id;
+        e.case_code = access->Case().code;
+      } else {
+        // Only the day it was identified, read here and told as a date.
+        TRY(auto c, tx.GetCase(*cand.case_id));
+        if (c) e.identified_on = c->fields.identified_on;
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  // Exact before probable, own before elsewhere, earlier first.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.band, b.own, a.identified_on) < std::tie(b.band, a.own, b.identified_on);
+  });
   return out;
 }
 
@@ -807,9 +860,10 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   if (!org) return Invalid("organization_id", "no such organisation");
 
   const Timestamp now = Now();
-  std::string blind = privacy::PersonBlindIndex(blind_key_, input.person);
+  std::string blind = PersonBlind(input.person);
   TRY(std::string clk, PersonClk(input.person));
-  TRY(result.known_elsewhere, KnownElsewhereOf(*tx, org_id, blind, clk));
+  TRY(result.earlier, EarlierRegistrations(*tx, actor, blind, clk));
+  result.known_elsewhere = ElsewhereOf(result.earlier);
 
   TRY(Id person_id, tx->InsertPerson(org_id, now));
   std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(org_id),
@@ -843,7 +897,8 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
                    Json{{"code", c.code},
                         {"organization_id", org_id},
                         {"person_id", person_id},
-                        {"known_elsewhere", result.known_elsewhere.size()}}
+                        {"known_elsewhere", result.known_elsewhere.size()},
+                        {"earlier_registrations", result.earlier.size()}}
                        .dump()));
   TRY_STATUS(Remember(*tx, actor, w, "case", c.id));
   TRY_STATUS(tx->Commit());
@@ -1039,9 +1094,10 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         CorrectedIdentity result;
         const Json before_json = domain::IdentityToJson(before);
         const Json after_json = domain::IdentityToJson(identity);
-        const std::string blind = privacy::PersonBlindIndex(blind_key_, identity);
+        const std::string blind = PersonBlind(identity);
         TRY(std::string clk, PersonClk(identity));
-        TRY(result.known_elsewhere, KnownElsewhereOf(tx, c.organization_id, blind, clk));
+        TRY(result.earlier, EarlierRegistrations(tx, actor, blind, clk, person->id));
+        result.known_elsewhere = ElsewhereOf(result.earlier);
         std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(person->organization_id),
                                            after_json.dump(), PersonAd(person->id));
         TRY_STATUS(tx.SetPersonIdentity(person->id, sealed, blind, clk));
@@ -1073,29 +1129,23 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
 
 Result<LookupResult> App::LookupPerson(const Actor& actor, const domain::PersonIdentity& p) {
   TRY_STATUS(Require(actor, P::kCreateCase));
+  if (p.given_name.empty() && p.family_name.empty())
+    return Invalid("given_name", "give the given name, the family name or both");
   if (!lookups_->Take(std::to_string(actor.user_id), Now()))
     return Fail(ErrorCode::kRateLimited, "too_many_lookups",
                 fmt::format("at most {} person look-ups an hour; try again later",
                             config_.lookups_per_hour));
-  std::string blind = privacy::PersonBlindIndex(blind_key_, p);
+  const std::string blind = PersonBlind(p);
+  TRY(std::string clk, PersonClk(p));
   TRY(auto tx, store_->Begin(true));
-  TRY(auto matches, tx->FindPersonsByBlindIndex(blind));
   LookupResult result;
-  for (const auto& m : matches) {
-    bool own = false;
-    if (m.case_id) {
-      auto access = Access(*tx, actor, *m.case_id);
-      if (!access && access.error().code != ErrorCode::kNotFound)
-        return std::unexpected(access.error());
-      if (access && access->Basis() == AccessBasis::kOwner) {
-        result.own_cases.push_back(access->Case());
-        own = true;
-      }
+  TRY(result.earlier, EarlierRegistrations(*tx, actor, blind, clk));
+  result.elsewhere = ElsewhereOf(result.earlier);
+  for (const auto& e : result.earlier)
+    if (e.own) {
+      TRY(auto c, tx->GetCase(e.case_id));
+      if (c) result.own_cases.push_back(*c);
     }
-    if (!own)
-      result.elsewhere.push_back(KnownElsewhere{
-          m.organization_kind, domain::Date(std::chrono::floor<std::chrono::days>(m.created_at))});
-  }
   // What was asked is not written (it is a name); what was answered is.
   TRY_STATUS(Audit(*tx, actor, "person.lookup", "person", "",
                    Json{{"own_cases", result.own_cases.size()},
@@ -1120,7 +1170,7 @@ Result<std::int64_t> App::MakeMissingClks(const std::function<void(double)>& pro
       // Unsealed in memory only, to compute the key; never written or logged.
       TRY(auto identity, OpenPersonIdentity(*stored));
       TRY(std::string clk, PersonClk(identity));
-      made.emplace_back(p.person_id, std::move(clk));
+      if (!clk.empty()) made.emplace_back(p.person_id, std::move(clk));
       if (progress && i % 256 == 0) progress(static_cast<double>(i) / persons.size());
     }
   }

@@ -150,19 +150,39 @@ struct KnownElsewhere {
   domain::Date registered_on;
 };
 
+// How sure a possible earlier registration is: the same normalised name and birth date
+// (blind index), or a close linkage key (spelling variants, transliterations, typos).
+enum class MatchBand { kExact, kProbable };
+std::string_view Name(MatchBand b);
+
+// A possible earlier registration of the same person, as the caller may learn it: in
+// the caller's own organisation the case (its code); elsewhere only the kind of
+// organisation and the date of identification. One entry per person, the best band.
+struct EarlierRegistration {
+  MatchBand band = MatchBand::kProbable;
+  bool own = false;
+  Id case_id = 0;         // own only
+  std::string case_code;  // own only
+  domain::OrgKind organization_kind = domain::OrgKind::kNgo;  // elsewhere only
+  domain::Date identified_on;                                 // elsewhere only
+};
+
 struct CreatedCase {
   domain::Case c;
-  // Exact matches (blind index) registered by other organisations.
+  std::vector<EarlierRegistration> earlier;
+  // The entries of `earlier` elsewhere, as kind and date (the older shape of the answer).
   std::vector<KnownElsewhere> known_elsewhere;
 };
 
 struct CorrectedIdentity {
   domain::PersonIdentity identity;
-  // As on registration: the corrected identity may now match another organisation's.
+  // As on registration: the corrected identity may now match another registration.
+  std::vector<EarlierRegistration> earlier;
   std::vector<KnownElsewhere> known_elsewhere;
 };
 
 struct LookupResult {
+  std::vector<EarlierRegistration> earlier;
   std::vector<domain::Case> own_cases;  // visible to the caller
   std::vector<KnownElsewhere> elsewhere;
 };
@@ -331,7 +351,10 @@ class App {
   Result<T> IdempotentWrite(const Actor& actor, const WriteOptions& w,
                             std::string_view object_type, Replayed&& replayed, Write&& write);
   // The person's linkage key under the coalition secret (Haven's default schema).
+  // Empty for a person registered by an alias (no name to match).
   Result<std::string> PersonClk(const domain::PersonIdentity& p) const;
+  // The person's blind index (name and birth); empty for a person registered by an alias.
+  std::string PersonBlind(const domain::PersonIdentity& p) const;
   // For the replay of a write that answers with the case: the case as it is now, if the
   // actor may still read its facts (an error if not; nullopt if it is gone).
   Result<std::optional<domain::Case>> ReplayedCase(store::Transaction& tx, const Actor& actor,
@@ -372,11 +395,14 @@ class App {
  private:
   App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
       std::unique_ptr<Clock> clock);
-  // Other organisations' persons whose blind index equals `blind` or whose linkage key
-  // is at least duplicate_warning_threshold similar to `clk`: kind and date only.
-  Result<std::vector<KnownElsewhere>> KnownElsewhereOf(store::Transaction& tx, Id org_id,
-                                                       const std::string& blind,
-                                                       const std::string& clk);
+  // Persons whose blind index equals `blind` (exact) or whose linkage key is at least
+  // duplicate_warning_threshold similar to `clk` (probable), other than `except`, as
+  // the actor may learn of them (EarlierRegistration).
+  Result<std::vector<EarlierRegistration>> EarlierRegistrations(store::Transaction& tx,
+                                                                const Actor& actor,
+                                                                const std::string& blind,
+                                                                const std::string& clk,
+                                                                Id except_person = 0);
 
   Config config_;
   std::unique_ptr<store::Store> store_;

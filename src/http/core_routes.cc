@@ -58,6 +58,24 @@ Json CaseDetailJson(const app::CaseDetail& d) {
 
 namespace {
 
+// Own organisation: the case; elsewhere: the kind of organisation and the day only.
+Json EarlierJson(const std::vector<app::EarlierRegistration>& v) {
+  Json out = Json::array();
+  for (const auto& e : v) {
+    if (e.own)
+      out.push_back({{"match", app::Name(e.band)},
+                     {"own_organization", true},
+                     {"case_id", e.case_id},
+                     {"case_code", e.case_code}});
+    else
+      out.push_back({{"match", app::Name(e.band)},
+                     {"own_organization", false},
+                     {"organization_kind", Name(e.organization_kind)},
+                     {"identified_on", e.identified_on.ToString()}});
+  }
+  return out;
+}
+
 Json KnownElsewhereJson(const std::vector<app::KnownElsewhere>& v) {
   Json out = Json::array();
   for (const auto& k : v)
@@ -291,6 +309,7 @@ Status CreateCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto created, app.CreateCase(ctx.Actor(), input, WriteOptionsOf(req)));
   Json j = domain::CaseToJson(created.c);
   j["known_elsewhere"] = KnownElsewhereJson(created.known_elsewhere);
+  j["possible_earlier_registrations"] = EarlierJson(created.earlier);
   SetJson(res, 201, j);
   return {};
 }
@@ -335,18 +354,24 @@ Status CorrectIdentity(app::App& app, const Req& req, Res& res, const Ctx& ctx) 
       app.CorrectIdentity(ctx.Actor(), id, identity, reason, WriteOptionsOf(req)));
   Json j = domain::IdentityToJson(corrected.identity);
   SetJson(res, 200, {{"person", j},
-                     {"known_elsewhere", KnownElsewhereJson(corrected.known_elsewhere)}});
+                     {"known_elsewhere", KnownElsewhereJson(corrected.known_elsewhere)},
+                     {"possible_earlier_registrations", EarlierJson(corrected.earlier)}});
   return {};
 }
 
+// The same check as on registration, before saving: a name is enough (sex and
+// citizenship, when known, make the fuzzy match closer).
 Status LookupPerson(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(Json body, ParseBody(req));
+  if (!body.contains("sex")) body["sex"] = "unknown";
+  if (!body.contains("citizenship")) body["citizenship"] = "unknown";
   TRY(auto identity, domain::IdentityFromJson(body, ""));
   TRY(auto result, app.LookupPerson(ctx.Actor(), identity));
   Json own = Json::array();
   for (const auto& c : result.own_cases) own.push_back({{"id", c.id}, {"code", c.code}});
-  SetJson(res, 200,
-          {{"own_cases", own}, {"known_elsewhere", KnownElsewhereJson(result.elsewhere)}});
+  SetJson(res, 200, {{"possible_earlier_registrations", EarlierJson(result.earlier)},
+                     {"own_cases", own},
+                     {"known_elsewhere", KnownElsewhereJson(result.elsewhere)}});
   return {};
 }
 

@@ -84,6 +84,7 @@ struct PersonClk {
   domain::OrgKind organization_kind = domain::OrgKind::kNgo;
   Timestamp created_at{};
   std::string clk;  // raw bytes; empty when the person has none yet
+  std::optional<Id> case_id;  // the person's most recent case
 };
 
 struct PersonCluster {

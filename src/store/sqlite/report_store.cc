@@ -158,7 +158,11 @@ class SqliteReportStore final : public ReportStore {
         " c.recruiter_relation, c.country_of_recruitment, c.country_of_exploitation,"
         " c.transnational, c.status, c.victim_status,"
         " (SELECT group_concat(form) FROM case_exploitation e WHERE e.case_id = c.id),"
-        " coalesce(pc.cluster_id, c.person_id)"
+        // A case closed as a second registration counts as the person of the case kept.
+        " CASE WHEN c.duplicate_of IS NULL THEN coalesce(pc.cluster_id, c.person_id) ELSE"
+        "  (SELECT coalesce(kc.cluster_id, k.person_id) FROM cases k"
+        "   LEFT JOIN person_clusters kc ON kc.person_id = k.person_id WHERE k.id = c.duplicate_of)"
+        " END"
         " FROM cases c JOIN organizations o ON o.id = c.organization_id"
         " LEFT JOIN person_clusters pc ON pc.person_id = c.person_id";
     if (year) sql += " WHERE c.identified_year = ?";

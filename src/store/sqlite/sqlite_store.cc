@@ -255,14 +255,15 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<PersonClk>> ListPersonClks() override {
     Stmt s(db_,
-           "SELECT p.id, p.organization_id, o.kind, p.created_at, p.clk FROM persons p"
+           "SELECT p.id, p.organization_id, o.kind, p.created_at, p.clk,"
+           " (SELECT max(c.id) FROM cases c WHERE c.person_id = p.id) FROM persons p"
            " JOIN organizations o ON o.id = p.organization_id ORDER BY p.id");
     std::vector<PersonClk> out;
     while (true) {
       TRY(bool row, s.Step());
       if (!row) break;
       out.push_back(PersonClk{s.Int(0), s.Int(1), EnumOr(s.Text(2), domain::OrgKind::kNgo),
-                              s.Time(3), s.Blob(4)});
+                              s.Time(3), s.Blob(4), s.OptInt(5)});
     }
     return out;
   }
