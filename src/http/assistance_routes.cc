@@ -214,9 +214,9 @@ Status Discharge(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto stay_id, PathId(req, "stay"));
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"discharged_on", "reason"}));
+  TRY_STATUS(r.OnlyKeys({"discharged_on", "discharge_reason"}));
   TRY(auto on, r.RequiredDate("discharged_on"));
-  TRY(auto reason, r.RequiredEnum<domain::DischargeReason>("reason"));
+  TRY(auto reason, r.RequiredEnum<domain::DischargeReason>("discharge_reason"));
   TRY(auto stay, app::AssistanceService(app).Discharge(ctx.Actor(), stay_id, on, reason,
                                                        WriteOptionsOf(req)));
   SetJson(res, 200, StayJson(stay));

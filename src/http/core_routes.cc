@@ -9,6 +9,11 @@
 #include "domain/codec.h"
 #include "http/support.h"
 
+namespace haven::generated {
+extern const char kOpenApiDocument[];
+extern const std::size_t kOpenApiDocument_size;
+}  // namespace haven::generated
+
 namespace haven::http {
 namespace {
 
@@ -102,6 +107,14 @@ Json AuditJson(const app::AuditEntry& e) {
           {"request_id", r.request_id},
           {"prev_hash", r.prev_hash},
           {"hash", r.hash}};
+}
+
+// The API's own description (docs/openapi.json, embedded at build time).
+Status OpenApiDocument(app::App&, const Req&, Res& res, const Ctx&) {
+  res.status = 200;
+  res.set_content(std::string(generated::kOpenApiDocument, generated::kOpenApiDocument_size),
+                  "application/json; charset=utf-8");
+  return {};
 }
 
 Status Health(app::App& app, const Req&, Res& res, const Ctx&) {
@@ -426,6 +439,7 @@ Status VerifyAudit(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 std::vector<Route> CoreRoutes() {
   return {
       {"GET", "/api/v1/health", true, Health},
+      {"GET", "/api/v1/openapi.json", true, OpenApiDocument},
       {"POST", "/api/v1/auth/login", true, Login},
       {"POST", "/api/v1/auth/logout", false, Logout},
       {"GET", "/api/v1/me", false, Me},

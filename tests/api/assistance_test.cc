@@ -154,19 +154,19 @@ TEST_F(Assistance, DischargeRulesAndFreedBeds) {
   EXPECT_EQ(full.status, 409);
   EXPECT_EQ(full.ErrorCode(), "shelter_full");
   std::string discharge = "/api/v1/stays/" + std::to_string(stay.body["id"].get<long>()) + "/discharge";
-  auto early = sm.Post(discharge, {{"discharged_on", "2025-03-01"}, {"reason", "plan_completed"}});
+  auto early = sm.Post(discharge, {{"discharged_on", "2025-03-01"}, {"discharge_reason", "plan_completed"}});
   EXPECT_EQ(early.status, 400);
   EXPECT_EQ(early.ErrorField(), "discharged_on");
-  EXPECT_EQ(sm.Post(discharge, {{"discharged_on", "2025-04-01"}, {"reason", "evicted"}}).ErrorField(), "reason");
+  EXPECT_EQ(sm.Post(discharge, {{"discharged_on", "2025-04-01"}, {"discharge_reason", "evicted"}}).ErrorField(), "discharge_reason");
   // Another organisation's stay answers exactly like one that does not exist.
-  auto foreign = As("ngo-cw").Post(discharge, {{"discharged_on", "2025-04-01"}, {"reason", "plan_completed"}});
-  auto missing = As("ngo-cw").Post("/api/v1/stays/999999/discharge", {{"discharged_on", "2025-04-01"}, {"reason", "plan_completed"}});
+  auto foreign = As("ngo-cw").Post(discharge, {{"discharged_on", "2025-04-01"}, {"discharge_reason", "plan_completed"}});
+  auto missing = As("ngo-cw").Post("/api/v1/stays/999999/discharge", {{"discharged_on", "2025-04-01"}, {"discharge_reason", "plan_completed"}});
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(foreign.raw, missing.raw);
-  auto done = sm.Post(discharge, {{"discharged_on", "2025-04-01"}, {"reason", "plan_completed"}});
+  auto done = sm.Post(discharge, {{"discharged_on", "2025-04-01"}, {"discharge_reason", "plan_completed"}});
   ASSERT_EQ(done.status, 200) << done.raw;
   EXPECT_EQ(done.body["discharged_on"], "2025-04-01");
-  EXPECT_EQ(sm.Post(discharge, {{"discharged_on", "2025-04-02"}, {"reason", "plan_completed"}}).status, 409);
+  EXPECT_EQ(sm.Post(discharge, {{"discharged_on", "2025-04-02"}, {"discharge_reason", "plan_completed"}}).status, 409);
   EXPECT_EQ(sm.Post(stays, {{"case_id", second}, {"admitted_on", "2025-04-02"}}).status, 201);
   auto occupancy = sm.Get("/api/v1/shelters/" + std::to_string(shelter) + "/occupancy?from=2025-03-09&to=2025-04-02");
   ASSERT_EQ(occupancy.status, 200);

@@ -331,6 +331,7 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   std::vector<Endpoint> e;
   // ---- not about one case
   e.push_back(get("GET", "/api/v1/health", false, fixed("/api/v1/health")));
+  e.push_back(get("GET", "/api/v1/openapi.json", false, fixed("/api/v1/openapi.json")));
   e.push_back(post("POST", "/api/v1/auth/login", false, "", [](const Subject&, Scenario, int) {
     return Request{"POST", "/api/v1/auth/login", {{"username", "nobody"}, {"password", "wrong-password-1"}}, {}};
   }));
@@ -488,7 +489,7 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   });
   w("POST", "/api/v1/stays/{id}/discharge", "stay", [](const Subject& x, Scenario, int) {
     return Request{"POST", "/api/v1/stays/" + std::to_string(x.record_id) + "/discharge",
-                   {{"discharged_on", "2026-02-20"}, {"reason", "plan_completed"}}, {}};
+                   {{"discharged_on", "2026-02-20"}, {"discharge_reason", "plan_completed"}}, {}};
   });
   w("POST", "/api/v1/cases/{id}/services", "", [c](const Subject& x, Scenario, int) {
     return Request{"POST", c(x) + "/services",

@@ -87,7 +87,7 @@ TEST(Idempotency, EveryWriteAnswersARepeatWithTheFirstResult) {
         {"currency", "AZN"}, {"filed_on", "2026-02-09"}}, "claim"},
       {"cw-a", "POST", "/api/v1/cases/{case}/transitions", {{"to", "assisted"}}, "transition"},
       {"sm-a", "POST", "/api/v1/stays/{stay}/discharge",
-       {{"discharged_on", "2026-02-10"}, {"reason", "plan_completed"}}, "discharge"},
+       {{"discharged_on", "2026-02-10"}, {"discharge_reason", "plan_completed"}}, "discharge"},
       {"cw-a", "POST", "/api/v1/cases/{case}/return",
        {{"voluntary", true}, {"destination_country", "UZ"}, {"returned_on", "2026-02-11"}},
        "return"},
