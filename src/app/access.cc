@@ -89,10 +89,12 @@ bool AccessPolicy::SeesShelterAddress(const Actor& actor, const domain::Shelter&
   return Can(actor.role, P::kSeeShelterAddresses) || ShelterStaff(actor, s);
 }
 
-Status AccessPolicy::MayReceive(const domain::Case& c, domain::Id to_organization_id,
+Status AccessPolicy::MayReceive(const domain::Case& c, const domain::Organization& to,
                                std::string_view field) {
-  if (c.organization_id == to_organization_id)
+  if (c.organization_id == to.id)
     return Invalid(std::string(field), "the case is already this organisation's own");
+  if (!to.active)
+    return Invalid(std::string(field), fmt::format("{} is deactivated", to.name));
   return {};
 }
 

@@ -104,7 +104,7 @@ class AccessPolicy {
   // Whether the actor may read the shelter's (sealed) address.
   static bool SeesShelterAddress(const Actor& actor, const domain::Shelter& s);
   // Whether an organisation may receive a case from its owner (not the owner itself).
-  static Status MayReceive(const domain::Case& c, domain::Id to_organization_id,
+  static Status MayReceive(const domain::Case& c, const domain::Organization& to,
                            std::string_view field);
   // Whether the actor's organisation is the sender or the receiver of a referral,
   // and so may see it in its inbox or outbox.

@@ -421,6 +421,8 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
   // Re-read inside the write transaction: concurrent failures must all count.
   TRY(auto fresh, tx->GetUser(user->user.id));
   if (!fresh) return invalid();
+  TRY(auto home, tx->GetOrganization(fresh->user.organization_id));
+  if (home && !home->active) ok = false;  // its organisation left the coalition
   Actor who;
   who.user_id = fresh->user.id;
   who.username = fresh->user.username;
@@ -444,7 +446,9 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
       lock = Now() + std::chrono::minutes(config_.lockout_minutes);
     TRY_STATUS(tx->SetLoginState(fresh->user.id, lock ? 0 : failed, lock));
     TRY_STATUS(Audit(*tx, who, "auth.login_failed", "user", uid,
-                     Json{{"why", fresh->user.active ? "wrong password" : "inactive account"},
+                     Json{{"why", !fresh->user.active        ? "inactive account"
+                                  : home && !home->active    ? "inactive organisation"
+                                                             : "wrong password"},
                           {"locked", lock.has_value()}}
                          .dump()));
     TRY_STATUS(tx->Commit());
@@ -475,6 +479,8 @@ Result<Authenticated> App::Authenticate(const std::string& token, const std::str
   if (!session || session->expires_at <= Now()) return unauthenticated();
   TRY(auto user, tx->GetUser(session->user_id));
   if (!user || !user->user.active) return unauthenticated();
+  TRY(auto org, tx->GetOrganization(user->user.organization_id));
+  if (org && !org->active) return unauthenticated();
   Authenticated a;
   a.actor.user_id = user->user.id;
   a.actor.username = user->user.username;
@@ -538,6 +544,51 @@ Result<domain::Organization> App::GetOrganization(const Actor&, Id id) {
   return *o;
 }
 
+Result<domain::Organization> App::UpdateOrganization(const Actor& actor, Id id,
+                                                     const OrganizationChange& change,
+                                                     const WriteOptions& w) {
+  TRY_STATUS(Require(actor, P::kManageOrganizations));
+  if (!change.name && !change.kind && !change.region && !change.active)
+    return Invalid("body", "names no field to change");
+  return IdempotentWrite<domain::Organization>(
+      actor, w, "organization_update",
+      [&](store::Transaction& tx, Id replay) { return tx.GetOrganization(replay); },
+      [&](store::Transaction& tx) -> Result<Written<domain::Organization>> {
+        TRY(auto current, tx.GetOrganization(id));
+        if (!current) return Fail(ErrorCode::kNotFound, "not_found", "no such organisation");
+        if (id == actor.organization_id && change.active == false)
+          return Fail(ErrorCode::kForbidden, "forbidden",
+                      "your own organisation is deactivated by another administrator",
+                      "active");
+        domain::Organization o = *current;
+        if (change.name) o.name = *change.name;
+        if (change.kind) o.kind = *change.kind;
+        if (change.region) o.region = *change.region;
+        if (change.active) o.active = *change.active;
+        TRY_STATUS(domain::ValidateOrganization(o));
+        TRY(bool taken, tx.OrganizationNameTaken(o.name, id));
+        if (taken)
+          return Fail(ErrorCode::kConflict, "duplicate_name",
+                      "an organisation with this name already exists", "name");
+        Json changed = Json::array();
+        if (o.name != current->name) changed.push_back("name");
+        if (o.kind != current->kind) changed.push_back("kind");
+        if (o.region != current->region) changed.push_back("region");
+        if (o.active != current->active) changed.push_back("active");
+        TRY_STATUS(tx.UpdateOrganization(o));
+        if (!o.active && current->active) {
+          store::UserFilter f;
+          f.organization_id = id;
+          f.limit = 100000;
+          TRY(auto users, tx.ListUsers(f));
+          for (const auto& u : users) TRY_STATUS(tx.DeleteSessionsOfUser(u.id));
+        }
+        TRY_STATUS(Audit(tx, actor, "organization.update", "organization", std::to_string(id),
+                         Json{{"changed", changed}, {"active", o.active}}.dump()));
+        return Written<domain::Organization>{o, id};
+      });
+}
+
 Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
                                      const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kManageUsers));
@@ -556,6 +607,7 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
       [&](store::Transaction& tx) -> Result<Written<domain::User>> {
         TRY(auto org, tx.GetOrganization(u.organization_id));
         if (!org) return Invalid("organization_id", "no such organisation");
+        if (!org->active) return Invalid("organization_id", "the organisation is deactivated");
         TRY(auto same, tx.FindUserByUsername(u.username));
         if (same)
           return Fail(ErrorCode::kConflict, "duplicate_username", "this username is taken",

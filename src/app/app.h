@@ -252,6 +252,17 @@ class App {
                                                   const WriteOptions& w = {});
   Result<Page<domain::Organization>> ListOrganizations(const Actor& actor, const PageRequest& p);
   Result<domain::Organization> GetOrganization(const Actor& actor, Id id);
+  // Corrects an organisation's name, kind or region, or deactivates it (its accounts are
+  // signed out everywhere and sign in no more) and reactivates it.
+  struct OrganizationChange {
+    std::optional<std::string> name;
+    std::optional<domain::OrgKind> kind;
+    std::optional<std::optional<std::string>> region;  // nullopt inside: clear it
+    std::optional<bool> active;
+  };
+  Result<domain::Organization> UpdateOrganization(const Actor& actor, Id id,
+                                                  const OrganizationChange& change,
+                                                  const WriteOptions& w = {});
   Result<domain::User> CreateUser(const Actor& actor, const NewUser& u,
                                   const WriteOptions& w = {});
   Result<Page<domain::User>> ListUsers(const Actor& actor, const UserQuery& q);

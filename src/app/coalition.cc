@@ -90,7 +90,7 @@ Result<ConsentView> CoalitionService::RecordConsent(const Actor& actor, Id case_
         if (c.recipient_organization_id) {
           TRY(auto org, tx.GetOrganization(*c.recipient_organization_id));
           if (!org) return Invalid("recipient_organization_id", "no such organisation");
-          TRY_STATUS(AccessPolicy::MayReceive(kase, org->id, "recipient_organization_id"));
+          TRY_STATUS(AccessPolicy::MayReceive(kase, *org, "recipient_organization_id"));
         }
         c.case_id = case_id;
         c.withdrawn_on.reset();
@@ -398,7 +398,7 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
         TRY_STATUS(CaseOpen(c));
         TRY(auto to, tx.GetOrganization(in.to_organization_id));
         if (!to) return Invalid("to_organization_id", "no such organisation");
-        TRY_STATUS(AccessPolicy::MayReceive(c, to->id, "to_organization_id"));
+        TRY_STATUS(AccessPolicy::MayReceive(c, *to, "to_organization_id"));
         // One active referral of a case to one organisation at a time.
         store::ReferralFilter same;
         same.case_id = c.id;

@@ -332,6 +332,7 @@ Json OrganizationToJson(const Organization& o) {
   Json j = {{"id", o.id}, {"name", o.name}, {"kind", Name(o.kind)},
             {"created_at", FormatTimestamp(o.created_at)}};
   j["region"] = o.region ? Json(*o.region) : Json(nullptr);
+  j["active"] = o.active;
   return j;
 }
 

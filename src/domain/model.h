@@ -21,6 +21,9 @@ struct Organization {
   OrgKind kind = OrgKind::kNgo;
   std::optional<std::string> region;  // ISO 3166-2:AZ, where the organisation is based
   Timestamp created_at{};
+  // An organisation that left: its accounts no longer sign in, it registers no case and
+  // receives no referral; what it recorded stays.
+  bool active = true;
 };
 
 struct User {

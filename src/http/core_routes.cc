@@ -181,6 +181,25 @@ Status CreateOrganization(app::App& app, const Req& req, Res& res, const Ctx& ct
   return {};
 }
 
+// PATCH {"name", "kind", "region", "active"}: any of them.
+Status UpdateOrganization(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "organisation"));
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"name", "kind", "region", "active"}));
+  app::App::OrganizationChange change;
+  TRY(change.name, r.OptionalString("name"));
+  TRY(change.kind, r.OptionalEnum<domain::OrgKind>("kind"));
+  if (body.contains("region")) {
+    TRY(auto region, r.OptionalString("region"));
+    change.region = region;
+  }
+  TRY(change.active, r.OptionalBool("active"));
+  TRY(auto o, app.UpdateOrganization(ctx.Actor(), id, change, WriteOptionsOf(req)));
+  SetJson(res, 200, domain::OrganizationToJson(o));
+  return {};
+}
+
 Status ListUsers(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::UserQuery q;
   TRY(q.page, PageParams(req));
@@ -446,6 +465,7 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/organizations", false, ListOrganizations, {"limit", "cursor"}},
       {"POST", "/api/v1/organizations", false, CreateOrganization},
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
+      {"PATCH", "/api/v1/organizations/{id}", false, UpdateOrganization},
       {"POST", "/api/v1/me/password", false, ChangeOwnPassword},
       {"GET", "/api/v1/users", false, ListUsers,
        {"limit", "cursor", "organization_id", "role", "active"}},

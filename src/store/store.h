@@ -181,7 +181,10 @@ class Transaction {
   virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;
   virtual Result<std::optional<domain::Organization>> GetOrganization(Id id) = 0;
   virtual Result<std::vector<domain::Organization>> ListOrganizations(Id after_id, int limit) = 0;
-  virtual Result<bool> OrganizationNameTaken(const std::string& name) = 0;
+  // Whether another organisation than `except` has this name.
+  virtual Result<bool> OrganizationNameTaken(const std::string& name, Id except = 0) = 0;
+  // Its name, kind, region and whether it is active.
+  virtual Status UpdateOrganization(const domain::Organization& o) = 0;
 
   // Users.
   virtual Result<Id> InsertUser(const domain::User& u, const std::string& password_hash) = 0;

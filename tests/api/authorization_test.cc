@@ -344,6 +344,9 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     return Request{"POST", "/api/v1/organizations", {{"name", "Org " + std::to_string(n)}, {"kind", "ngo"}}, {}};
   }));
   e.push_back(get("GET", "/api/v1/organizations/{id}", false, fixed("/api/v1/organizations/1")));
+  e.push_back(post("PATCH", "/api/v1/organizations/{id}", false, "", [](const Subject&, Scenario, int) {
+    return Request{"PATCH", "/api/v1/organizations/" + std::to_string(b_), {{"region", "AZ-BA"}}, {}};
+  }));
   e.push_back(get("GET", "/api/v1/users", false, fixed("/api/v1/users")));
   e.push_back(post("POST", "/api/v1/users", false, "", [](const Subject&, Scenario, int n) {
     return Request{"POST", "/api/v1/users", {{"username", "user-" + std::to_string(n)},

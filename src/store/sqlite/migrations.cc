@@ -200,6 +200,8 @@ ALTER TABLE cases ADD COLUMN best_interests_on TEXT;
 CREATE INDEX cases_assigned ON cases(assigned_to, id);
 -- A password an administrator reset is used once: the user chooses a new one at sign-in.
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+-- An organisation that left the coalition: its accounts no longer sign in.
+ALTER TABLE organizations ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
 )sql";
 
 constexpr std::array<std::string_view, 6> kCore = {kV1, kV2, kV3, kV4, kV5, kV6};

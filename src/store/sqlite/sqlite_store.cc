@@ -76,9 +76,16 @@ class SqliteTransaction final : public Transaction {
     o.kind = EnumOr(s.Text(2), domain::OrgKind::kNgo);
     o.region = s.OptText(3);
     o.created_at = s.Time(4);
+    o.active = s.Int(5) != 0;
     return o;
   }
-  static constexpr std::string_view kOrgCols = "id, name, kind, region, created_at";
+  static constexpr std::string_view kOrgCols = "id, name, kind, region, created_at, active";
+
+  Status UpdateOrganization(const domain::Organization& o) override {
+    Stmt s(db_, "UPDATE organizations SET name = ?, kind = ?, region = ?, active = ? WHERE id = ?");
+    s.Bind(o.name).Bind(Name(o.kind)).Bind(o.region).Bind(o.active).Bind(o.id);
+    return s.Run();
+  }
 
   Result<std::optional<domain::Organization>> GetOrganization(Id id) override {
     Stmt s(db_, fmt::format("SELECT {} FROM organizations WHERE id = ?", kOrgCols));
@@ -101,9 +108,9 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
-  Result<bool> OrganizationNameTaken(const std::string& name) override {
-    Stmt s(db_, "SELECT 1 FROM organizations WHERE name = ?");
-    s.Bind(name);
+  Result<bool> OrganizationNameTaken(const std::string& name, Id except) override {
+    Stmt s(db_, "SELECT 1 FROM organizations WHERE name = ? AND id <> ?");
+    s.Bind(name).Bind(except);
     return s.Step();
   }
 
