@@ -174,6 +174,7 @@ std::vector<DemoUser> DemoUsers() {
       {"coordinator", domain::Role::kCoordinator, "National Coordinator's Office"},
       {"caseworker", domain::Role::kCaseworker, "ngo#0"},
       {"caseworker2", domain::Role::kCaseworker, "ngo#1"},
+      {"supervisor", domain::Role::kSupervisor, "ngo#0"},
       {"police", domain::Role::kCaseworker, "Anti-Trafficking Department, Ministry of Internal Affairs"},
       {"shelter", domain::Role::kShelterManager, "State Shelter for Victims of Trafficking"},
       {"analyst", domain::Role::kAnalyst, "National Coordinator's Office"},
@@ -531,6 +532,11 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
         t.note = "Assistance completed; the person declined further support.";
       }
       TRY(auto result, CaseworkService(app).Transition(*owner, created.c.id, t));
+      // In an organisation with a supervisor, she approves the caseworker's closure.
+      if (result.closure_request) {
+        TRY(result, CaseworkService(app).DecideClosure(actors["supervisor"], created.c.id,
+                                                       /*approve=*/true, ""));
+      }
       const domain::Case& moved = result.c;
       status = moved.status;
       on = next_on;

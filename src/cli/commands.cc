@@ -21,6 +21,7 @@
 #include "cli/consent_commands.h"
 #include "cli/linkage_commands.h"
 #include "cli/report_commands.h"
+#include "cli/user_commands.h"
 #include "http/server.h"
 
 namespace haven::cli {
@@ -134,20 +135,7 @@ int Main(int argc, char** argv) {
   auto* verify = audit->add_subcommand("verify", "walk the hash chain; non-zero exit when broken");
   add_dir(verify);
 
-  // user
-  auto* user = cli.add_subcommand("user", "user accounts");
-  user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "create a user account");
-  add_dir(user_add);
-  app::NewUser new_user;
-  std::string role_name;
-  user_add->add_option("--username", new_user.username, "login name")->required();
-  user_add->add_option("--role", role_name,
-                       "admin, coordinator, caseworker, shelter_manager, analyst or auditor")
-      ->required();
-  user_add->add_option("--organization-id", new_user.organization_id, "organisation")->required();
-  user_add->add_option("--password", new_user.password,
-                       "password (at least 12 characters); generated and printed when omitted");
+  auto accounts = AddAccountCommands(cli, dir_flag);
 
   // link: all persons of the instance; `link clks` (linkage_commands.cc) links files.
   auto* link = cli.add_subcommand(
@@ -249,21 +237,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
-  if (*user_add) {
-    auto role = domain::ParseEnum<domain::Role>(role_name);
-    if (!role)
-      return Report(Error{ErrorCode::kValidation, "invalid_field",
-                          "--role must be one of " + domain::AllowedNames<domain::Role>(),
-                          "--role"});
-    new_user.role = *role;
-    bool generated = new_user.password.empty();
-    if (generated) new_user.password = privacy::RandomPassword();
-    auto created = instance.CreateUser(app::Actor::System("cli"), new_user);
-    if (!created) return Report(created.error());
-    fmt::print("Created user {} (id {})\n", created->username, created->id);
-    if (generated) fmt::print("Password: {}\n", new_user.password);
-    return 0;
-  }
+  if (auto status = RunAccountCommand(*accounts, instance)) return *status;
   return 0;
 }
 

@@ -95,3 +95,60 @@ TEST(Cli, OpeningAMissingInstanceSaysSo) {
 
 }  // namespace
 }  // namespace haven::testing
+
+namespace haven::testing {
+namespace {
+
+// The operator's account commands on the server: list, disable, enable, unlock, a
+// one-time password; each audited with the operating-system account that ran it.
+TEST(Cli, AccountsAreManagedFromTheServersCommandLine) {
+  Instance in("cli-users", "an-admin-password-1");
+  const long ngo = in.Organization("Təmiz Dünya", "ngo");
+  in.User("lale.cw", "caseworker", ngo, "a-long-test-password");
+  const std::string dir = in.dir().string();
+
+  auto orgs = RunHaven({"org", "list", "--dir", dir});
+  ASSERT_EQ(orgs.exit_code, 0) << orgs.out;
+  EXPECT_NE(orgs.out.find("Təmiz Dünya"), std::string::npos) << orgs.out;
+  auto list = RunHaven({"user", "list", "--organization-id", std::to_string(ngo), "--dir", dir});
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_NE(list.out.find("lale.cw"), std::string::npos);
+  EXPECT_EQ(list.out.find("admin "), std::string::npos) << "only the organisation's accounts";
+  EXPECT_EQ(RunHaven({"user", "list", "--role", "boss", "--dir", dir}).exit_code, 2);
+  EXPECT_EQ(RunHaven({"user", "disable", "--username", "nobody", "--dir", dir}).exit_code, 4);
+
+  auto disabled = RunHaven({"user", "disable", "--username", "lale.cw", "--dir", dir});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.out;
+  EXPECT_EQ(Client(in.port()).Login("lale.cw", "a-long-test-password").status, 401);
+  ASSERT_EQ(RunHaven({"user", "enable", "--username", "lale.cw", "--dir", dir}).exit_code, 0);
+  EXPECT_EQ(Client(in.port()).Login("lale.cw", "a-long-test-password").status, 200);
+
+  for (int i = 0; i < 6; ++i) Client(in.port()).Login("lale.cw", "not-the-password-1");
+  EXPECT_EQ(Client(in.port()).Login("lale.cw", "a-long-test-password").status, 429);
+  ASSERT_EQ(RunHaven({"user", "unlock", "--username", "lale.cw", "--dir", dir}).exit_code, 0);
+
+  auto reset = RunHaven({"user", "reset-password", "--username", "lale.cw", "--dir", dir});
+  ASSERT_EQ(reset.exit_code, 0) << reset.out;
+  const std::string marker = "One-time password for lale.cw: ";
+  auto pos = reset.out.find(marker);
+  ASSERT_NE(pos, std::string::npos) << reset.out;
+  const std::string once = reset.out.substr(pos + marker.size(), reset.out.find('\n', pos) - pos - marker.size());
+  Client user(in.port());
+  auto login = user.Login("lale.cw", once);
+  ASSERT_EQ(login.status, 200) << login.raw;
+  EXPECT_EQ(login.body["user"]["must_change_password"], true);
+  EXPECT_EQ(user.Get("/api/v1/cases").ErrorCode(), "password_change_required");
+
+  in.User("auditor", "auditor", ngo, "a-long-test-password");
+  Client auditor = in.As("auditor", "a-long-test-password");
+  auto entries = auditor.Get("/api/v1/audit?action=user.&actor=0");
+  ASSERT_EQ(entries.status, 200) << entries.raw;
+  // The admin made by `haven init`, then disable, enable, unlock and reset.
+  ASSERT_EQ(entries.body["items"].size(), 5u) << entries.raw;
+  for (const auto& e : entries.body["items"])
+    EXPECT_FALSE(e["details"].value("os_user", "").empty()) << e.dump();
+  EXPECT_EQ(entries.raw.find(once), std::string::npos);
+}
+
+}  // namespace
+}  // namespace haven::testing
