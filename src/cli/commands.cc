@@ -19,6 +19,7 @@
 #include "app/assistance.h"
 #include "app/demo.h"
 #include "cli/consent_commands.h"
+#include "cli/file_io.h"
 #include "cli/linkage_commands.h"
 #include "cli/report_commands.h"
 #include "cli/user_commands.h"
@@ -27,16 +28,7 @@
 namespace haven::cli {
 namespace {
 
-int Report(const Error& e) {
-  std::string where = e.field.empty() ? "" : fmt::format(" ({})", e.field);
-  fmt::print(stderr, "haven: error: {}{}\n", e.message, where);
-  switch (e.code) {
-    case ErrorCode::kValidation: return 2;
-    case ErrorCode::kConflict: return 3;
-    case ErrorCode::kNotFound: return 4;
-    default: return 1;
-  }
-}
+int Report(const Error& e) { return ReportError(e); }
 
 // Serves until SIGINT or SIGTERM, then shuts down gracefully: the listener
 // closes, requests in flight finish, the database is closed cleanly.

@@ -9,8 +9,20 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 namespace haven::cli {
+
+int ReportError(const Error& e) {
+  std::string where = e.field.empty() ? "" : fmt::format(" ({})", e.field);
+  fmt::print(stderr, "haven: error: {}{}\n", e.message, where);
+  switch (e.code) {
+    case ErrorCode::kValidation: return 2;
+    case ErrorCode::kConflict: return 3;
+    case ErrorCode::kNotFound: return 4;
+    default: return 1;
+  }
+}
 
 void Die(const std::string& message, int code) {
   std::cerr << "haven: error: " << message << "\n";

@@ -4,7 +4,13 @@
 
 #include <string>
 
+#include "common/error.h"
+
 namespace haven::cli {
+
+// Prints `haven: error: MESSAGE (FIELD)` and returns the exit status of the error's
+// kind: 2 bad input, 3 conflict, 4 not found, 1 anything else.
+int ReportError(const Error& e);
 
 // Prints `haven: error: MESSAGE` and ends the command with exit status `code`
 // (CLI11 turns the exception into the exit status, printing nothing more).

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "cli/file_io.h"
 #include "privacy/crypto.h"
 
 namespace haven::cli {
@@ -27,17 +28,6 @@ struct AccountCommands {
 };
 
 namespace {
-
-int Fail(const Error& e) {
-  std::string where = e.field.empty() ? "" : fmt::format(" ({})", e.field);
-  fmt::print(stderr, "haven: error: {}{}\n", e.message, where);
-  switch (e.code) {
-    case ErrorCode::kValidation: return 2;
-    case ErrorCode::kConflict: return 3;
-    case ErrorCode::kNotFound: return 4;
-    default: return 1;
-  }
-}
 
 Result<domain::Role> RoleOf(const std::string& name) {
   auto role = domain::ParseEnum<domain::Role>(name);
@@ -193,7 +183,7 @@ std::optional<int> RunAccountCommand(const AccountCommands& c, app::App& instanc
                     *c.org_list;
   if (!ours) return std::nullopt;
   auto r = Run(c, instance);
-  if (!r) return Fail(r.error());
+  if (!r) return ReportError(r.error());
   return *r;
 }
 

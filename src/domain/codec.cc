@@ -284,7 +284,6 @@ Result<NewCase> NewCaseFromJson(const Json& j) {
 }
 
 Json CaseToJson(const Case& c) {
-  const CaseFields& f = c.fields;
   auto opt = [](const auto& v) -> Json {
     if (v) return Json(*v);
     return Json(nullptr);
@@ -292,20 +291,13 @@ Json CaseToJson(const Case& c) {
   auto opt_date = [](const std::optional<Date>& d) -> Json {
     return d ? Json(d->ToString()) : Json(nullptr);
   };
-  Json j = {
+  // The facts as a correction reads and writes them, then what the case adds.
+  Json j = CaseFieldsToJson(c.fields);
+  j["transnational"] = c.transnational;
+  j.update({
       {"id", c.id},
       {"code", c.code},
       {"organization_id", c.organization_id},
-      {"identified_on", f.identified_on.ToString()},
-      {"identified_by", Name(f.identified_by)},
-      {"exploitation", EnumListToJson(f.exploitation)},
-      {"means_of_control", EnumListToJson(f.means_of_control)},
-      {"recruiter_relation",
-       f.recruiter_relation ? Json(Name(*f.recruiter_relation)) : Json(nullptr)},
-      {"country_of_recruitment", opt(f.country_of_recruitment)},
-      {"country_of_exploitation", opt(f.country_of_exploitation)},
-      {"region", opt(f.region)},
-      {"transnational", c.transnational},
       {"status", Name(c.status)},
       {"victim_status", Name(c.victim_status)},
       {"victim_status_on", opt_date(c.victim_status_on)},
@@ -315,8 +307,6 @@ Json CaseToJson(const Case& c) {
       {"citizenship", c.citizenship.ToString()},
       {"age_group", AgeGroup(c.age_at_identification)},
       {"child", c.age_at_identification && *c.age_at_identification < 18},
-      {"child_status", f.child_status ? Json(Name(*f.child_status)) : Json(nullptr)},
-      {"best_interests_assessed_on", opt_date(f.best_interests_assessed_on)},
       {"anonymous", c.anonymous},
       {"assigned_to", opt(c.assigned_to)},
       {"closure_reason", c.closure_reason ? Json(Name(*c.closure_reason)) : Json(nullptr)},
@@ -324,7 +314,7 @@ Json CaseToJson(const Case& c) {
       {"created_at", FormatTimestamp(c.created_at)},
       {"updated_at", FormatTimestamp(c.updated_at)},
       {"version", c.version},
-  };
+  });
   return j;
 }
 
