@@ -1,5 +1,7 @@
 #include "report/named_reports.h"
 
+#include "domain/money.h"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -266,7 +268,7 @@ const std::array<NamedReport, 6>& Registry() {
       {"allowances", "Victim allowances paid",
        "Approved allowance payments of the year per month: their number and their sum per "
        "currency.",
-       BuildAllowances, "payments and minor units"},
+       BuildAllowances, "payments, and amounts (major units in CSV and XLSX, minor in JSON)"},
       {"referrals", "Referrals between the coalition's organisations",
        "Referrals and transfers sent in the year by the kinds of sending and receiving "
        "organisation, their status, whether consent or a coordinator's override let them go "
@@ -306,14 +308,17 @@ std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
     }
     t.grid.ComputeMargins();
     if (amounts) {
-      t.notes.push_back("amounts in minor units (qəpik for AZN) of approved payments");
+      // JSON keeps minor units; CSV and XLSX, read by people, show major units.
+      t.decimals = currencies.empty() ? 2 : domain::CurrencyDigits(currencies.front());
+      t.notes.push_back(
+          "amounts of approved payments: in major units (AZN) in CSV and XLSX, in minor units "
+          "(qəpik) in JSON");
       t.hidden_like = "allowance_payments";
     }
     return t;
   };
   return {make("allowance_payments", "Approved allowance payments by " + row_dimension, false),
-          make("allowance_amounts", "Allowances paid by " + row_dimension + ", in minor units",
-               true)};
+          make("allowance_amounts", "Allowances paid by " + row_dimension, true)};
 }
 
 Result<std::vector<store::CaseFact>> ReportInput::Persons() const {

@@ -1,5 +1,7 @@
 #include "report/table.h"
 
+#include <fmt/format.h>
+
 namespace haven::report {
 
 void Grid::ComputeMargins() {
@@ -12,6 +14,15 @@ void Grid::ComputeMargins() {
       At(rows, c).value += v;
       At(rows, cols).value += v;
     }
+}
+
+std::string CellText(const Cell& c, int threshold, int decimals) {
+  if (c.state != CellState::kShown || decimals <= 0) return CellText(c, threshold);
+  std::int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  const std::int64_t major = c.value / scale, rest = c.value % scale;
+  return fmt::format("{}{}.{:0{}}", c.value < 0 && major == 0 ? "-" : "", major,
+                     rest < 0 ? -rest : rest, decimals);
 }
 
 std::string CellText(const Cell& c, int threshold) {

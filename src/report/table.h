@@ -50,6 +50,9 @@ struct Grid {
 struct Table {
   std::string id;     // stable, machine-readable: "victims_by_sex_and_age"
   std::string title;  // for people
+  // Cells hold integers in units of 10^-decimals (money in minor units: 2 for AZN).
+  // JSON keeps the integers; what people read (CSV, XLSX) shows major units.
+  int decimals = 0;
   std::string row_dimension;
   std::string column_dimension;  // empty: one column, "count"
   std::vector<std::string> row_labels;
@@ -127,5 +130,7 @@ struct CountTable {
 
 // How a suppressed or shown cell is published: "12", "<5" or "x".
 std::string CellText(const Cell& c, int threshold);
+// The same, a shown value in major units with `decimals` places ("300.00").
+std::string CellText(const Cell& c, int threshold, int decimals);
 
 }  // namespace haven::report

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace haven::report {
@@ -168,7 +170,7 @@ std::string ReportToCsv(const Report& r) {
     const Grid& g = table.grid;
     auto emit = [&](std::string_view row, std::string_view col, const Cell& cell) {
       out += fmt::format("{},{},{},{}\n", CsvField(table.id), CsvField(row), CsvField(col),
-                         CellText(cell, t));
+                         CellText(cell, t, table.decimals));
     };
     for (int i = 0; i <= g.rows; ++i)
       for (int c = 0; c <= g.cols; ++c) {
@@ -196,6 +198,9 @@ Result<std::string> ReportToXlsx(const Report& r) {
     return Internal("cannot start a spreadsheet");
   }
   lxw_format* bold = workbook_add_format(wb);
+  // Money in major units, with two decimals (the currencies of allowances have two).
+  lxw_format* money = workbook_add_format(wb);
+  format_set_num_format(money, "0.00");
   format_set_bold(bold);
   std::set<std::string> used;
 
@@ -232,7 +237,11 @@ Result<std::string> ReportToXlsx(const Report& r) {
                              table.column_labels[static_cast<std::size_t>(c)].c_str(), bold);
     worksheet_write_string(ws, header, static_cast<lxw_col_t>(g.cols + 1), "total", bold);
     auto write = [&](lxw_row_t rr, lxw_col_t cc, const Cell& cell) {
-      if (cell.state == CellState::kShown)
+      if (cell.state == CellState::kShown && table.decimals > 0)
+        worksheet_write_number(ws, rr, cc,
+                               static_cast<double>(cell.value) / std::pow(10.0, table.decimals),
+                               money);
+      else if (cell.state == CellState::kShown)
         worksheet_write_number(ws, rr, cc, static_cast<double>(cell.value), nullptr);
       else
         worksheet_write_string(ws, rr, cc, CellText(cell, t).c_str(), nullptr);

@@ -292,7 +292,8 @@ TEST_F(Assistance, AllowancesFollowTheRateInForceAndAreNeverPaidTwice) {
   auto cli = RunHaven({"report", "allowances", "--year", "2025", "--format", "csv", "--suppress", "0", "--dir",
                        (*dir_ / "i").string()});
   ASSERT_EQ(cli.exit_code, 0) << cli.out;
-  EXPECT_NE(cli.out.find("allowance_amounts,2025-03,AZN,30000"), std::string::npos) << cli.out;
+  // People read major units in CSV: 300.00 AZN, not 30000.
+  EXPECT_NE(cli.out.find("allowance_amounts,2025-03,AZN,300.00"), std::string::npos) << cli.out;
   EXPECT_NE(cli.out.find("allowance_payments,2025-03,AZN,1"), std::string::npos) << cli.out;
   auto tasks = coord.Get("/api/v1/tasks?within_days=30");
   ASSERT_EQ(tasks.status, 200);
