@@ -218,6 +218,10 @@ Status AccessPolicy::MayDecideClosure(const Actor& actor, domain::Id requested_b
   return {};
 }
 
+bool AccessPolicy::SeesEarlierCase(const CaseAccess& access) {
+  return access.Basis() == AccessBasis::kOwner;
+}
+
 Status AccessPolicy::MayReopen(const CaseAccess& access) {
   if (access.Basis() != AccessBasis::kOwner)
     return Fail(ErrorCode::kForbidden, "forbidden",

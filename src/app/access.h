@@ -147,6 +147,10 @@ class AccessPolicy {
                                            const domain::Case& c);
   // A supervisor decides, never on her own request.
   static Status MayDecideClosure(const Actor& actor, domain::Id requested_by);
+  // Whether a possible earlier registration of the same person tells the actor its case
+  // (code and id): only the actor's own organisation's; elsewhere the kind of organisation
+  // and the day of identification only.
+  static bool SeesEarlierCase(const CaseAccess& access);
   // A closed case is reopened by its owner only.
   static Status MayReopen(const CaseAccess& access);
   // Who is put in charge of a case: an active member of the owner's case staff. A

@@ -77,9 +77,18 @@ Status Require(domain::Role role, Permission p) {
 Actor Actor::System(std::string request_id) {
   Actor a;
   a.user_id = 0;
-  // A command run on the server acts as the operating-system account that ran it.
-  const passwd* pw = getpwuid(geteuid());
-  a.username = pw && pw->pw_name ? pw->pw_name : "uid:" + std::to_string(geteuid());
+  // A command run on the server acts as the operating-system account that ran it; looked
+  // up once (getpwuid_r: thread-safe), since request threads make system actors too.
+  static const std::string kOsUser = [] {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found &&
+        found->pw_name)
+      return std::string(found->pw_name);
+    return "uid:" + std::to_string(geteuid());
+  }();
+  a.username = kOsUser;
   a.role = domain::Role::kAdmin;
   a.organization_id = 0;
   a.request_id = std::move(request_id);
@@ -422,7 +431,6 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
   TRY(auto fresh, tx->GetUser(user->user.id));
   if (!fresh) return invalid();
   TRY(auto home, tx->GetOrganization(fresh->user.organization_id));
-  if (home && !home->active) ok = false;  // its organisation left the coalition
   Actor who;
   who.user_id = fresh->user.id;
   who.username = fresh->user.username;
@@ -439,6 +447,14 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
                             "after {}",
                             FormatTimestamp(*fresh->locked_until)));
   }
+  // Its organisation left the coalition: refused, but not a failure that locks the account.
+  if (home && !home->active) {
+    TRY_STATUS(Audit(*tx, who, "auth.login_refused", "user", uid,
+                     Json{{"why", "inactive organisation"}}.dump()));
+    TRY_STATUS(tx->Commit());
+    return Fail(ErrorCode::kUnauthenticated, "invalid_credentials",
+                "the username or password is wrong");
+  }
   if (!ok) {
     int failed = fresh->failed_logins + 1;
     std::optional<Timestamp> lock;
@@ -446,9 +462,7 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
       lock = Now() + std::chrono::minutes(config_.lockout_minutes);
     TRY_STATUS(tx->SetLoginState(fresh->user.id, lock ? 0 : failed, lock));
     TRY_STATUS(Audit(*tx, who, "auth.login_failed", "user", uid,
-                     Json{{"why", !fresh->user.active        ? "inactive account"
-                                  : home && !home->active    ? "inactive organisation"
-                                                             : "wrong password"},
+                     Json{{"why", fresh->user.active ? "wrong password" : "inactive account"},
                           {"locked", lock.has_value()}}
                          .dump()));
     TRY_STATUS(tx->Commit());
@@ -725,9 +739,25 @@ Status App::ChangeOwnPassword(const Actor& actor, const std::string& token,
   const bool ok = privacy::VerifyPassword(user->password_hash, old_password);
   TRY(std::string hash, ok ? privacy::HashPassword(new_password) : Result<std::string>(""));
   TRY(auto tx, store_->Begin(true));
+  // Re-read under the write lock: a reset or a lock-out in between wins.
+  TRY(auto fresh, tx->GetUser(actor.user_id));
+  if (!fresh || !fresh->user.active || fresh->password_hash != user->password_hash)
+    return Fail(ErrorCode::kConflict, "password_changed",
+                "the password was changed or reset in the meantime; sign in again");
+  if (fresh->locked_until && *fresh->locked_until > Now())
+    return Fail(ErrorCode::kRateLimited, "account_locked",
+                "this account is locked after repeated wrong passwords; try again later");
   if (!ok) {
+    // Guessing the old password from a stolen session counts like guessing at sign-in.
+    const int failed = fresh->failed_logins + 1;
+    std::optional<Timestamp> lock;
+    if (failed >= config_.max_failed_logins)
+      lock = Now() + std::chrono::minutes(config_.lockout_minutes);
+    TRY_STATUS(tx->SetLoginState(actor.user_id, lock ? 0 : failed, lock));
+    if (lock) TRY_STATUS(tx->DeleteSessionsOfUser(actor.user_id));
     TRY_STATUS(Audit(*tx, actor, "user.password_change_refused", "user",
-                     std::to_string(actor.user_id), Json{{"why", "wrong old password"}}.dump()));
+                     std::to_string(actor.user_id),
+                     Json{{"why", "wrong old password"}, {"locked", lock.has_value()}}.dump()));
     TRY_STATUS(tx->Commit());
     return Fail(ErrorCode::kValidation, "wrong_password", "the old password is wrong",
                 "old_password");
@@ -858,25 +888,33 @@ Result<std::vector<EarlierRegistration>> App::EarlierRegistrations(store::Transa
     e.organization_kind = cand.kind;
     e.identified_on = domain::Date(std::chrono::floor<std::chrono::days>(cand.created_at));
     if (cand.case_id) {
-      auto access = Access(tx, actor, *cand.case_id);
+      // A second registration closed as a duplicate stands for the case kept.
+      Id case_id = *cand.case_id;
+      TRY(auto registered, tx.GetCase(case_id));
+      if (registered && registered->duplicate_of) case_id = *registered->duplicate_of;
+      auto access = Access(tx, actor, case_id);
       if (!access && access.error().code != ErrorCode::kNotFound &&
           access.error().code != ErrorCode::kForbidden)
         return std::unexpected(access.error());
-      if (access && access->Basis() == AccessBasis::kOwner) {
+      if (access && AccessPolicy::SeesEarlierCase(*access)) {
         e.own = true;
         e.case_id = access->Case().id;
         e.case_code = access->Case().code;
       } else {
         // Only the day it was identified, read here and told as a date.
-        TRY(auto c, tx.GetCase(*cand.case_id));
+        TRY(auto c, tx.GetCase(case_id));
         if (c) e.identified_on = c->fields.identified_on;
       }
     }
     out.push_back(std::move(e));
   }
-  // Exact before probable, own before elsewhere, earlier first.
+  // Exact before probable, own before elsewhere, earlier first; one entry per own case.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a.band, b.own, a.identified_on) < std::tie(b.band, a.own, b.identified_on);
+  });
+  std::set<Id> own_cases;
+  std::erase_if(out, [&](const EarlierRegistration& e) {
+    return e.own && !own_cases.insert(e.case_id).second;
   });
   return out;
 }
@@ -1090,7 +1128,11 @@ Result<IdentityDisclosure> App::ViewIdentity(const Actor& actor, Id case_id,
   TRY(auto person, tx->GetPerson(c.person_id));
   if (!person) return Internal(fmt::format("case {} has no person", case_id));
   TRY(d.identity, OpenPersonIdentity(*person));
-  if (!d.contacts_visible) d.identity.contacts.clear();
+  if (!d.contacts_visible) {
+    d.identity.contacts.clear();
+    // The guardian's phone and address are contacts too.
+    if (d.identity.guardian) d.identity.guardian->contacts.clear();
+  }
   if (!d.identity_visible) {
     domain::PersonIdentity only_contacts;
     only_contacts.contacts = std::move(d.identity.contacts);

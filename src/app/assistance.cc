@@ -495,6 +495,7 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
         TRY(auto access, app_.Access(tx, actor, case_id));
         TRY_STATUS(access.RequireWrite(DataCategory::kMoney));
         const domain::Case& c = access.Case();
+        TRY_STATUS(CaseOpen(c));
         TRY_STATUS(domain::CheckEligibleForAllowance(c));
         if (paid_on < c.fields.identified_on)
           return Invalid("paid_on", "is before the case was identified");
@@ -521,7 +522,7 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
         if (!inserted && inserted.error().reason == "constraint")
           return Fail(ErrorCode::kConflict, "duplicate_payment",
                       rate->period == domain::AllowancePeriod::kOnce
-                          ? fmt::format("case {} already has its {} (paid once)", kind, c.code)
+                          ? fmt::format("case {} already has its {} (paid once)", c.code, kind)
                           : fmt::format("case {} already has a {} for {} (one per {})", c.code,
                                         kind, p.period, Name(rate->period)),
                       "paid_on");
@@ -557,6 +558,11 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
         // Still eligible now: the victim status may have changed since the request.
         TRY(auto c, tx.GetCase(p->case_id));
         if (!c) return Internal("a payment's case is gone");
+        if (c->status == domain::CaseStatus::kClosed)
+          return Fail(ErrorCode::kConflict, "case_closed",
+                      fmt::format("case {} was closed after the request; reject the payment or "
+                                  "reopen the case",
+                                  c->code));
         if (auto eligible = domain::CheckEligibleForAllowance(*c); !eligible)
           return Fail(ErrorCode::kConflict, "not_eligible", eligible.error().message);
         TRY(auto approver, tx.GetUser(actor.user_id));

@@ -264,6 +264,27 @@ Result<std::vector<ClosureRequest>> CaseworkService::PendingClosures(const Actor
   return out;
 }
 
+Result<std::vector<ClosureRequest>> CaseworkService::ClosureRequestsOfCase(const Actor& actor,
+                                                                         Id case_id) {
+  return app_.ReadCase<std::vector<ClosureRequest>>(
+      actor, case_id, "closure_requests",
+      [&](store::Transaction& tx, const CaseAccess& access)
+          -> Result<std::vector<ClosureRequest>> {
+        TRY_STATUS(access.RequireRead(DataCategory::kNotes));
+        TRY(auto rows, tx.Casework().ClosureRequestsOfCase(case_id));
+        std::vector<ClosureRequest> out;
+        for (const auto& r : rows) {
+          TRY(auto v, ViewOf(access.Case(), r));
+          out.push_back(std::move(v));
+        }
+        return out;
+      },
+      [](const std::vector<ClosureRequest>& rows) {
+        return rows.empty() ? std::vector<DataCategory>{}
+                            : std::vector<DataCategory>{DataCategory::kNotes};
+      });
+}
+
 Result<TransitionResult> CaseworkService::DecideClosure(const Actor& actor, Id case_id,
                                                         bool approve, const std::string& note,
                                                         const WriteOptions& w) {

@@ -121,6 +121,9 @@ class CaseworkService {
 
   // Closure requests: the supervisor's queue and decisions.
   Result<std::vector<ClosureRequest>> PendingClosures(const Actor& actor);
+  // A case's closure requests with their decisions and notes (the notes category): the
+  // caseworker reads why her supervisor rejected one.
+  Result<std::vector<ClosureRequest>> ClosureRequestsOfCase(const Actor& actor, Id case_id);
   Result<TransitionResult> DecideClosure(const Actor& actor, Id case_id, bool approve,
                                          const std::string& note, const WriteOptions& w = {});
 

@@ -474,6 +474,11 @@ Result<domain::Return> StageService::RecordReturn(const Actor& actor, Id case_id
         TRY(auto access, WritableCase(tx, actor, case_id, false));
         const domain::Case& c = access.Case();
         TRY_STATUS(domain::ValidateReturn(r, c.fields.identified_on, app_.Today()));
+        TRY(auto pending, tx.Casework().PendingClosureOfCase(case_id));
+        if (pending)
+          return Fail(ErrorCode::kConflict, "closure_pending",
+                      fmt::format("case {} awaits its supervisor's decision on closing it",
+                                  c.code));
         if (r.destination_organization_id) {
           TRY(auto org, tx.GetOrganization(*r.destination_organization_id));
           if (!org) return Invalid("destination_organization_id", "no such organisation");

@@ -33,6 +33,7 @@ Json ClosureRequestJson(const app::ClosureRequest& r) {
             {"status", Name(r.status)}};
   if (r.decided_by) j["decided_by"] = *r.decided_by;
   if (r.decided_at) j["decided_at"] = FormatTimestamp(*r.decided_at);
+  if (r.status != domain::ClosureRequestStatus::kPending) j["decision_note"] = r.decision_note;
   return j;
 }
 
@@ -119,6 +120,13 @@ Status Assign(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 
 Status PendingClosures(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   TRY(auto rows, app::CaseworkService(app).PendingClosures(ctx.Actor()));
+  SetJson(res, 200, ItemsJson(rows, ClosureRequestJson));
+  return {};
+}
+
+Status ClosureRequestsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(auto rows, app::CaseworkService(app).ClosureRequestsOfCase(ctx.Actor(), id));
   SetJson(res, 200, ItemsJson(rows, ClosureRequestJson));
   return {};
 }
@@ -221,6 +229,7 @@ std::vector<Route> CaseworkRoutes() {
       {"POST", "/api/v1/cases/{id}/reopen", false, Reopen},
       {"PUT", "/api/v1/cases/{id}/assignment", false, Assign},
       {"GET", "/api/v1/closure-requests", false, PendingClosures},
+      {"GET", "/api/v1/cases/{id}/closure-requests", false, ClosureRequestsOfCase},
       {"POST", "/api/v1/cases/{id}/closure/approve", false, DecideClosure<true>},
       {"POST", "/api/v1/cases/{id}/closure/reject", false, DecideClosure<false>},
       {"POST", "/api/v1/cases/{id}/notes", false, AddNote},

@@ -77,6 +77,8 @@ class CaseworkStore {
   virtual Status SetClosureRequestNote(domain::Id id, const std::string& sealed_note) = 0;
   virtual Result<std::optional<StoredClosureRequest>> PendingClosureOfCase(domain::Id case_id) = 0;
   virtual Result<std::optional<StoredClosureRequest>> GetClosureRequest(domain::Id id) = 0;
+  // Every request of a case, oldest first (decided ones with their decision).
+  virtual Result<std::vector<StoredClosureRequest>> ClosureRequestsOfCase(domain::Id case_id) = 0;
   // Decides a pending request; kConflict when it was decided in the meantime.
   virtual Status DecideClosureRequest(domain::Id id, domain::ClosureRequestStatus status,
                                       domain::Id decided_by, Timestamp at,

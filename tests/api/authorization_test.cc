@@ -435,6 +435,8 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   e.push_back(get("GET", "/api/v1/attachments/{id}", true,
                   [id](const Subject& x) { return "/api/v1/attachments/" + id(x.record_id); },
                   "attachment"));
+  e.push_back(get("GET", "/api/v1/cases/{id}/closure-requests", true,
+                  [c](const Subject& x) { return c(x) + "/closure-requests"; }, "closure-request"));
   e.push_back(get("GET", "/api/v1/cases/by-code/{code}", true,
                   [](const Subject& x) { return "/api/v1/cases/by-code/" + x.code; }));
   e.push_back(get("GET", "/api/v1/referrals/{id}", true, [id](const Subject& x) {

@@ -112,7 +112,7 @@ ALTER TABLE identification_decisions ADD COLUMN sealed_text BLOB;
 // payments can be rejected or cancelled, and stay in the ledger. The table is rebuilt
 // to drop the old per-day uniqueness. Rows from before keep their day as their period
 // when another payment of the same kind already took their month, so that the history
-// stays as it was.
+// stays as it was; such a row still awaiting approval is cancelled.
 constexpr std::string_view kV3 = R"sql(
 ALTER TABLE allowance_rates ADD COLUMN period TEXT NOT NULL DEFAULT 'month';
 CREATE TABLE payments_v3 (
@@ -141,6 +141,10 @@ INSERT INTO payments_v3(id, case_id, organization_id, kind, paid_on, period, amo
          status, requested_by, approved_by, approved_at, created_at FROM payments;
 UPDATE payments_v3 SET period = substr(paid_on, 1, 7)
  WHERE id IN (SELECT min(id) FROM payments_v3 GROUP BY case_id, kind, substr(paid_on, 1, 7));
+-- A second request of a month still awaiting approval would pay the month twice: it is
+-- cancelled (by the system, without a reason; the ledger keeps it).
+UPDATE payments_v3 SET status = 'cancelled', decided_at = created_at
+ WHERE status = 'pending_approval' AND length(period) = 10;
 DROP TABLE payments;
 ALTER TABLE payments_v3 RENAME TO payments;
 CREATE INDEX payments_case ON payments(case_id, id);

@@ -205,6 +205,19 @@ class SqliteCaseworkStore : public CaseworkStore {
     return One("id = ?", id);
   }
 
+  Result<std::vector<StoredClosureRequest>> ClosureRequestsOfCase(Id case_id) override {
+    Stmt s(db_, fmt::format("SELECT {} FROM closure_requests WHERE case_id = ? ORDER BY id",
+                            kRequestCols));
+    s.Bind(case_id);
+    std::vector<StoredClosureRequest> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(RequestFrom(s));
+    }
+    return out;
+  }
+
   Status DecideClosureRequest(Id id, domain::ClosureRequestStatus status, Id decided_by,
                               Timestamp at, const std::string& sealed_decision_note) override {
     Stmt s(db_,
