@@ -337,6 +337,36 @@ Result<TransitionResult> CaseworkService::DecideClosure(const Actor& actor, Id c
       });
 }
 
+Result<TransitionResult> CaseworkService::WithdrawClosure(const Actor& actor, Id case_id,
+                                                          const WriteOptions& w) {
+  TRY_STATUS(Require(actor.role, P::kChangeCase));
+  return app_.IdempotentWrite<TransitionResult>(
+      actor, w, "closure_withdrawal",
+      [&](store::Transaction& tx, Id) -> Result<std::optional<TransitionResult>> {
+        TRY(auto c, app_.ReplayedCase(tx, actor, case_id));
+        if (!c) return std::optional<TransitionResult>();
+        return std::optional(TransitionResult{*c, std::nullopt});
+      },
+      [&](store::Transaction& tx) -> Result<App::Written<TransitionResult>> {
+        TRY(CaseAccess access, app_.Access(tx, actor, case_id));
+        TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
+        TRY_STATUS(AccessPolicy::MayReopen(access));  // the owner's staff only
+        TRY(auto pending, tx.Casework().PendingClosureOfCase(case_id));
+        if (!pending)
+          return Fail(ErrorCode::kNotFound, "not_found",
+                      fmt::format("case {} has no closure awaiting a decision",
+                                  access.Case().code));
+        TRY_STATUS(tx.Casework().DecideClosureRequest(
+            pending->id, ClosureRequestStatus::kWithdrawn, actor.user_id, app_.Now(), ""));
+        TRY_STATUS(app_.Audit(tx, actor, "case.closure_withdraw", "case", std::to_string(case_id),
+                              Json{{"code", access.Case().code},
+                                   {"closure_request_id", pending->id}}
+                                  .dump()));
+        return App::Written<TransitionResult>{TransitionResult{access.Case(), std::nullopt},
+                                              case_id};
+      });
+}
+
 Result<domain::Case> CaseworkService::Reopen(const Actor& actor, Id case_id,
                                              const std::string& reason, const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));

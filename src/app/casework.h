@@ -126,6 +126,10 @@ class CaseworkService {
   Result<std::vector<ClosureRequest>> ClosureRequestsOfCase(const Actor& actor, Id case_id);
   Result<TransitionResult> DecideClosure(const Actor& actor, Id case_id, bool approve,
                                          const std::string& note, const WriteOptions& w = {});
+  // The case's own staff withdraw a pending closure (to change it, or because nobody is
+  // left to approve it); the case stays as it is.
+  Result<TransitionResult> WithdrawClosure(const Actor& actor, Id case_id,
+                                           const WriteOptions& w = {});
 
   Result<Note> AddNote(const Actor& actor, Id case_id, const std::string& text,
                        const WriteOptions& w = {});

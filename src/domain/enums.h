@@ -114,8 +114,10 @@ HAVEN_ENUM_NAMES(ClosureReason, "assistance_completed"sv, "returned_home"sv, "re
 
 // A caseworker's request to close a case, where the organisation has a supervisor who
 // approves closures.
-enum class ClosureRequestStatus { kPending, kApproved, kRejected };
-HAVEN_ENUM_NAMES(ClosureRequestStatus, "pending"sv, "approved"sv, "rejected"sv);
+// Withdrawn: by the case's staff, e.g. when the organisation has no supervisor any more.
+enum class ClosureRequestStatus { kPending, kApproved, kRejected, kWithdrawn };
+HAVEN_ENUM_NAMES(ClosureRequestStatus, "pending"sv, "approved"sv, "rejected"sv,
+                 "withdrawn"sv);
 
 // A child's situation (under 18 at identification), in the terms of the UNHCR/UNICEF
 // guidelines: separated from both parents (perhaps with other relatives), or

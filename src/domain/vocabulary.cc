@@ -151,7 +151,8 @@ HAVEN_LABELS(ClosureReason, "closure_reasons",
 HAVEN_LABELS(ClosureRequestStatus, "closure_request_statuses",
     {"pending", "Təsdiq gözləyir", "Awaiting approval", "Ожидает утверждения"},
     {"approved", "Təsdiq edilib", "Approved", "Утверждён"},
-    {"rejected", "Rədd edilib", "Rejected", "Отклонён"});
+    {"rejected", "Rədd edilib", "Rejected", "Отклонён"},
+    {"withdrawn", "Geri götürülüb", "Withdrawn", "Отозван"});
 
 // The terms of the UNHCR/UNICEF guidelines on separated and unaccompanied children.
 HAVEN_LABELS(ChildStatus, "child_statuses",

@@ -124,6 +124,15 @@ Status PendingClosures(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   return {};
 }
 
+Status WithdrawClosure(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "case"));
+  TRY(Json body, ParseBody(req));
+  TRY_STATUS(domain::JsonReader(body).OnlyKeys({}));
+  TRY(auto result,
+      app::CaseworkService(app).WithdrawClosure(ctx.Actor(), id, WriteOptionsOf(req)));
+  return RenderTransition(app, res, ctx, result);
+}
+
 Status ClosureRequestsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "case"));
   TRY(auto rows, app::CaseworkService(app).ClosureRequestsOfCase(ctx.Actor(), id));
@@ -232,6 +241,7 @@ std::vector<Route> CaseworkRoutes() {
       {"GET", "/api/v1/cases/{id}/closure-requests", false, ClosureRequestsOfCase},
       {"POST", "/api/v1/cases/{id}/closure/approve", false, DecideClosure<true>},
       {"POST", "/api/v1/cases/{id}/closure/reject", false, DecideClosure<false>},
+      {"POST", "/api/v1/cases/{id}/closure/withdraw", false, WithdrawClosure},
       {"POST", "/api/v1/cases/{id}/notes", false, AddNote},
       {"GET", "/api/v1/cases/{id}/notes", false, Notes, {"limit", "cursor"}},
       // The file and the form's framing around it.

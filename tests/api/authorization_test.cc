@@ -479,6 +479,9 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   w("POST", "/api/v1/cases/{id}/closure/reject", "closure-request", [c](const Subject& x, Scenario, int) {
     return Request{"POST", c(x) + "/closure/reject", {{"note", "Please first record the last visit."}}, {}};
   });
+  w("POST", "/api/v1/cases/{id}/closure/withdraw", "closure-request", [c](const Subject& x, Scenario, int) {
+    return Request{"POST", c(x) + "/closure/withdraw", Json::object(), {}};
+  });
   w("POST", "/api/v1/cases/{id}/notes", "", [c](const Subject& x, Scenario, int) {
     return Request{"POST", c(x) + "/notes", {{"text", "Visited at home."}}, {}};
   });
