@@ -225,6 +225,13 @@ Result<TransitionResult> CaseworkService::Transition(const Actor& actor, Id case
       });
 }
 
+Result<std::optional<TransitionResult>> CaseworkService::ReplayedDecision(
+    store::Transaction& tx, const Actor& actor, Id case_id) {
+  TRY(auto c, app_.ReplayedCase(tx, actor, case_id));
+  if (!c) return std::optional<TransitionResult>();
+  return std::optional(TransitionResult{*c, std::nullopt});
+}
+
 Result<ClosureRequest> CaseworkService::ViewOf(const domain::Case& c,
                                                const store::StoredClosureRequest& r) {
   ClosureRequest v;
@@ -295,11 +302,7 @@ Result<TransitionResult> CaseworkService::DecideClosure(const Actor& actor, Id c
     TRY_STATUS(domain::CheckStatedReason(note, "note", "reject the closure", 4000));
   return app_.IdempotentWrite<TransitionResult>(
       actor, w, approve ? "closure_approval" : "closure_rejection",
-      [&](store::Transaction& tx, Id) -> Result<std::optional<TransitionResult>> {
-        TRY(auto c, app_.ReplayedCase(tx, actor, case_id));
-        if (!c) return std::optional<TransitionResult>();
-        return std::optional(TransitionResult{*c, std::nullopt});
-      },
+      [&](store::Transaction& tx, Id) { return ReplayedDecision(tx, actor, case_id); },
       [&](store::Transaction& tx) -> Result<App::Written<TransitionResult>> {
         TRY(CaseAccess access, app_.Access(tx, actor, case_id));
         TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));
@@ -342,11 +345,7 @@ Result<TransitionResult> CaseworkService::WithdrawClosure(const Actor& actor, Id
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   return app_.IdempotentWrite<TransitionResult>(
       actor, w, "closure_withdrawal",
-      [&](store::Transaction& tx, Id) -> Result<std::optional<TransitionResult>> {
-        TRY(auto c, app_.ReplayedCase(tx, actor, case_id));
-        if (!c) return std::optional<TransitionResult>();
-        return std::optional(TransitionResult{*c, std::nullopt});
-      },
+      [&](store::Transaction& tx, Id) { return ReplayedDecision(tx, actor, case_id); },
       [&](store::Transaction& tx) -> Result<App::Written<TransitionResult>> {
         TRY(CaseAccess access, app_.Access(tx, actor, case_id));
         TRY_STATUS(access.RequireWrite(DataCategory::kCaseFacts));

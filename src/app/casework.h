@@ -152,6 +152,9 @@ class CaseworkService {
 
  private:
   Result<ClosureRequest> ViewOf(const domain::Case& c, const store::StoredClosureRequest& r);
+  // What a repeated decision on a closure answers: the case as it now is.
+  Result<std::optional<TransitionResult>> ReplayedDecision(store::Transaction& tx,
+                                                           const Actor& actor, Id case_id);
   App& app_;
 };
 
