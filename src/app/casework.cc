@@ -420,7 +420,7 @@ Result<domain::Case> CaseworkService::Reopen(const Actor& actor, Id case_id,
 Result<domain::Case> CaseworkService::UpdateFacts(const Actor& actor, Id case_id,
                                                   const CasePatch& patch, const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
-  if (!patch.fields.is_object()) return Invalid("body", "must be a JSON object");
+  TRY_STATUS(domain::CheckCaseFieldNames(patch.fields));
   if (patch.fields.empty()) return Invalid("body", "names no field to change");
   return app_.IdempotentWrite<domain::Case>(
       actor, w, "case_update",

@@ -232,14 +232,19 @@ const std::vector<std::string_view>& CaseFieldNames() {
   return kNames;
 }
 
-Result<CaseFields> CaseFieldsFromJson(const Json& j) {
+Status CheckCaseFieldNames(const Json& j) {
   TRY_STATUS(RequireObject(j, "body"));
-  JsonReader r(j);
   for (const auto& [key, _] : j.items())
     if (std::find(CaseFieldNames().begin(), CaseFieldNames().end(), key) ==
         CaseFieldNames().end())
-      return Invalid(key, "is not a field of a case that can be corrected");
-  return ReadCaseFields(r);
+      return Invalid(key, key == "code" ? "a case's code never changes"
+                                        : "is not a field of a case that can be corrected");
+  return {};
+}
+
+Result<CaseFields> CaseFieldsFromJson(const Json& j) {
+  TRY_STATUS(CheckCaseFieldNames(j));
+  return ReadCaseFields(JsonReader(j));
 }
 
 Json CaseFieldsToJson(const CaseFields& f) {

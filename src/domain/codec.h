@@ -83,6 +83,8 @@ Result<NewCase> NewCaseFromJson(const Json& j);
 const std::vector<std::string_view>& CaseFieldNames();
 Json CaseFieldsToJson(const CaseFields& f);
 Result<CaseFields> CaseFieldsFromJson(const Json& j);
+// Refuses, by name, a key that is not one of CaseFieldNames (a correction's patch).
+Status CheckCaseFieldNames(const Json& j);
 Json CaseToJson(const Case& c);
 Json OrganizationToJson(const Organization& o);
 Json UserToJson(const User& u);
