@@ -6,7 +6,7 @@ DEMO_DIR  ?= demo-data
 PORT      ?= 8080
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps configure build test run clean bench format
+.PHONY: all deps configure web build test run clean bench format
 
 all: build
 
@@ -17,7 +17,11 @@ configure: deps
 	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
 	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null; fi
 
-build: configure
+# The web application (web/ -> web/dist), which `haven serve` serves from /.
+web: deps
+	@scripts/build-web
+
+build: configure web
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
@@ -35,4 +39,4 @@ format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench web/dist

@@ -722,6 +722,19 @@ Result<PasswordReset> App::ResetPassword(const Actor& actor, Id user_id) {
   return PasswordReset{managed.user, password};
 }
 
+Result<domain::User> App::SetOwnLanguage(const Actor& actor, domain::Language language) {
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto user, tx->GetUser(actor.user_id));
+  if (!user) return Fail(ErrorCode::kUnauthenticated, "unauthenticated", "log in first");
+  if (user->user.language == language) return user->user;
+  TRY_STATUS(tx->SetUserLanguage(actor.user_id, language));
+  TRY_STATUS(Audit(*tx, actor, "user.language", "user", std::to_string(actor.user_id),
+                   Json{{"language", Name(language)}}.dump()));
+  TRY_STATUS(tx->Commit());
+  user->user.language = language;
+  return user->user;
+}
+
 Status App::ChangeOwnPassword(const Actor& actor, const std::string& token,
                               const std::string& old_password, const std::string& new_password) {
   if (old_password.empty()) return Invalid("old_password", "is required");

@@ -285,6 +285,8 @@ class App {
   // `token`: the session making the change, which stays.
   Status ChangeOwnPassword(const Actor& actor, const std::string& token,
                            const std::string& old_password, const std::string& new_password);
+  // The user's own choice of language for the web UI, kept with her account.
+  Result<domain::User> SetOwnLanguage(const Actor& actor, domain::Language language);
 
   // Cases.
   Result<CreatedCase> CreateCase(const Actor& actor, const domain::NewCase& c,

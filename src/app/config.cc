@@ -66,7 +66,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"store", {"backend", "path"}},
       {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes",
                     "lookups_per_hour"}},
-      {"server", {"bind", "port", "threads", "max_body_bytes"}},
+      {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold", "dp_epsilon_budget"}},
       {"linkage", {"duplicate_warning_threshold", "link_threshold"}},
@@ -96,6 +96,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "server", "port", c.port));
   TRY_STATUS(Read(t, "server", "threads", c.threads));
   TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
+  TRY_STATUS(Read(t, "server", "ui_dir", c.ui_dir));
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
   TRY_STATUS(Read(t, "statistics", "dp_epsilon_budget", c.dp_epsilon_budget));
@@ -147,6 +148,9 @@ bind = "{6}"
 port = {7}
 threads = {8}
 max_body_bytes = {9}
+# The web application's folder (web/dist of a build); by default the one built with
+# this binary.
+# ui_dir = "/usr/share/haven/web"
 
 [cases]
 # Statutory minimum of the recovery and reflection period, in days.

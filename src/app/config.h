@@ -23,6 +23,8 @@ struct Config {
   int port = 8080;
   // Worker threads of the HTTP server.
   int threads = 8;
+  // The web application's files (Vite's output). Empty: the one built with this binary.
+  std::filesystem::path ui_dir;
   // Request bodies over this size are refused with 413.
   std::size_t max_body_bytes = 1 << 20;
   // A session ends this many hours after login.

@@ -2,6 +2,10 @@
 // Who may do what: one table, read by every use case. Organisation scoping
 // (own organisation vs. all) is a separate permission, not a special case.
 
+#include <iterator>
+#include <string_view>
+#include <utility>
+
 #include "common/error.h"
 #include "domain/enums.h"
 
@@ -31,6 +35,35 @@ enum class Permission {
   kAssignCases,          // put a caseworker of the own organisation in charge of a case
   kApproveClosure,       // approve or reject a caseworker's request to close a case
 };
+
+// The wire names of the permissions, which the web application reads at sign-in to
+// show each user the screens of her role (the server decides all the same).
+inline constexpr std::pair<Permission, std::string_view> kPermissionNames[] = {
+    {Permission::kManageOrganizations, "manage_organizations"},
+    {Permission::kManageUsers, "manage_users"},
+    {Permission::kCreateCase, "create_case"},
+    {Permission::kReadOwnCases, "read_own_cases"},
+    {Permission::kReadAllCases, "read_all_cases"},
+    {Permission::kViewIdentity, "view_identity"},
+    {Permission::kChangeCase, "change_case"},
+    {Permission::kReadCaseNotes, "read_case_notes"},
+    {Permission::kReadAudit, "read_audit"},
+    {Permission::kReadStatistics, "read_statistics"},
+    {Permission::kImportData, "import_data"},
+    {Permission::kManageShelters, "manage_shelters"},
+    {Permission::kShelterStaff, "shelter_staff"},
+    {Permission::kRecordDecision, "record_decision"},
+    {Permission::kManageRates, "manage_rates"},
+    {Permission::kRequestPayment, "request_payment"},
+    {Permission::kApprovePayment, "approve_payment"},
+    {Permission::kSeeShelterAddresses, "see_shelter_addresses"},
+    {Permission::kRefer, "refer"},
+    {Permission::kOverrideConsent, "override_consent"},
+    {Permission::kAssignCases, "assign_cases"},
+    {Permission::kApproveClosure, "approve_closure"},
+};
+static_assert(std::size(kPermissionNames) == static_cast<std::size_t>(Permission::kApproveClosure) + 1,
+              "every permission has a wire name");
 
 // Fails with kForbidden unless the role has the permission.
 Status Require(domain::Role role, Permission p);

@@ -54,6 +54,14 @@ int Serve(app::App& app, const std::string& bind, int port) {
   options.port = port >= 0 ? port : app.config().port;
   options.threads = app.config().threads;
   options.max_body_bytes = app.config().max_body_bytes;
+  const std::filesystem::path ui_dir =
+      app.config().ui_dir.empty() ? std::filesystem::path(HAVEN_UI_DIR)
+                                  : app.config().dir / app.config().ui_dir;
+  if (auto ui = http::UiAssets::Load(ui_dir)) {
+    options.ui = std::make_shared<const http::UiAssets>(std::move(*ui));
+  } else {
+    spdlog::warn("{}; serving the API only", ui.error().message);
+  }
   http::Server server(app, options);
   if (auto st = server.Bind(); !st) return Report(st.error());
 

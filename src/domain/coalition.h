@@ -47,10 +47,6 @@ enum class ConsentMethod { kSignedForm, kOralWithWitness, kByGuardian, kElectron
 HAVEN_ENUM_NAMES(ConsentMethod, "signed_form"sv, "oral_with_witness"sv, "by_guardian"sv,
                  "electronic"sv);
 
-// The languages Haven prints a receipt or an access history in.
-enum class Language { kAz, kEn, kRu };
-HAVEN_ENUM_NAMES(Language, "az"sv, "en"sv, "ru"sv);
-
 // One consent of the person, recorded on her case. A consent covers an organisation
 // (recipient_organization_id) or every organisation of a kind (recipient_kind).
 struct Consent {

@@ -339,7 +339,8 @@ Json UserToJson(const User& u) {
           {"active", u.active},
           {"created_at", FormatTimestamp(u.created_at)},
           {"created_by", u.created_by ? Json(*u.created_by) : Json(nullptr)},
-          {"must_change_password", u.must_change_password}};
+          {"must_change_password", u.must_change_password},
+          {"language", u.language ? Json(std::string(Name(*u.language))) : Json(nullptr)}};
 }
 
 }  // namespace haven::domain

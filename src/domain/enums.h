@@ -58,6 +58,10 @@ enum class Role {
 HAVEN_ENUM_NAMES(Role, "admin"sv, "coordinator"sv, "caseworker"sv, "shelter_manager"sv,
                  "analyst"sv, "auditor"sv, "supervisor"sv);
 
+// The languages Haven speaks: the web UI, a receipt, an access history.
+enum class Language { kAz, kEn, kRu };
+HAVEN_ENUM_NAMES(Language, "az"sv, "en"sv, "ru"sv);
+
 enum class Sex { kFemale, kMale, kOther, kUnknown };
 HAVEN_ENUM_NAMES(Sex, "female"sv, "male"sv, "other"sv, "unknown"sv);
 

@@ -37,6 +37,8 @@ struct User {
   // Signed in with a one-time password an administrator set: only a password change
   // is possible until the user chooses her own.
   bool must_change_password = false;
+  // The language the user chose for the web UI; none: the instance's default (az).
+  std::optional<Language> language;
 };
 
 // Citizenship: an ISO 3166-1 alpha-2 country, or stateless, or unknown. No rule of

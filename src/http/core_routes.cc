@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "app/casework.h"
+#include "app/permissions.h"
 #include "domain/codec.h"
 #include "http/support.h"
 
@@ -150,6 +151,30 @@ Status Logout(app::App& app, const Req&, Res& res, const Ctx& ctx) {
 
 Status Me(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   TRY(auto user, app.Me(ctx.Actor()));
+  SetJson(res, 200, domain::UserToJson(user));
+  return {};
+}
+
+// The signed-in user and the CSRF token of her session: what the web application
+// reads when a page is reloaded (the cookie is HttpOnly, the token lives in memory).
+// A cross-site page cannot read this answer: the API sends no CORS headers.
+Status Session(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  TRY(auto user, app.Me(ctx.Actor()));
+  Json permissions = Json::array();
+  for (auto [p, name] : app::kPermissionNames)
+    if (app::Can(user.role, p)) permissions.push_back(name);
+  SetJson(res, 200, {{"user", domain::UserToJson(user)},
+                     {"csrf_token", ctx.auth->csrf_token},
+                     {"permissions", std::move(permissions)}});
+  return {};
+}
+
+Status UpdateMe(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"language"}));
+  TRY(auto language, r.RequiredEnum<domain::Language>("language"));
+  TRY(auto user, app.SetOwnLanguage(ctx.Actor(), language));
   SetJson(res, 200, domain::UserToJson(user));
   return {};
 }
@@ -461,7 +486,9 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/openapi.json", true, OpenApiDocument},
       {"POST", "/api/v1/auth/login", true, Login},
       {"POST", "/api/v1/auth/logout", false, Logout},
+      {"GET", "/api/v1/auth/session", false, Session},
       {"GET", "/api/v1/me", false, Me},
+      {"PATCH", "/api/v1/me", false, UpdateMe},
       {"GET", "/api/v1/organizations", false, ListOrganizations, {"limit", "cursor"}},
       {"POST", "/api/v1/organizations", false, CreateOrganization},
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},

@@ -117,7 +117,7 @@ struct Server::Impl {
       return httplib::Server::HandlerResponse::Handled;
     }
     // A one-time password opens nothing but its own replacement.
-    if (auth->password_change_required && path != "/api/v1/me" &&
+    if (auth->password_change_required && path != "/api/v1/me" && path != "/api/v1/auth/session" &&
         path != "/api/v1/me/password" && path != "/api/v1/auth/logout") {
       SetError(res,
                Error{ErrorCode::kForbidden, "password_change_required",
@@ -220,6 +220,44 @@ struct Server::Impl {
                    tl_ctx.auth ? tl_ctx.auth->actor.user_id : 0, ms);
     });
     for (const auto& route : AllRoutes()) Register(route);
+    server.Get("/.*", [this](const httplib::Request& req, httplib::Response& res) {
+      ServeUi(req, res);
+    });
+  }
+
+  // Everything outside /api/ is the web application: hashed assets cached for a year,
+  // the page itself never, under a policy that runs no inline script and no eval.
+  void ServeUi(const httplib::Request& req, httplib::Response& res) const {
+    if (req.path.rfind("/api/", 0) == 0) {
+      res.status = 404;  // the error handler names the endpoint
+      return;
+    }
+    if (!options.ui)
+      return SetError(res,
+                      Error{ErrorCode::kNotFound, "ui_not_built",
+                            "this server has no web application (build it with `make`, or set "
+                            "server.ui_dir in haven.toml); the API is under /api/v1/",
+                            {}},
+                      tl_ctx.request_id);
+    const UiAssets::File* file = options.ui->Find(req.path);
+    if (!file) {
+      res.status = 404;
+      return;
+    }
+    res.headers.erase("Cache-Control");
+    res.headers.erase("Content-Security-Policy");
+    if (file->immutable) {
+      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    } else {
+      res.set_header("Cache-Control", "no-store");
+    }
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self'; style-src 'self'; "
+                   "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+                   "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+    res.status = 200;
+    res.set_content(file->body, file->content_type);
   }
 };
 

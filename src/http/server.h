@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "http/ui_assets.h"
 
 namespace haven::http {
 
@@ -22,6 +23,8 @@ struct ServerOptions {
   int threads = 8;
   // Bodies over this many bytes are refused with 413 before they are read.
   std::size_t max_body_bytes = 1 << 20;
+  // The web application served from / (everything outside /api/); none: API only.
+  std::shared_ptr<const UiAssets> ui;
 };
 
 // One row of the route table, for documentation checks.

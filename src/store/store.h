@@ -195,6 +195,7 @@ class Transaction {
                                std::optional<Timestamp> locked_until) = 0;
   // The account's role and whether it may sign in.
   virtual Status UpdateUser(Id user_id, domain::Role role, bool active) = 0;
+  virtual Status SetUserLanguage(Id user_id, domain::Language language) = 0;
   // `must_change`: a one-time password, to be replaced at the next sign-in.
   virtual Status SetPasswordHash(Id user_id, const std::string& password_hash,
                                  bool must_change = false) = 0;

@@ -370,6 +370,11 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     return Request{"POST", "/api/v1/me/password",
                    {{"old_password", "not-my-password-1"}, {"new_password", "another-long-password"}}, {}};
   }));
+  e.push_back(get("GET", "/api/v1/auth/session", false, fixed("/api/v1/auth/session")));
+  // One's own language: everyone may choose it.
+  e.push_back(post("PATCH", "/api/v1/me", false, "", [](const Subject&, Scenario, int) {
+    return Request{"PATCH", "/api/v1/me", {{"language", "en"}}, {}};
+  }));
   e.push_back(get("GET", "/api/v1/closure-requests", false, fixed("/api/v1/closure-requests")));
   e.push_back(get("GET", "/api/v1/vocabularies", false, fixed("/api/v1/vocabularies")));
   e.push_back(post("POST", "/api/v1/audit/verify", false, "", [](const Subject&, Scenario, int) {

@@ -204,7 +204,12 @@ ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE organizations ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
 )sql";
 
-constexpr std::array<std::string_view, 6> kCore = {kV1, kV2, kV3, kV4, kV5, kV6};
+// The language each user chose for the web UI.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE users ADD COLUMN language TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 7> kCore = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 }  // namespace
 

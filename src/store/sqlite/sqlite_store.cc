@@ -127,7 +127,7 @@ class SqliteTransaction final : public Transaction {
 
   static constexpr std::string_view kUserCols =
       "id, username, role, organization_id, active, created_at, password_hash, failed_logins, "
-      "locked_until, created_by, must_change_password";
+      "locked_until, created_by, must_change_password, language";
   static StoredUser UserFrom(const Stmt& s) {
     StoredUser u;
     u.user.id = s.Int(0);
@@ -141,6 +141,7 @@ class SqliteTransaction final : public Transaction {
     u.locked_until = s.OptTime(8);
     u.user.created_by = s.OptInt(9);
     u.user.must_change_password = s.Int(10) != 0;
+    if (auto lang = s.OptText(11)) u.user.language = EnumOr(*lang, domain::Language::kAz);
     return u;
   }
 
@@ -193,6 +194,12 @@ class SqliteTransaction final : public Transaction {
   Status UpdateUser(Id user_id, domain::Role role, bool active) override {
     Stmt s(db_, "UPDATE users SET role = ?, active = ? WHERE id = ?");
     s.Bind(Name(role)).Bind(active).Bind(user_id);
+    return s.Run();
+  }
+
+  Status SetUserLanguage(Id user_id, domain::Language language) override {
+    Stmt s(db_, "UPDATE users SET language = ? WHERE id = ?");
+    s.Bind(Name(language)).Bind(user_id);
     return s.Run();
   }
 

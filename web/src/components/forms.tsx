@@ -1,0 +1,257 @@
+// Form fields after the GOV.UK Design System's patterns: a label for every field, a
+// hint under it, the error message between label and control, and an error summary at
+// the top of the form that links to each field in trouble.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError } from '../api';
+import { t, useT } from '../i18n';
+
+export type FieldErrors = Record<string, string>;
+
+// The text to show for an error from the server: the catalog's, else the server's own.
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = `errors.${e.code}`;
+    const translated = t(key, { defaultValue: '' });
+    return translated || e.message;
+  }
+  if (e instanceof TypeError) return t('errors.network');
+  return e instanceof Error ? e.message : String(e);
+}
+
+// A server error that names a field becomes that field's message.
+export function fieldErrorsOf(e: unknown, known: string[]): FieldErrors | null {
+  if (e instanceof ApiError && e.field) {
+    const field = known.find((k) => e.field === k || e.field!.startsWith(`${k}.`) || e.field!.endsWith(`.${k}`));
+    if (field) return { [field]: errorText(e) };
+  }
+  return null;
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: ComponentChildren;
+}
+
+export function Field({ id, label, hint, error, children }: FieldProps) {
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id} class="field__label">
+        {label}
+      </label>
+      {hint && (
+        <div id={`${id}-hint`} class="field__hint">
+          {hint}
+        </div>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field__error">
+          <span class="visually-hidden">{t('common:error')}: </span>
+          {error}
+        </p>
+      )}
+      {children}
+    </div>
+  );
+}
+
+function describedBy(id: string, hint?: string, error?: string): string | undefined {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return ids || undefined;
+}
+
+interface InputProps {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  hint?: string;
+  error?: string;
+  type?: 'text' | 'password' | 'date' | 'number' | 'email' | 'tel' | 'search';
+  autocomplete?: string;
+  required?: boolean;
+  width?: 'short' | 'medium' | 'full';
+  min?: string;
+  max?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+}
+
+export function TextField(p: InputProps) {
+  return (
+    <Field id={p.id} label={p.label} hint={p.hint} error={p.error}>
+      <input
+        id={p.id}
+        name={p.id}
+        class={`input input--${p.width ?? 'full'}`}
+        type={(p.type ?? 'text') as 'text'}
+        value={p.value}
+        autocomplete={p.autocomplete ?? 'off'}
+        spellcheck={false}
+        required={p.required}
+        min={p.min}
+        max={p.max}
+        inputMode={p.inputMode}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.id, p.hint, p.error)}
+        onInput={(e) => p.onInput((e.target as HTMLInputElement).value)}
+      />
+    </Field>
+  );
+}
+
+interface TextAreaProps {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  hint?: string;
+  error?: string;
+  rows?: number;
+}
+
+export function TextArea(p: TextAreaProps) {
+  return (
+    <Field id={p.id} label={p.label} hint={p.hint} error={p.error}>
+      <textarea
+        id={p.id}
+        name={p.id}
+        class="input input--full"
+        rows={p.rows ?? 4}
+        value={p.value}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.id, p.hint, p.error)}
+        onInput={(e) => p.onInput((e.target as HTMLTextAreaElement).value)}
+      />
+    </Field>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+interface SelectProps {
+  id: string;
+  label: string;
+  value: string;
+  options: Option[];
+  onChange: (v: string) => void;
+  hint?: string;
+  error?: string;
+  // The text of the empty first choice; none: no empty choice.
+  empty?: string;
+}
+
+export function SelectField(p: SelectProps) {
+  return (
+    <Field id={p.id} label={p.label} hint={p.hint} error={p.error}>
+      <select
+        id={p.id}
+        name={p.id}
+        class="input select"
+        value={p.value}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.id, p.hint, p.error)}
+        onChange={(e) => p.onChange((e.target as HTMLSelectElement).value)}
+      >
+        {p.empty !== undefined && <option value="">{p.empty}</option>}
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+interface CheckboxesProps {
+  id: string;
+  legend: string;
+  options: Option[];
+  values: string[];
+  onChange: (v: string[]) => void;
+  hint?: string;
+  error?: string;
+}
+
+export function Checkboxes(p: CheckboxesProps) {
+  const toggle = (v: string, on: boolean) =>
+    p.onChange(on ? [...p.values, v] : p.values.filter((x) => x !== v));
+  return (
+    <fieldset
+      id={p.id}
+      class={`field fieldset${p.error ? ' field--error' : ''}`}
+      aria-describedby={describedBy(p.id, p.hint, p.error)}
+    >
+      <legend class="field__label">{p.legend}</legend>
+      {p.hint && (
+        <div id={`${p.id}-hint`} class="field__hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${p.id}-error`} class="field__error">
+          {p.error}
+        </p>
+      )}
+      <div class="checkboxes">
+        {p.options.map((o) => (
+          <div class="checkbox" key={o.value}>
+            <input
+              id={`${p.id}-${o.value}`}
+              type="checkbox"
+              checked={p.values.includes(o.value)}
+              onChange={(e) => toggle(o.value, (e.target as HTMLInputElement).checked)}
+            />
+            <label for={`${p.id}-${o.value}`}>{o.label}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+// The summary at the top of a form; it takes the focus when errors appear, so that a
+// screen reader announces them and the keyboard user starts from there.
+export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
+  const T = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors);
+  useEffect(() => {
+    if (entries.length) ref.current?.focus();
+  }, [JSON.stringify(errors)]);
+  if (!entries.length) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title" class="error-summary__title">
+        {T('common:there_is_a_problem')}
+      </h2>
+      <ul class="error-summary__list">
+        {entries.map(([field, message]) => (
+          <li key={field}>
+            {field === '_form' ? (
+              message
+            ) : (
+              <a href={`#${field}`} onClick={(e) => focusField(e, field)}>
+                {labels[field] ? `${labels[field]}: ` : ''}
+                {message}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function focusField(e: Event, field: string) {
+  e.preventDefault();
+  const el = document.getElementById(field);
+  el?.focus();
+  el?.scrollIntoView({ block: 'center' });
+}

@@ -1,0 +1,165 @@
+// Small pieces every screen uses: loading and error states, a pager, a dialog, the
+// page title.
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useT } from '../i18n';
+import { errorText } from './forms';
+
+// The document title names the screen, never a person.
+export function usePageTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} — Haven` : 'Haven';
+  }, [title]);
+}
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+// Loads once per change of `deps`; `reload` loads again. A late answer for old deps is dropped.
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ data: s.data, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export function Loading() {
+  const T = useT();
+  return (
+    <p class="loading" role="status">
+      {T('common:loading')}
+    </p>
+  );
+}
+
+export function ErrorNotice({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div class="notice notice--error" role="alert">
+      {errorText(error)}
+    </div>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div class={`notice notice--${kind}`} role={kind === 'info' ? undefined : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+// Shows what an Async holds: loading, its error, or the children made from its data.
+export function Loaded<T>({ value, children }: { value: Async<T>; children: (data: T) => ComponentChildren }) {
+  if (value.error) return <ErrorNotice error={value.error} />;
+  if (value.data === undefined) return <Loading />;
+  return <>{children(value.data)}</>;
+}
+
+// Cursor paging: the server says whether there is a next page; the pager keeps the
+// cursors of the pages before, to go back.
+export function usePager() {
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const cursor = cursors[cursors.length - 1];
+  return {
+    cursor,
+    page: cursors.length,
+    next: (c: string) => setCursors((cs) => [...cs, c]),
+    previous: () => setCursors((cs) => (cs.length > 1 ? cs.slice(0, -1) : cs)),
+    reset: () => setCursors(['']),
+  };
+}
+
+export function Pager({
+  pager,
+  nextCursor,
+  total,
+}: {
+  pager: ReturnType<typeof usePager>;
+  nextCursor: string | null | undefined;
+  total?: number;
+}) {
+  const T = useT();
+  return (
+    <nav class="pager" aria-label={T('common:pages')}>
+      <button class="button button--secondary" disabled={pager.page <= 1} onClick={pager.previous}>
+        {T('common:previous')}
+      </button>
+      <span class="pager__where">
+        {T('common:page_n', { n: pager.page })}
+        {total !== undefined && ` · ${T('common:n_results', { count: total })}`}
+      </span>
+      <button class="button button--secondary" disabled={!nextCursor} onClick={() => nextCursor && pager.next(nextCursor)}>
+        {T('common:next')}
+      </button>
+    </nav>
+  );
+}
+
+// A modal dialog (the browser's <dialog>): focus moves in, Escape closes it.
+export function Dialog({
+  title,
+  open,
+  onClose,
+  children,
+}: {
+  title: string;
+  open: boolean;
+  onClose?: () => void;
+  children: ComponentChildren;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      class="dialog"
+      aria-labelledby="dialog-title"
+      onCancel={(e) => {
+        if (!onClose) e.preventDefault();
+        else onClose();
+      }}
+    >
+      <h2 id="dialog-title">{title}</h2>
+      {open && children}
+    </dialog>
+  );
+}
+
+export function Tag({ children, tone = 'neutral' }: { children: ComponentChildren; tone?: 'neutral' | 'good' | 'warn' | 'bad' }) {
+  return <span class={`tag tag--${tone}`}>{children}</span>;
+}
+
+// A summary list (term — value), for a record's facts.
+export function Facts({ rows }: { rows: Array<[string, ComponentChildren]> }) {
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <div class="facts__row" key={k}>
+          <dt>{k}</dt>
+          <dd>{v === '' || v === null || v === undefined ? '—' : v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

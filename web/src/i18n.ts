@@ -1,0 +1,107 @@
+// Every text of the application comes from the message catalogs in locales/LANG/NS.json
+// through i18next (plural forms by the language's CLDR rules); dates, numbers and money
+// through Intl in the chosen language. Azerbaijani is the default.
+import i18next, { type TOptions } from 'i18next';
+import { useEffect, useState } from 'preact/hooks';
+
+export const LANGUAGES = ['az', 'en', 'ru'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'az';
+
+// One lazily loaded file per language and namespace: the first screen carries one language.
+const catalogs = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json');
+
+async function loadLanguage(lng: Language): Promise<void> {
+  const prefix = `./locales/${lng}/`;
+  await Promise.all(
+    Object.entries(catalogs)
+      .filter(([path]) => path.startsWith(prefix))
+      .map(async ([path, load]) => {
+        const ns = path.slice(prefix.length, -'.json'.length);
+        if (!i18next.hasResourceBundle(lng, ns)) i18next.addResourceBundle(lng, ns, (await load()).default);
+      }),
+  );
+}
+
+export function namespaces(): string[] {
+  const set = new Set<string>();
+  for (const path of Object.keys(catalogs)) set.add(path.split('/').pop()!.replace('.json', ''));
+  return [...set];
+}
+
+export async function initI18n(lng: Language = DEFAULT_LANGUAGE): Promise<void> {
+  await i18next.init({
+    lng,
+    fallbackLng: false,
+    ns: namespaces(),
+    defaultNS: 'common',
+    resources: {},
+    interpolation: { escapeValue: false }, // Preact escapes what it renders
+    returnNull: false,
+  });
+  await loadLanguage(lng);
+  document.documentElement.lang = lng;
+}
+
+export async function setLanguage(lng: Language): Promise<void> {
+  if (i18next.language === lng) return;
+  await loadLanguage(lng);
+  await i18next.changeLanguage(lng);
+  document.documentElement.lang = lng;
+}
+
+export function currentLanguage(): Language {
+  return (i18next.language as Language) ?? DEFAULT_LANGUAGE;
+}
+
+export function t(key: string, options?: TOptions): string {
+  return i18next.t(key, options) as string;
+}
+
+// Re-renders the component when the language changes; returns t.
+export function useT(): typeof t {
+  const [, setLng] = useState(i18next.language);
+  useEffect(() => {
+    const on = (l: string) => setLng(l);
+    i18next.on('languageChanged', on);
+    return () => i18next.off('languageChanged', on);
+  }, []);
+  return t;
+}
+
+// ---- formatting in the chosen language ----
+
+const locale = () => {
+  const l = currentLanguage();
+  return l === 'az' ? 'az-Latn-AZ' : l === 'ru' ? 'ru-RU' : 'en-GB';
+};
+
+// "2026-03-05" (a calendar date) is shown as that day wherever the browser is.
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), {
+    dateStyle: 'medium',
+    timeZone: iso.length === 10 ? 'UTC' : undefined,
+  }).format(d);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+export function formatNumber(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined) return '';
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+// Money in minor units (qəpik, cents) of an ISO 4217 currency.
+export function formatMoney(minor: number, currency: string): string {
+  const f = new Intl.NumberFormat(locale(), { style: 'currency', currency });
+  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+  return f.format(minor / 10 ** digits);
+}

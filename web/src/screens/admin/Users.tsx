@@ -1,0 +1,4 @@
+// TODO(this session): replaced by the real screen.
+export default function Screen() {
+  return <h1>admin/Users</h1>;
+}
