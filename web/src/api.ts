@@ -132,3 +132,10 @@ export async function download(path: string, query?: Query, fallbackName = 'down
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// A key for the Idempotency-Key header: one per thing the user means to do once, so
+// that a repeated send (a double click, a retry after a lost answer) does it once.
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -72,16 +72,18 @@ export function Loaded<T>({ value, children }: { value: Async<T>; children: (dat
 }
 
 // Cursor paging: the server says whether there is a next page; the pager keeps the
-// cursors of the pages before, to go back.
-export function usePager() {
-  const [cursors, setCursors] = useState<string[]>(['']);
-  const cursor = cursors[cursors.length - 1];
+// cursors of the pages before, to go back. A new `key` (other filters) starts at page 1.
+export function usePager(key = '') {
+  const [state, setState] = useState<{ key: string; cursors: string[] }>({ key, cursors: [''] });
+  const cursors = state.key === key ? state.cursors : [''];
+  const update = (f: (cs: string[]) => string[]) =>
+    setState((s) => ({ key, cursors: f(s.key === key ? s.cursors : ['']) }));
   return {
-    cursor,
+    cursor: cursors[cursors.length - 1],
     page: cursors.length,
-    next: (c: string) => setCursors((cs) => [...cs, c]),
-    previous: () => setCursors((cs) => (cs.length > 1 ? cs.slice(0, -1) : cs)),
-    reset: () => setCursors(['']),
+    next: (c: string) => update((cs) => [...cs, c]),
+    previous: () => update((cs) => (cs.length > 1 ? cs.slice(0, -1) : cs)),
+    reset: () => update(() => ['']),
   };
 }
 
