@@ -31,7 +31,8 @@ export async function startHaven({ cases = 60 } = {}) {
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`haven demo did not start:\n${out}\n${log}`)), 60_000);
+    // Generating the demo data takes time in proportion to the cases asked for.
+    const timer = setTimeout(() => reject(new Error(`haven demo did not start:\n${out}\n${log}`)), 60_000 + cases * 20);
     child.stdout.on('data', (d) => {
       out += d;
       const m = /Haven listening on (http:\/\/[^\s]+)/.exec(out);

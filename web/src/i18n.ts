@@ -71,26 +71,41 @@ export function useT(): typeof t {
 
 // ---- formatting in the chosen language ----
 
-const locale = () => {
+export const locale = () => {
   const l = currentLanguage();
   return l === 'az' ? 'az-Latn-AZ' : l === 'ru' ? 'ru-RU' : 'en-GB';
 };
 
+// Chromium carries no Azerbaijani date patterns (it prints "2026 M12 1"): Azerbaijani
+// dates are written as the country writes them, 01.12.2026 and 01.12.2026 15:36.
+function azNumeric(d: Date, withTime: boolean, utc: boolean): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
+    timeZone: utc ? 'UTC' : undefined,
+  }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  const date = `${get('day')}.${get('month')}.${get('year')}`;
+  return withTime ? `${date} ${get('hour')}:${get('minute')}` : date;
+}
+
 // "2026-03-05" (a calendar date) is shown as that day wherever the browser is.
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  const calendarDay = iso.length === 10;
+  const d = new Date(calendarDay ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), {
-    dateStyle: 'medium',
-    timeZone: iso.length === 10 ? 'UTC' : undefined,
-  }).format(d);
+  if (currentLanguage() === 'az') return azNumeric(d, false, calendarDay);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: calendarDay ? 'UTC' : undefined }).format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (currentLanguage() === 'az') return azNumeric(d, true, false);
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 

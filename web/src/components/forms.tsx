@@ -2,7 +2,7 @@
 // hint under it, the error message between label and control, and an error summary at
 // the top of the form that links to each field in trouble.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import { ApiError } from '../api';
 import { t, useT } from '../i18n';
 
@@ -221,14 +221,15 @@ export function Checkboxes(p: CheckboxesProps) {
 export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
   const T = useT();
   const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
   const entries = Object.entries(errors);
   useEffect(() => {
     if (entries.length) ref.current?.focus();
   }, [JSON.stringify(errors)]);
   if (!entries.length) return null;
   return (
-    <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title" class="error-summary__title">
+    <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby={titleId}>
+      <h2 id={titleId} class="error-summary__title">
         {T('common:there_is_a_problem')}
       </h2>
       <ul class="error-summary__list">

@@ -1,7 +1,7 @@
 // Small pieces every screen uses: loading and error states, a pager, a dialog, the
 // page title.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import { errorText } from './forms';
 
@@ -126,6 +126,7 @@ export function Dialog({
   children: ComponentChildren;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -136,13 +137,13 @@ export function Dialog({
     <dialog
       ref={ref}
       class="dialog"
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         if (!onClose) e.preventDefault();
         else onClose();
       }}
     >
-      <h2 id="dialog-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       {open && children}
     </dialog>
   );
