@@ -256,6 +256,8 @@ struct Server::Impl {
                    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
                    "object-src 'none'; base-uri 'none'; form-action 'self'; "
                    "frame-ancestors 'none'");
+    // The server compresses as the browser accepts: a cache in front must keep them apart.
+    res.set_header("Vary", "Accept-Encoding");
     res.status = 200;
     res.set_content(file->body, file->content_type);
   }

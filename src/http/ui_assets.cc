@@ -47,7 +47,8 @@ Result<UiAssets> UiAssets::Load(const std::filesystem::path& dir) {
   UiAssets ui;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
+    // A link could pull in a file from outside the folder: only plain files are served.
+    if (it->is_symlink() || !it->is_regular_file()) continue;
     std::string key = "/" + std::filesystem::relative(it->path(), dir).generic_string();
     TRY(std::string body, ReadAll(it->path()));
     File f;

@@ -34,6 +34,7 @@ class WebUi : public ::testing::Test {
     std::ofstream(ui / "assets" / "index-AbC123.js") << "console.log('haven');\n";
     std::ofstream(ui / "assets" / "index-AbC123.css") << "body{margin:0}\n";
     std::ofstream(*dir_ / "secret.txt") << "outside the folder";
+    std::filesystem::create_symlink(*dir_ / "secret.txt", ui / "assets" / "linked.txt");
     SetUiDir(inst, ui);
     server_ = new ServerProcess(inst);
   }
@@ -82,6 +83,7 @@ TEST_F(WebUi, HashedAssetsAreCachedForAYearWithTheirType) {
   EXPECT_EQ(js.raw, "console.log('haven');\n");
   EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(js.Header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(js.Header("Vary"), "Accept-Encoding");
   auto css = c.Get("/assets/index-AbC123.css");
   EXPECT_EQ(css.Header("Content-Type"), "text/css; charset=utf-8");
 }
@@ -97,6 +99,7 @@ TEST_F(WebUi, AMissingAssetOrAPathOutsideTheFolderIsNotFound) {
   auto c = client();
   EXPECT_EQ(c.Get("/assets/index-Missing.js").status, 404);
   EXPECT_EQ(c.Get("/favicon.ico").status, 404);
+  EXPECT_EQ(c.Get("/assets/linked.txt").status, 404);
   auto escape = c.Get("/../secret.txt");
   EXPECT_NE(escape.status, 200);
   EXPECT_EQ(escape.raw.find("outside the folder"), std::string::npos);

@@ -202,7 +202,7 @@ export default function RegisterCase() {
           // Past the hourly limit of look-ups the registration itself still checks.
           if (!(err instanceof ApiError && err.code === 'too_many_lookups')) throw err;
         }
-        if (found && (found.possible_earlier_registrations.length || found.own_cases.length || found.known_elsewhere.length)) {
+        if (found && (found.possible_earlier_registrations.length || found.own_cases.length)) {
           setEarlier(found);
           return;
         }
@@ -297,11 +297,6 @@ export default function RegisterCase() {
                     <a href={`/cases/${o.id}`} target="_blank" rel="noopener">{o.code}</a> ({T('cases:register.own_case')})
                   </li>
                 ))}
-              {earlier.known_elsewhere.map((k, i) => (
-                <li key={`k-${i}`}>
-                  {T('cases:register.known_elsewhere', { kind: labels.label('organization_kinds', k.organization_kind), date: formatDate(k.registered_on) })}
-                </li>
-              ))}
             </ul>
             <div class="button-row">
               <button type="button" class="button" disabled={busy} onClick={() => { setBusy(true); void create().finally(() => setBusy(false)); }}>
