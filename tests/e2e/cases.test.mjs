@@ -5,7 +5,7 @@
 // birth date reaches an address, a title or the console.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
 
 let haven, browser;
 before(async () => {
@@ -27,7 +27,7 @@ let caseCode;
 const titles = [];
 
 async function english(page) {
-  await page.getByRole('button', { name: 'English', exact: true }).first().click();
+  await chooseLanguage(page, 'English');
   await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
 }
 
