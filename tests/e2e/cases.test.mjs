@@ -26,8 +26,15 @@ let caseId;
 let caseCode;
 const titles = [];
 
+// Waits until the account has the choice (PATCH /api/v1/me), so that a reload right
+// after keeps it.
 async function english(page) {
-  await chooseLanguage(page, 'English');
+  const button = page.getByRole('button', { name: 'English', exact: true }).first();
+  if ((await button.getAttribute('aria-pressed')) !== 'true') {
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH', { timeout: 60_000 });
+    await chooseLanguage(page, 'English');
+    await saved;
+  }
   await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
 }
 
