@@ -256,6 +256,32 @@ Result<std::vector<domain::Stay>> AssistanceService::StaysOfCase(const Actor& ac
   return stays;
 }
 
+Result<std::vector<AssistanceService::Resident>> AssistanceService::CurrentStays(const Actor& actor,
+                                                                                Id shelter_id) {
+  TRY_STATUS(Require(actor.role, P::kShelterStaff));
+  TRY(auto tx, app_.Store().Begin(true));
+  TRY(auto shelter, tx->Assistance().GetShelter(shelter_id));
+  if (!shelter) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
+  TRY_STATUS(StaffOf(actor, *shelter));
+  TRY(auto stays, tx->Assistance().OpenStaysOfShelter(shelter_id));
+  std::vector<Resident> out;
+  Json across = Json::array();
+  for (auto& stay : stays) {
+    Resident r{stay, {}};
+    auto access = app_.Access(*tx, actor, stay.case_id);
+    if (access && access->CanRead(DataCategory::kShelter)) {
+      r.case_code = access->Case().code;
+      if (access->CrossOrganisation()) across.push_back(stay.case_id);
+    }
+    out.push_back(std::move(r));
+  }
+  TRY_STATUS(app_.Audit(*tx, actor, "shelter.residents_view", "shelter",
+                        std::to_string(shelter_id),
+                        Json{{"stays", out.size()}, {"cases_of_other_organisations", across}}.dump()));
+  TRY_STATUS(tx->Commit());
+  return out;
+}
+
 // ---------------------------------------------------------------- services
 
 Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id case_id,
@@ -517,6 +543,7 @@ Result<domain::Payment> AssistanceService::RequestPayment(const Actor& actor, Id
         p.period = domain::PeriodOf(rate->period, paid_on);
         p.status = domain::PaymentStatus::kPendingApproval;
         p.requested_by = actor.user_id;
+        p.case_code = c.code;
         p.created_at = app_.Now();
         auto inserted = a.InsertPayment(p);
         if (!inserted && inserted.error().reason == "constraint")
@@ -625,11 +652,13 @@ Result<domain::Payment> AssistanceService::DecidePayment(const Actor& actor, Id 
 
 Result<Page<domain::Payment>> AssistanceService::ListPayments(const Actor& actor,
                                                               std::optional<Id> case_id,
-                                                              const PageRequest& p) {
+                                                              const PageRequest& p,
+                                                              std::optional<domain::PaymentStatus> status) {
   TRY_STATUS(CheckLimit(p.limit));
   TRY(auto before, ParseCursor(p.cursor));
   store::PaymentFilter f;
   f.case_id = case_id;
+  f.status = status;
   if (before) f.before_id = before;
   f.limit = p.limit + 1;
   if (case_id) {

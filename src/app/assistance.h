@@ -70,6 +70,15 @@ class AssistanceService {
   Result<domain::Stay> Discharge(const Actor& actor, Id stay_id, const domain::Date& on,
                                  domain::DischargeReason reason, const WriteOptions& w = {});
   Result<std::vector<domain::Stay>> StaysOfCase(const Actor& actor, Id case_id);
+  // Who stays in a shelter now, by case code: what its staff need to know who is there
+  // and to discharge. The staff of the shelter's organisation only; a stay whose case's
+  // shelter category the access policy does not open to them comes without its code.
+  // Audited (with the cases of other organisations among them).
+  struct Resident {
+    domain::Stay stay;
+    std::string case_code;  // empty: not theirs to see
+  };
+  Result<std::vector<Resident>> CurrentStays(const Actor& actor, Id shelter_id);
 
   // Services.
   Result<domain::Service> RecordService(const Actor& actor, Id case_id, domain::Service s,
@@ -96,8 +105,10 @@ class AssistanceService {
   Result<domain::Payment> DecidePayment(const Actor& actor, Id payment_id,
                                         domain::PaymentStatus to, const std::string& reason,
                                         const WriteOptions& w = {});
+  // One case's payments, or the whole ledger (approvers); `status`: only those.
   Result<Page<domain::Payment>> ListPayments(const Actor& actor, std::optional<Id> case_id,
-                                             const PageRequest& p);
+                                             const PageRequest& p,
+                                             std::optional<domain::PaymentStatus> status = {});
   // group_by: year, month or organization.
   Result<PaymentTotalsView> PaymentTotals(const Actor& actor, int year,
                                           const std::string& group_by);

@@ -104,6 +104,7 @@ struct AllowanceRate {
 struct Payment {
   Id id = 0;
   Id case_id = 0;
+  std::string case_code;   // read with the payment, never written with it
   Id organization_id = 0;  // the case's organisation when requested
   std::string kind;
   Date paid_on;

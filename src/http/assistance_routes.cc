@@ -96,6 +96,7 @@ Json RateJson(const domain::AllowanceRate& r) {
 Json PaymentJson(const domain::Payment& p) {
   return {{"id", p.id},
           {"case_id", p.case_id},
+          {"case_code", p.case_code},
           {"organization_id", p.organization_id},
           {"kind", p.kind},
           {"paid_on", p.paid_on.ToString()},
@@ -223,6 +224,17 @@ Status Discharge(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+Status CurrentStays(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "shelter"));
+  TRY(auto rows, app::AssistanceService(app).CurrentStays(ctx.Actor(), id));
+  SetJson(res, 200, ItemsJson(rows, [](const app::AssistanceService::Resident& r) {
+            Json j = StayJson(r.stay);
+            j["case_code"] = r.case_code.empty() ? Json(nullptr) : Json(r.case_code);
+            return j;
+          }));
+  return {};
+}
+
 Status StaysOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto stays, app::AssistanceService(app).StaysOfCase(ctx.Actor(), case_id));
@@ -347,14 +359,16 @@ Status ApprovePayment(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status PaymentsOfCase(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto case_id, PathId(req, "case"));
   TRY(auto page, PageParams(req));
-  TRY(auto result, app::AssistanceService(app).ListPayments(ctx.Actor(), case_id, page));
+  TRY(auto status, EnumParam<domain::PaymentStatus>(req, "status"));
+  TRY(auto result, app::AssistanceService(app).ListPayments(ctx.Actor(), case_id, page, status));
   SetJson(res, 200, PageJson(result, PaymentJson));
   return {};
 }
 
 Status ListPayments(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto page, PageParams(req));
-  TRY(auto result, app::AssistanceService(app).ListPayments(ctx.Actor(), std::nullopt, page));
+  TRY(auto status, EnumParam<domain::PaymentStatus>(req, "status"));
+  TRY(auto result, app::AssistanceService(app).ListPayments(ctx.Actor(), std::nullopt, page, status));
   SetJson(res, 200, PageJson(result, PaymentJson));
   return {};
 }
@@ -405,6 +419,7 @@ std::vector<Route> AssistanceRoutes() {
       {"GET", "/api/v1/shelters/{id}/occupancy", false, Occupancy, {"from", "to"}},
       {"POST", "/api/v1/shelters/{id}/stays", false, Admit},
       {"POST", "/api/v1/stays/{id}/discharge", false, Discharge},
+      {"GET", "/api/v1/shelters/{id}/stays", false, CurrentStays},
       {"GET", "/api/v1/cases/{id}/stays", false, StaysOfCase},
       {"GET", "/api/v1/cases/{id}/services", false, ServicesOfCase},
       {"POST", "/api/v1/cases/{id}/services", false, RecordService},
@@ -412,9 +427,9 @@ std::vector<Route> AssistanceRoutes() {
       {"POST", "/api/v1/cases/{id}/identification", false, RecordDecision},
       {"GET", "/api/v1/allowance-rates", false, ListRates},
       {"POST", "/api/v1/allowance-rates", false, CreateRate},
-      {"GET", "/api/v1/cases/{id}/payments", false, PaymentsOfCase, {"limit", "cursor"}},
+      {"GET", "/api/v1/cases/{id}/payments", false, PaymentsOfCase, {"limit", "cursor", "status"}},
       {"POST", "/api/v1/cases/{id}/payments", false, RequestPayment},
-      {"GET", "/api/v1/payments", false, ListPayments, {"limit", "cursor"}},
+      {"GET", "/api/v1/payments", false, ListPayments, {"limit", "cursor", "status"}},
       {"POST", "/api/v1/payments/{id}/approve", false, ApprovePayment},
       {"POST", "/api/v1/payments/{id}/reject", false,
        DecidePayment<domain::PaymentStatus::kRejected>},

@@ -86,6 +86,8 @@ class AssistanceStore {
   virtual Result<std::optional<domain::Stay>> GetStay(domain::Id id) = 0;
   virtual Result<std::optional<domain::Stay>> OpenStayOfCase(domain::Id case_id) = 0;
   virtual Result<std::vector<domain::Stay>> StaysOfCase(domain::Id case_id) = 0;
+  // The stays of a shelter not yet ended, earliest admission first.
+  virtual Result<std::vector<domain::Stay>> OpenStaysOfShelter(domain::Id shelter_id) = 0;
   virtual Status DischargeStay(domain::Id id, const domain::Date& on,
                                domain::DischargeReason reason) = 0;
 

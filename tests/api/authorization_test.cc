@@ -406,6 +406,9 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   e.push_back(get("GET", "/api/v1/shelters/{id}", false, [](const Subject&) {
     return "/api/v1/shelters/" + std::to_string(shelter_a_);
   }));
+  e.push_back(get("GET", "/api/v1/shelters/{id}/stays", false, [](const Subject&) {
+    return "/api/v1/shelters/" + std::to_string(shelter_a_) + "/stays";
+  }));
   e.push_back(get("GET", "/api/v1/shelters/{id}/occupancy", false, [](const Subject&) {
     return "/api/v1/shelters/" + std::to_string(shelter_a_) + "/occupancy?from=2026-02-01&to=2026-02-28";
   }));

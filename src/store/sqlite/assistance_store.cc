@@ -280,9 +280,8 @@ class SqliteAssistanceStore final : public AssistanceStore {
     return std::optional(StayFrom(q));
   }
 
-  Result<std::vector<domain::Stay>> StaysOfCase(domain::Id case_id) override {
-    Stmt q(db_, fmt::format("SELECT {} FROM stays WHERE case_id = ? ORDER BY id", kStayCols));
-    q.Bind(case_id);
+  // Every stay a bound query selects.
+  static Result<std::vector<domain::Stay>> StaysOf(Stmt& q) {
     std::vector<domain::Stay> out;
     while (true) {
       TRY(bool row, q.Step());
@@ -290,6 +289,20 @@ class SqliteAssistanceStore final : public AssistanceStore {
       out.push_back(StayFrom(q));
     }
     return out;
+  }
+
+  Result<std::vector<domain::Stay>> StaysOfCase(domain::Id case_id) override {
+    Stmt q(db_, fmt::format("SELECT {} FROM stays WHERE case_id = ? ORDER BY id", kStayCols));
+    q.Bind(case_id);
+    return StaysOf(q);
+  }
+
+  Result<std::vector<domain::Stay>> OpenStaysOfShelter(domain::Id shelter_id) override {
+    Stmt q(db_, fmt::format("SELECT {} FROM stays WHERE shelter_id = ? AND discharged_on IS NULL"
+                            " ORDER BY admitted_on, id",
+                            kStayCols));
+    q.Bind(shelter_id);
+    return StaysOf(q);
   }
 
   Status DischargeStay(domain::Id id, const domain::Date& on,
@@ -494,7 +507,8 @@ class SqliteAssistanceStore final : public AssistanceStore {
 
   static constexpr std::string_view kPaymentCols =
       "id, case_id, organization_id, kind, paid_on, amount_minor, currency, rate_id, status,"
-      " requested_by, approved_by, approved_at, created_at, period, decided_by, decided_at";
+      " requested_by, approved_by, approved_at, created_at, period, decided_by, decided_at,"
+      " (SELECT code FROM cases WHERE cases.id = payments.case_id)";
   static domain::Payment PaymentFrom(const Stmt& q) {
     domain::Payment p;
     p.id = q.Int(0);
@@ -513,6 +527,7 @@ class SqliteAssistanceStore final : public AssistanceStore {
     p.period = q.Text(13);
     p.decided_by = q.OptInt(14);
     p.decided_at = q.OptTime(15);
+    p.case_code = q.Text(16);
     return p;
   }
 
