@@ -75,7 +75,8 @@ export async function newPage(browser, baseURL, { locale = 'en-GB' } = {}) {
   page.on('framenavigated', async (f) => {
     if (f === page.mainFrame()) page.seen.urls.push(f.url());
   });
-  page.setDefaultTimeout(15_000);
+  // Generous: the suite shares two cores with the rest of `make test`.
+  page.setDefaultTimeout(30_000);
   return page;
 }
 
@@ -88,9 +89,16 @@ export async function signIn(page, username, password = PASSWORD) {
   await page.getByRole('navigation', { name: /Main menu|Əsas menyu|Главное меню/ }).waitFor();
 }
 
-// Switches the interface language with the header's buttons.
-export async function chooseLanguage(page, name /* 'English' | 'Русский' | 'Azərbaycanca' */) {
-  await page.getByRole('button', { name, exact: true }).first().click();
+// Switches the interface language with the header's buttons. With `remembered`, waits
+// until the account keeps the choice (PATCH /api/v1/me), so that a reload right after
+// shows it too; a language already chosen is left as it is.
+export async function chooseLanguage(page, name /* 'English' | 'Русский' | 'Azərbaycanca' */, { remembered = false } = {}) {
+  const button = page.getByRole('button', { name, exact: true }).first();
+  if (!remembered) return button.click();
+  if ((await button.getAttribute('aria-pressed')) === 'true') return;
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH', { timeout: 60_000 });
+  await button.click();
+  await saved;
 }
 
 // Runs axe-core in the page; returns the violations at WCAG 2.1 A and AA.

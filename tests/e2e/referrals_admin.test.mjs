@@ -5,7 +5,7 @@
 // verifies its chain. Each screen is checked with axe-core.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeSource, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
 
 let haven, browser;
 before(async () => {
@@ -17,35 +17,14 @@ after(async () => {
   await haven?.stop();
 });
 
-// English, and remembered for the next page load (the switch saves it to her account).
-async function speak(page, name) {
-  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
-  await chooseLanguage(page, name);
-  await saved;
-}
+// The language, remembered for the next page load (the switch saves it to her account).
+const speak = (page, name) => chooseLanguage(page, name, { remembered: true });
 
 async function signedIn(username) {
   const page = await newPage(browser, haven.url);
   await signIn(page, username);
   await speak(page, 'English');
   return page;
-}
-
-// axe-core through the harness; the server's Content-Security-Policy (script-src
-// 'self') refuses the inline <script> that harness.axeViolations adds, so then the
-// same check runs with axe evaluated by the driver instead.
-async function axe(page) {
-  try {
-    return await axeViolations(page);
-  } catch (e) {
-    if (!/Content Security Policy/.test(String(e))) throw e;
-  }
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
 }
 
 // The state the test builds on, shared between its steps (they run in order).
@@ -97,7 +76,7 @@ test('a caseworker records a consent and refers a case to another NGO', async ()
   await page.getByText(shared.code, { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Print' }).waitFor();
   await screenshot(page, 'consent-receipt-en');
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await page.goBack();
 
   // The referral.
@@ -120,7 +99,7 @@ test('a caseworker records a consent and refers a case to another NGO', async ()
   await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor();
   await page.getByRole('tab', { name: 'Sent' }).click();
   await page.getByRole('tabpanel').getByRole('link', { name: shared.code }).first().waitFor();
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'referrals-en');
   const refs = await apiAs(page, 'GET', `/api/v1/referrals?direction=outgoing&case_id=${shared.caseId}&status=pending`);
   const mine = refs.body.items.find((r) => r.to_organization_id === shared.toOrg);
@@ -138,7 +117,7 @@ test('the receiving caseworker accepts the referral from her inbox', async () =>
   await panel.getByLabel('Status').selectOption('pending');
   const row = panel.locator('tbody tr', { has: page.getByRole('link', { name: shared.code, exact: true }) });
   await row.getByText('Pending').waitFor();
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await row.getByRole('button', { name: `Accept ${shared.code}` }).click();
   await page.getByText(`The referral of case ${shared.code} has been accepted.`).waitFor();
 
@@ -169,7 +148,7 @@ test('an administrator creates a user and resets a password, shown once', async 
   await page.goto('/admin/users');
   await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   await page.locator('tbody tr').first().waitFor();
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'users-en');
 
   const username = `e2e.worker${Date.now() % 100000}`;
@@ -193,7 +172,7 @@ test('an administrator creates a user and resets a password, shown once', async 
   await dialog.getByText('Hand it over in person.', { exact: false }).waitFor();
   const otp = (await dialog.locator('code').textContent()).trim();
   assert.ok(otp.length >= 8, 'a one-time password');
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
   await dialog.getByRole('button', { name: /close/ }).click();
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await page.getByText(otp).count(), 0, 'shown once only');
@@ -224,7 +203,7 @@ test('an auditor filters the audit log and verifies its chain', async () => {
   await page.goto('/audit');
   await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
   await page.locator('tbody tr').first().waitFor();
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
 
   await page.getByLabel('Action', { exact: true }).fill('referral.accepted');
   await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -238,7 +217,7 @@ test('an auditor filters the audit log and verifies its chain', async () => {
   await page.getByRole('button', { name: 'Verify the chain' }).click();
   await page.getByText('The chain is intact.').waitFor();
   await screenshot(page, 'audit-en');
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page), []);
 
   // A wrong filter shows the problem beside its field.
   await page.getByLabel('User number').fill('abc');

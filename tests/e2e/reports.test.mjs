@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { apiAs, axeSource, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
 
 let haven, browser;
 before(async () => {
@@ -17,23 +17,6 @@ after(async () => {
   await browser?.close();
   await haven?.stop();
 });
-
-// axe-core in the page. The harness's axeViolations adds axe as an inline <script>,
-// which the server's Content-Security-Policy (script-src 'self') refuses; then axe is
-// evaluated through the DevTools protocol instead, with the same rules.
-async function axeFindings(page) {
-  try {
-    return await axeViolations(page);
-  } catch (e) {
-    if (!/Content Security Policy/.test(String(e))) throw e;
-  }
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-}
 
 const chartRequested = (page) => page.seen.urls.some((u) => /\/assets\/chart[-.][^/]*\.js/.test(u));
 
@@ -103,7 +86,7 @@ test('an analyst reads a report as table and chart, downloads it, in three langu
   await waitForDrawing(page, '#table-sex canvas');
   assert.equal(chartRequested(page), true, 'Chart.js is loaded by the report screen');
 
-  assert.deepEqual([], await axeFindings(page));
+  assert.deepEqual([], await axeViolations(page));
   await page.evaluate(() => document.getElementById('table-sex').scrollIntoView());
   await screenshot(page, 'report-en');
 
@@ -133,7 +116,7 @@ test('an analyst reads a report as table and chart, downloads it, in three langu
   await page.getByRole('button', { name: 'Скачать CSV' }).waitFor();
   await page.getByRole('heading', { name: 'Скрытые малые числа' }).waitFor();
   assert.match(await page.locator('#table-sex canvas').getAttribute('aria-label'), /^Столбчатая диаграмма «Выявленные жертвы по полу»/);
-  assert.deepEqual([], await axeFindings(page));
+  assert.deepEqual([], await axeViolations(page));
 
   // In Azerbaijani.
   await chooseLanguage(page, 'Azərbaycanca');
@@ -180,7 +163,7 @@ test('a report with two-way tables draws a bar per column and leaves hidden cell
   } else {
     await section.getByText('No chart: every count of this table is zero or hidden.').waitFor();
   }
-  assert.deepEqual([], await axeFindings(page));
+  assert.deepEqual([], await axeViolations(page));
   assert.deepEqual(page.seen.errors, []);
   await page.context().close();
 });

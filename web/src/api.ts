@@ -112,6 +112,19 @@ export const api = {
   upload: <T>(path: string, form: FormData) => request<T>('POST', path, { form }),
 };
 
+// Every page of a short list (organisations, shelters, a queue), 200 at a time, up to
+// `maxPages` pages.
+export async function loadAll<T>(path: string, query: Query = {}, maxPages = 50): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = '';
+  for (let i = 0; i < maxPages && cursor !== null; i++) {
+    const page: Page<T> = await api.get<Page<T>>(path, { ...query, limit: 200, cursor });
+    all.push(...page.items);
+    cursor = page.next_cursor;
+  }
+  return all;
+}
+
 // A file the server sends (CSV, XLSX, a receipt): fetched with the session, saved by
 // the browser under the server's name, never kept.
 export async function download(path: string, query?: Query, fallbackName = 'download'): Promise<void> {

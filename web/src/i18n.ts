@@ -109,6 +109,14 @@ export function formatDateTime(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
+// A month ("2026-03") as "March 2026": the names come from the catalogs, since Chromium
+// has none for Azerbaijani.
+export function formatMonth(yearMonth: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(yearMonth);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return yearMonth;
+  return `${t(`common:months.m${Number(m[2])}`)} ${m[1]}`;
+}
+
 export function formatNumber(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined) return '';
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
@@ -119,4 +127,11 @@ export function formatMoney(minor: number, currency: string): string {
   const f = new Intl.NumberFormat(locale(), { style: 'currency', currency });
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(minor / 10 ** digits);
+}
+
+// Today in the browser's calendar, as the API writes dates (2026-03-05).
+export function todayIso(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

@@ -1,12 +1,11 @@
 // The application: find out who is signed in, in which language, then show her screens.
 import { render } from 'preact';
-import { useEffect } from 'preact/hooks';
 import { LocationProvider, Route, Router } from 'preact-iso';
 import './styles.css';
 import { Layout } from './components/Layout';
 import { ReauthDialog } from './components/ReauthDialog';
 import { Loading } from './components/ui';
-import { DEFAULT_LANGUAGE, initI18n, setLanguage, useT } from './i18n';
+import { DEFAULT_LANGUAGE, initI18n, useT } from './i18n';
 import { allowed, screens } from './routes';
 import ForcedPasswordChange from './screens/ChangePassword';
 import SignIn from './screens/SignIn';
@@ -29,10 +28,6 @@ function NotFound() {
 function App() {
   const ready = useObservable(booted);
   const s = useObservable(session);
-  const lang = s?.user.language;
-  useEffect(() => {
-    if (lang) void setLanguage(lang);
-  }, [lang]);
   if (!ready) return <Loading />;
   if (!s) return <SignIn />;
   if (s.user.must_change_password) return <ForcedPasswordChange />;
@@ -57,8 +52,7 @@ async function boot() {
   render(<App />, document.getElementById('app')!);
   await initI18n(DEFAULT_LANGUAGE);
   try {
-    const s = await restoreSession();
-    if (s?.user.language) await setLanguage(s.user.language);
+    await restoreSession();
   } catch {
     // The server is unreachable: the sign-in screen says so when the user tries.
   }

@@ -1,6 +1,7 @@
 // Who is signed in. The session cookie is HttpOnly; the CSRF token and the user live
 // in memory and are read again from GET /api/v1/auth/session after a reload.
 import { api, ApiError, onSessionExpired, request, setCsrfToken } from './api';
+import { setLanguage } from './i18n';
 import { Observable } from './store';
 
 export type Role =
@@ -45,6 +46,8 @@ async function adopt(): Promise<Session | null> {
   try {
     const s = await request<SessionAnswer>('GET', '/api/v1/auth/session', { noReauth: true });
     setCsrfToken(s.csrf_token);
+    // Her language before her first screen: no screen in another language in between.
+    if (s.user.language) await setLanguage(s.user.language);
     const value = { user: s.user, permissions: s.permissions };
     session.set(value);
     return value;

@@ -3,29 +3,56 @@
 // the top of the form that links to each field in trouble.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiError, newIdempotencyKey } from '../api';
 import { t, useT } from '../i18n';
 
 export type FieldErrors = Record<string, string>;
 
-// The text to show for an error from the server: the catalog's, else the server's own.
+// The server's messages about one field's value that the catalogs translate (errors.field.*);
+// any other is shown as the server words it.
+const FIELD_MESSAGES: Array<[RegExp, string]> = [
+  [/^is in the future$/, 'errors.field.future'],
+  [/^is before the case was identified$/, 'errors.field.before_identified'],
+  [/^is before the admission/, 'errors.field.before_admission'],
+];
+
+// The text to show for an error from the server: the common catalog's for its code (or
+// for its message about a field), else the server's own.
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    const key = `errors.${e.code}`;
-    const translated = t(key, { defaultValue: '' });
+    if (e.code === 'invalid_field') {
+      const known = FIELD_MESSAGES.find(([re]) => re.test(e.message));
+      if (known) return t(known[1]);
+    }
+    const translated = t(`errors.${e.code}`, { defaultValue: '' });
     return translated || e.message;
   }
   if (e instanceof TypeError) return t('errors.network');
   return e instanceof Error ? e.message : String(e);
 }
 
-// A server error that names a field becomes that field's message.
-export function fieldErrorsOf(e: unknown, known: string[]): FieldErrors | null {
+// A server error that names a field becomes that field's message: the field as the
+// server names it (or its last part), or through `alias` (server name -> form field;
+// '_form' for the summary only).
+export function fieldErrorsOf(e: unknown, known: string[], alias: Record<string, string> = {}): FieldErrors | null {
   if (e instanceof ApiError && e.field) {
+    if (alias[e.field]) return { [alias[e.field]]: errorText(e) };
     const field = known.find((k) => e.field === k || e.field!.startsWith(`${k}.`) || e.field!.endsWith(`.${k}`));
     if (field) return { [field]: errorText(e) };
   }
   return null;
+}
+
+// A key per form, kept across retries of the same submission so that a double click or
+// a resend after a lost answer records it once; `renew` after success or a change.
+export function useIdempotencyKey() {
+  const key = useRef(newIdempotencyKey());
+  return { headers: () => ({ 'Idempotency-Key': key.current }), renew: () => (key.current = newIdempotencyKey()) };
+}
+
+// What a form shows for a failed submission: by its field, else in the summary.
+export function formErrors(e: unknown, known: string[], alias: Record<string, string> = {}): FieldErrors {
+  return fieldErrorsOf(e, known, alias) ?? { _form: errorText(e) };
 }
 
 interface FieldProps {

@@ -166,3 +166,43 @@ export function Facts({ rows }: { rows: Array<[string, ComponentChildren]> }) {
     </dl>
   );
 }
+
+export interface Column {
+  label: string;
+  numeric?: boolean; // right-aligned figures
+}
+
+// A table of records: its caption (for screen readers only, unless `captionShown`), one
+// header cell per column, the rows as children; scrolls sideways on a narrow screen.
+export function DataTable({
+  caption,
+  captionShown = false,
+  columns,
+  children,
+}: {
+  caption: ComponentChildren;
+  captionShown?: boolean;
+  columns: Array<string | Column>;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <caption class={captionShown ? undefined : 'visually-hidden'}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c, i) => {
+              const col = typeof c === 'string' ? { label: c } : c;
+              return (
+                <th key={i} scope="col" class={col.numeric ? 'num' : undefined}>
+                  {col.label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

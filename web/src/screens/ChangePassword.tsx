@@ -1,6 +1,6 @@
 // One's own password: the old one, a new one of at least 12 characters, twice.
 import { useState } from 'preact/hooks';
-import { ErrorSummary, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../components/forms';
+import { ErrorSummary, TextField, type FieldErrors, formErrors } from '../components/forms';
 import { Notice } from '../components/ui';
 import { useT } from '../i18n';
 import { changePassword } from '../session';
@@ -34,7 +34,7 @@ export function ChangePasswordForm({ forced, onDone }: { forced?: boolean; onDon
       setDone(true);
       onDone?.();
     } catch (err) {
-      setErrors(fieldErrorsOf(err, ['old_password', 'new_password']) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, ['old_password', 'new_password']));
     }
   };
 

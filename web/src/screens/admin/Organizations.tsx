@@ -5,48 +5,11 @@
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
 import { ErrorSummary, SelectField, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
-import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager } from '../../components/ui';
+import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager, DataTable } from '../../components/ui';
 import { useT } from '../../i18n';
 import { useLabels } from '../../vocab';
+import type { Organization } from '../../organizations';
 import './admin.css';
-
-export interface Organization {
-  id: number;
-  name: string;
-  kind: string;
-  region: string | null;
-  active: boolean;
-  created_at: string;
-}
-
-// The whole directory (a few hundred at most), for choosing a receiver and for naming
-// the organisation of a user, a referral or an audit entry.
-// (A candidate for a shared module: referrals/ and admin/ both use it.)
-export async function loadAllOrganizations(): Promise<Organization[]> {
-  const all: Organization[] = [];
-  let cursor = '';
-  for (let i = 0; i < 50; i++) {
-    const page = await api.get<Page<Organization>>('/api/v1/organizations', { limit: 200, cursor });
-    all.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return all;
-}
-
-export function useOrganizations() {
-  const orgs = useAsync(loadAllOrganizations, []);
-  const list = orgs.data ?? [];
-  const byId = new Map(list.map((o) => [o.id, o]));
-  return {
-    list,
-    ready: orgs.data !== undefined,
-    error: orgs.error,
-    reload: orgs.reload,
-    name: (id: number | null | undefined) => (id ? (byId.get(id)?.name ?? `#${id}`) : ''),
-    get: (id: number | null | undefined) => (id ? byId.get(id) : undefined),
-  };
-}
 
 interface Draft {
   name: string;
@@ -222,51 +185,37 @@ export default function Organizations() {
       <Loaded value={list}>
         {(page) => (
           <>
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('admin:organizations.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('admin:organizations.name')}</th>
-                    <th scope="col">{T('admin:organizations.kind')}</th>
-                    <th scope="col">{T('admin:organizations.region')}</th>
-                    <th scope="col">{T('admin:status')}</th>
-                    <th scope="col">{T('admin:actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((o) => (
-                    <tr key={o.id}>
-                      <td>{o.name}</td>
-                      <td>{labels.label('organization_kinds', o.kind)}</td>
-                      <td>{o.region ? labels.region(o.region) : '—'}</td>
-                      <td>
-                        {o.active ? <Tag tone="good">{T('admin:active')}</Tag> : <Tag tone="bad">{T('admin:inactive')}</Tag>}
-                      </td>
-                      <td>
-                        <div class="admin-actions">
-                          <button type="button" class="button button--secondary" onClick={() => { setEditing(o); setMessage(''); }}>
-                            {T('admin:edit')}
-                            <span class="visually-hidden"> {o.name}</span>
-                          </button>
-                          {o.active ? (
-                            <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setConfirm(o); }}>
-                              {T('admin:deactivate')}
-                              <span class="visually-hidden"> {o.name}</span>
-                            </button>
-                          ) : (
-                            <button type="button" class="button button--secondary" onClick={() => setActive(o, true)}>
-                              {T('admin:reactivate')}
-                              <span class="visually-hidden"> {o.name}</span>
-                            </button>
-                          )}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('admin:organizations.title')} columns={[T('admin:organizations.name'), T('admin:organizations.kind'), T('admin:organizations.region'), T('admin:status'), T('admin:actions')]}>
+              {page.items.map((o) => (
+                <tr key={o.id}>
+                  <td>{o.name}</td>
+                  <td>{labels.label('organization_kinds', o.kind)}</td>
+                  <td>{o.region ? labels.region(o.region) : '—'}</td>
+                  <td>
+                    {o.active ? <Tag tone="good">{T('admin:active')}</Tag> : <Tag tone="bad">{T('admin:inactive')}</Tag>}
+                  </td>
+                  <td>
+                    <div class="admin-actions">
+                      <button type="button" class="button button--secondary" onClick={() => { setEditing(o); setMessage(''); }}>
+                        {T('admin:edit')}
+                        <span class="visually-hidden"> {o.name}</span>
+                      </button>
+                      {o.active ? (
+                        <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setConfirm(o); }}>
+                          {T('admin:deactivate')}
+                          <span class="visually-hidden"> {o.name}</span>
+                        </button>
+                      ) : (
+                        <button type="button" class="button button--secondary" onClick={() => setActive(o, true)}>
+                          {T('admin:reactivate')}
+                          <span class="visually-hidden"> {o.name}</span>
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
             <Pager pager={pager} nextCursor={page.next_cursor} />
           </>
         )}

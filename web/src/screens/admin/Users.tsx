@@ -5,12 +5,12 @@
 // manages coordinator, analyst and auditor accounts only).
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
-import { ErrorSummary, SelectField, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
-import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager } from '../../components/ui';
+import { ErrorSummary, SelectField, TextField, errorText, formErrors, type FieldErrors } from '../../components/forms';
+import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager, DataTable } from '../../components/ui';
 import { formatDate, useT } from '../../i18n';
 import type { User } from '../../session';
 import { useLabels } from '../../vocab';
-import { useOrganizations } from './Organizations';
+import { useOrganizations } from '../../organizations';
 import './admin.css';
 
 interface AccountUser extends User {
@@ -67,7 +67,7 @@ function NewUserForm({ onCreated, onCancel }: { onCreated: (u: AccountUser) => v
       setPassword('');
       onCreated(created);
     } catch (err) {
-      setErrors(fieldErrorsOf(err, Object.keys(fieldLabels)) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, Object.keys(fieldLabels)));
     } finally {
       setBusy(false);
     }
@@ -298,67 +298,52 @@ export default function Users() {
             <p>{T('admin:users.none')}</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption class="visually-hidden">{T('admin:users.title')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{T('admin:users.username')}</th>
-                      <th scope="col">{T('admin:users.role')}</th>
-                      <th scope="col">{T('admin:users.organization')}</th>
-                      <th scope="col">{T('admin:status')}</th>
-                      <th scope="col">{T('admin:users.created_on')}</th>
-                      <th scope="col">{T('admin:actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((u) => (
-                      <tr key={u.id}>
-                        <td>{u.username}</td>
-                        <td>{labels.label('roles', u.role)}</td>
-                        <td>{orgs.name(u.organization_id)}</td>
-                        <td>
-                          {u.active ? <Tag tone="good">{T('admin:active')}</Tag> : <Tag tone="bad">{T('admin:inactive')}</Tag>}
-                          {u.must_change_password && (
-                            <>
-                              {' '}
-                              <Tag tone="warn">{T('admin:users.must_change')}</Tag>
-                            </>
-                          )}
-                        </td>
-                        <td>{formatDate(u.created_at)}</td>
-                        <td>
-                          <div class="admin-actions">
-                            <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'role', user: u }); }}>
-                              {T('admin:users.change_role')}
-                              <span class="visually-hidden"> {u.username}</span>
-                            </button>
-                            {u.active ? (
-                              <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'deactivate', user: u }); }}>
-                                {T('admin:deactivate')}
-                                <span class="visually-hidden"> {u.username}</span>
-                              </button>
-                            ) : (
-                              <button type="button" class="button button--secondary" disabled={busy} onClick={() => step(u, 'reactivate')}>
-                                {T('admin:reactivate')}
-                                <span class="visually-hidden"> {u.username}</span>
-                              </button>
-                            )}
-                            <button type="button" class="button button--secondary" disabled={busy} onClick={() => step(u, 'unlock')}>
-                              {T('admin:users.unlock')}
-                              <span class="visually-hidden"> {u.username}</span>
-                            </button>
-                            <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'reset', user: u }); }}>
-                              {T('admin:users.reset_password')}
-                              <span class="visually-hidden"> {u.username}</span>
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={T('admin:users.title')} columns={[T('admin:users.username'), T('admin:users.role'), T('admin:users.organization'), T('admin:status'), T('admin:users.created_on'), T('admin:actions')]}>
+                {page.items.map((u) => (
+                  <tr key={u.id}>
+                    <td>{u.username}</td>
+                    <td>{labels.label('roles', u.role)}</td>
+                    <td>{orgs.name(u.organization_id)}</td>
+                    <td>
+                      {u.active ? <Tag tone="good">{T('admin:active')}</Tag> : <Tag tone="bad">{T('admin:inactive')}</Tag>}
+                      {u.must_change_password && (
+                        <>
+                          {' '}
+                          <Tag tone="warn">{T('admin:users.must_change')}</Tag>
+                        </>
+                      )}
+                    </td>
+                    <td>{formatDate(u.created_at)}</td>
+                    <td>
+                      <div class="admin-actions">
+                        <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'role', user: u }); }}>
+                          {T('admin:users.change_role')}
+                          <span class="visually-hidden"> {u.username}</span>
+                        </button>
+                        {u.active ? (
+                          <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'deactivate', user: u }); }}>
+                            {T('admin:deactivate')}
+                            <span class="visually-hidden"> {u.username}</span>
+                          </button>
+                        ) : (
+                          <button type="button" class="button button--secondary" disabled={busy} onClick={() => step(u, 'reactivate')}>
+                            {T('admin:reactivate')}
+                            <span class="visually-hidden"> {u.username}</span>
+                          </button>
+                        )}
+                        <button type="button" class="button button--secondary" disabled={busy} onClick={() => step(u, 'unlock')}>
+                          {T('admin:users.unlock')}
+                          <span class="visually-hidden"> {u.username}</span>
+                        </button>
+                        <button type="button" class="button button--secondary" onClick={() => { setActionError(''); setAction({ kind: 'reset', user: u }); }}>
+                          {T('admin:users.reset_password')}
+                          <span class="visually-hidden"> {u.username}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
               <Pager pager={pager} nextCursor={page.next_cursor} />
             </>
           )

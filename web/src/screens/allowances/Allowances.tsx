@@ -3,18 +3,15 @@
 //
 // Payments are named by their case's code, never by a person.
 import { useRef, useState } from 'preact/hooks';
-import { api, type Page } from '../../api';
-import { ErrorSummary, SelectField, TextField, type FieldErrors } from '../../components/forms';
-import { ErrorNotice, Loaded, Loading, Notice, Tag, usePageTitle, useAsync } from '../../components/ui';
-import { formatDate, formatMoney, formatNumber, useT } from '../../i18n';
+import { api, loadAll, newIdempotencyKey } from '../../api';
+import { ErrorSummary, SelectField, TextField, errorText, formErrors, type FieldErrors } from '../../components/forms';
+import { ErrorNotice, Loaded, Loading, Notice, Tag, usePageTitle, useAsync, DataTable } from '../../components/ui';
+import { formatDate, formatMoney, formatNumber, todayIso, useT, formatMonth } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
-import { newIdempotencyKey, todayIso, useFocusReturn } from '../shelters/CaseStays';
+import { useFocusReturn } from '../shelters/CaseStays';
 import {
   DecideDialog,
-  allowanceErrorText,
-  allowanceFieldErrors,
-  formatPeriod,
   kindLabel,
   type Payment,
   type Rate,
@@ -67,39 +64,25 @@ function Rates() {
           sorted.length === 0 ? (
             <p>{T('allowances:rates.none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('allowances:rates.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('allowances:rates.kind')}</th>
-                    <th scope="col" class="num">{T('allowances:rates.amount')}</th>
-                    <th scope="col">{T('allowances:rates.period')}</th>
-                    <th scope="col">{T('allowances:rates.effective_from')}</th>
-                    <th scope="col">{T('allowances:rates.state')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sorted.map((r) => (
-                    <tr key={r.id}>
-                      <td>{kindLabel(r.kind, T)}</td>
-                      <td class="num">{formatMoney(r.amount_minor, r.currency)}</td>
-                      <td>{labels.label('allowance_periods', r.period)}</td>
-                      <td>{formatDate(r.effective_from)}</td>
-                      <td>
-                        {inForce.get(r.kind) === r.id ? (
-                          <Tag tone="good">{T('allowances:rates.in_force')}</Tag>
-                        ) : r.effective_from > today ? (
-                          <Tag tone="warn">{T('allowances:rates.planned')}</Tag>
-                        ) : (
-                          <span class="muted">{T('allowances:rates.earlier')}</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('allowances:rates.title')} columns={[T('allowances:rates.kind'), { label: T('allowances:rates.amount'), numeric: true }, T('allowances:rates.period'), T('allowances:rates.effective_from'), T('allowances:rates.state')]}>
+              {sorted.map((r) => (
+                <tr key={r.id}>
+                  <td>{kindLabel(r.kind, T)}</td>
+                  <td class="num">{formatMoney(r.amount_minor, r.currency)}</td>
+                  <td>{labels.label('allowance_periods', r.period)}</td>
+                  <td>{formatDate(r.effective_from)}</td>
+                  <td>
+                    {inForce.get(r.kind) === r.id ? (
+                      <Tag tone="good">{T('allowances:rates.in_force')}</Tag>
+                    ) : r.effective_from > today ? (
+                      <Tag tone="warn">{T('allowances:rates.planned')}</Tag>
+                    ) : (
+                      <span class="muted">{T('allowances:rates.earlier')}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>
@@ -186,7 +169,7 @@ function NewRate({ kinds, onCreated }: { kinds: string[]; onCreated: (r: Rate) =
       setForm({ kind: '', amount: '', currency: 'AZN', period: 'month', effective_from: '' });
       onCreated(r);
     } catch (err) {
-      setErrors(allowanceFieldErrors(err, [], T, RATE_FIELDS));
+      setErrors(formErrors(err, [], RATE_FIELDS));
     } finally {
       setBusy(false);
     }
@@ -253,45 +236,10 @@ function NewRate({ kinds, onCreated }: { kinds: string[]; onCreated: (r: Rate) =
 
 // ---- approval
 
-interface TaskItem {
-  kind: string;
-  case_id: number;
-  case_code: string;
-}
-
-interface Pending {
-  payments: Payment[];
-  codes: Map<number, string>;
-}
-
-// GET /payments has no status filter: the ledger is read newest first and the
-// requests awaiting approval kept. The codes come from the approver's task list,
-// which names each such payment's case.
-async function loadPending(): Promise<Pending> {
-  const payments: Payment[] = [];
-  let cursor: string | null = '';
-  for (let i = 0; i < 50 && cursor !== null; i++) {
-    const page: Page<Payment> = await api.get<Page<Payment>>('/api/v1/payments', { limit: 200, cursor });
-    payments.push(...page.items.filter((p) => p.status === 'pending_approval'));
-    cursor = page.next_cursor;
-  }
-  const codes = new Map<number, string>();
-  try {
-    const tasks = await api.get<{ items: TaskItem[] }>('/api/v1/tasks');
-    for (const t of tasks.items) if (t.case_code) codes.set(t.case_id, t.case_code);
-  } catch {
-    // The codes are a convenience; the queue works without them.
-  }
-  for (const id of new Set(payments.map((p) => p.case_id))) {
-    if (codes.has(id)) continue;
-    try {
-      codes.set(id, (await api.get<{ code: string }>(`/api/v1/cases/${id}`)).code);
-    } catch {
-      // Shown without its code.
-    }
-  }
-  payments.sort((a, b) => a.paid_on.localeCompare(b.paid_on) || a.id - b.id);
-  return { payments, codes };
+// The queue: every payment awaiting approval, oldest first.
+async function loadPending(): Promise<Payment[]> {
+  const payments = await loadAll<Payment>('/api/v1/payments', { status: 'pending_approval' });
+  return payments.sort((a, b) => a.paid_on.localeCompare(b.paid_on) || a.id - b.id);
 }
 
 function ApprovalQueue() {
@@ -302,7 +250,7 @@ function ApprovalQueue() {
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const messageRef = useRef<HTMLDivElement>(null);
   const focus = useFocusReturn();
-  const codeOf = (p: Payment) => pending.data?.codes.get(p.case_id) ?? '';
+  const codeOf = (p: Payment) => p.case_code;
 
   const say = (kind: 'success' | 'error', text: string) => {
     setMessage({ kind, text });
@@ -317,13 +265,13 @@ function ApprovalQueue() {
       say('success', T('allowances:queue.approved', { code: codeOf(p), amount: formatMoney(p.amount_minor, p.currency) }));
       pending.reload();
     } catch (err) {
-      say('error', codeOf(p) ? `${codeOf(p)}: ${allowanceErrorText(err, T)}` : allowanceErrorText(err, T));
+      say('error', `${codeOf(p)}: ${errorText(err)}`);
     } finally {
       setBusy(null);
     }
   };
 
-  const list = pending.data?.payments ?? [];
+  const list = pending.data ?? [];
   return (
     <section class="section" aria-labelledby="queue-title">
       <h2 id="queue-title">{T('allowances:queue.title')}</h2>
@@ -365,9 +313,9 @@ function ApprovalQueue() {
               <tbody>
                 {list.map((p) => (
                   <tr key={p.id}>
-                    <td>{codeOf(p) ? <a href={`/cases/${p.case_id}`}>{codeOf(p)}</a> : '—'}</td>
+                    <td><a href={`/cases/${p.case_id}`}>{codeOf(p)}</a></td>
                     <td>{kindLabel(p.kind, T)}</td>
-                    <td>{formatPeriod(p.period)}</td>
+                    <td>{formatMonth(p.period)}</td>
                     <td>{formatDate(p.paid_on)}</td>
                     <td class="num">{formatMoney(p.amount_minor, p.currency)}</td>
                     <td>
@@ -450,31 +398,18 @@ function Totals() {
             <p>{T('allowances:totals.none')}</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption class="visually-hidden">{T('allowances:totals.caption', { year: t.year })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{T('allowances:totals.month')}</th>
-                      <th scope="col">{T('allowances:rates.currency')}</th>
-                      <th scope="col" class="num">{T('allowances:totals.payments')}</th>
-                      <th scope="col" class="num">{T('allowances:totals.amount')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {t.rows.map((r) => (
-                      <tr key={`${r.month}-${r.currency}`}>
-                        <td>{formatPeriod(r.month)}</td>
-                        <td>{r.currency}</td>
-                        <td class="num">{typeof r.payments === 'number' ? formatNumber(r.payments) : r.payments}</td>
-                        <td class="num">
-                          {typeof r.amount_minor === 'number' ? formatMoney(r.amount_minor, r.currency) : r.amount_minor}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={<>{T('allowances:totals.caption', { year: t.year })}</>} columns={[T('allowances:totals.month'), T('allowances:rates.currency'), { label: T('allowances:totals.payments'), numeric: true }, { label: T('allowances:totals.amount'), numeric: true }]}>
+                {t.rows.map((r) => (
+                  <tr key={`${r.month}-${r.currency}`}>
+                    <td>{formatMonth(r.month)}</td>
+                    <td>{r.currency}</td>
+                    <td class="num">{typeof r.payments === 'number' ? formatNumber(r.payments) : r.payments}</td>
+                    <td class="num">
+                      {typeof r.amount_minor === 'number' ? formatMoney(r.amount_minor, r.currency) : r.amount_minor}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
               <p class="muted">{T('allowances:totals.suppressed', { count: t.suppression_threshold })}</p>
             </>
           )

@@ -3,13 +3,13 @@
 // the cancellation of a request still awaiting approval. Also the pieces the
 // allowances screen shares: the types of the API's answers and their texts.
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Page } from '../../api';
-import { ErrorSummary, SelectField, TextArea, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
+import { api, newIdempotencyKey, type Page } from '../../api';
+import { ErrorSummary, SelectField, TextArea, TextField, formErrors, type FieldErrors } from '../../components/forms';
 import { Dialog, Loaded, Notice, Pager, Tag, usePager, useAsync } from '../../components/ui';
-import { currentLanguage, formatDate, formatMoney, useT } from '../../i18n';
+import { formatDate, formatMoney, formatMonth, todayIso, useT } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
-import { newIdempotencyKey, todayIso, useFocusReturn } from '../shelters/CaseStays';
+import { useFocusReturn } from '../shelters/CaseStays';
 import '../shelters/shelters.css';
 
 export interface Rate {
@@ -25,6 +25,7 @@ export interface Rate {
 export interface Payment {
   id: number;
   case_id: number;
+  case_code: string;
   organization_id: number;
   kind: string;
   paid_on: string;
@@ -54,20 +55,6 @@ export function kindLabel(kind: string, T: Translate): string {
   }
 }
 
-function intlLocale(): string {
-  const l = currentLanguage();
-  return l === 'az' ? 'az-Latn-AZ' : l === 'ru' ? 'ru-RU' : 'en-GB';
-}
-
-// A payment's period: "2026-03" is a month, "2026" a year; anything else as it is.
-export function formatPeriod(period: string): string {
-  if (/^\d{4}-\d{2}$/.test(period))
-    return new Intl.DateTimeFormat(intlLocale(), { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-      new Date(`${period}-01T00:00:00Z`),
-    );
-  return period;
-}
-
 export function StatusTag({ status }: { status: string }) {
   const labels = useLabels();
   const tone = status === 'approved' ? 'good' : status === 'pending_approval' ? 'warn' : status === 'rejected' ? 'bad' : 'neutral';
@@ -79,50 +66,6 @@ export function rateInForce(rates: Rate[], kind: string, on: string): Rate | und
   return rates
     .filter((r) => r.kind === kind && r.effective_from <= on)
     .sort((a, b) => b.effective_from.localeCompare(a.effective_from))[0];
-}
-
-// The text of an error of this area: ours for the conflicts the allowance routes
-// answer, otherwise the common catalog's or the server's.
-export function allowanceErrorText(e: unknown, T: Translate): string {
-  if (e instanceof ApiError) {
-    switch (e.code) {
-      case 'duplicate_payment':
-        return T('allowances:errors.duplicate_payment');
-      case 'no_rate_in_force':
-        return T('allowances:errors.no_rate_in_force');
-      case 'not_eligible':
-        return T('allowances:errors.not_eligible');
-      case 'not_pending':
-        return T('allowances:errors.not_pending');
-      case 'already_approved':
-        return T('allowances:errors.already_approved');
-      case 'rate_overlaps':
-        return T('allowances:errors.rate_overlaps');
-      case 'currency_mismatch':
-        return T('allowances:errors.currency_mismatch');
-      case 'period_mismatch':
-        return T('allowances:errors.period_mismatch');
-      case 'four_eyes':
-        return T('allowances:errors.four_eyes');
-    }
-    if (e.code === 'invalid_field' && e.message === 'is in the future') return T('allowances:errors.future');
-    if (e.code === 'invalid_field' && e.message === 'is before the case was identified')
-      return T('allowances:errors.before_identified');
-  }
-  return errorText(e);
-}
-
-export function allowanceFieldErrors(
-  e: unknown,
-  known: string[],
-  T: Translate,
-  alias: Record<string, string> = {},
-): FieldErrors {
-  const text = allowanceErrorText(e, T);
-  if (e instanceof ApiError && e.field && alias[e.field]) return { [alias[e.field]]: text };
-  const fields = fieldErrorsOf(e, known);
-  if (fields) return Object.fromEntries(Object.keys(fields).map((k) => [k, text]));
-  return { _form: text };
 }
 
 // Rejects (the approver) or cancels (the requester) a payment awaiting approval, with
@@ -162,7 +105,7 @@ export function DecideDialog({
       );
       onDone(done);
     } catch (err) {
-      setErrors(allowanceFieldErrors(err, [], T, { reason: 'decide_reason' }));
+      setErrors(formErrors(err, [], { reason: 'decide_reason' }));
     } finally {
       setBusy(false);
     }
@@ -172,7 +115,7 @@ export function DecideDialog({
     <Dialog title={title} open onClose={onClose}>
       <ErrorSummary errors={errors} labels={{ decide_reason: label }} />
       <p>
-        {kindLabel(payment.kind, T)} · {formatPeriod(payment.period)} · {formatMoney(payment.amount_minor, payment.currency)}
+        {kindLabel(payment.kind, T)} · {formatMonth(payment.period)} · {formatMoney(payment.amount_minor, payment.currency)}
       </p>
       <form onSubmit={submit} noValidate>
         <TextArea
@@ -253,7 +196,7 @@ export function CasePayments({ caseId, canChange }: { caseId: number; canChange:
                   <tbody>
                     {page.items.map((p) => (
                       <tr key={p.id}>
-                        <td>{formatPeriod(p.period)}</td>
+                        <td>{formatMonth(p.period)}</td>
                         <td>{kindLabel(p.kind, T)}</td>
                         <td>{formatDate(p.paid_on)}</td>
                         <td class="num">{formatMoney(p.amount_minor, p.currency)}</td>
@@ -272,7 +215,7 @@ export function CasePayments({ caseId, canChange }: { caseId: number; canChange:
                                 }}
                               >
                                 {T('allowances:case.cancel')}
-                                <span class="visually-hidden"> {formatPeriod(p.period)}</span>
+                                <span class="visually-hidden"> {formatMonth(p.period)}</span>
                               </button>
                             )}
                           </td>
@@ -324,7 +267,7 @@ function RequestPayment({ caseId, onRequested }: { caseId: number; onRequested: 
     const problems: FieldErrors = {};
     if (!chosen) problems.payment_kind = T('allowances:request.kind_missing');
     if (!on) problems.payment_paid_on = T('allowances:request.paid_on_missing');
-    else if (on > todayIso()) problems.payment_paid_on = T('allowances:errors.future');
+    else if (on > todayIso()) problems.payment_paid_on = T('common:errors.field.future');
     setErrors(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -337,7 +280,7 @@ function RequestPayment({ caseId, onRequested }: { caseId: number; onRequested: 
       onRequested();
     } catch (err) {
       setErrors(
-        allowanceFieldErrors(err, [], T, { kind: 'payment_kind', paid_on: 'payment_paid_on', case_id: '_form' }),
+        formErrors(err, [], { kind: 'payment_kind', paid_on: 'payment_paid_on', case_id: '_form' }),
       );
     } finally {
       setBusy(false);
@@ -375,7 +318,7 @@ function RequestPayment({ caseId, onRequested }: { caseId: number; onRequested: 
             {T('allowances:request.amount')}: <span class="money-preview">{formatMoney(rate.amount_minor, rate.currency)}</span>
           </>
         ) : chosen && on ? (
-          T('allowances:errors.no_rate_in_force')
+          T('common:errors.no_rate_in_force')
         ) : (
           ''
         )}

@@ -4,7 +4,7 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
 import { SelectField, TextField } from '../../components/forms';
-import { Loaded, Pager, Tag, useAsync, usePageTitle, usePager } from '../../components/ui';
+import { Loaded, Pager, Tag, useAsync, usePageTitle, usePager, DataTable } from '../../components/ui';
 import { formatDate, useT } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
@@ -89,37 +89,21 @@ export default function CaseList() {
             {page.items.length === 0 ? (
               <p>{T('cases:list.none')}</p>
             ) : (
-              <div class="table-wrap">
-                <table class="table">
-                  <caption class="visually-hidden">{T('cases:list.title')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{T('cases:fields.code')}</th>
-                      <th scope="col">{T('cases:fields.status')}</th>
-                      <th scope="col">{T('cases:fields.identified_on')}</th>
-                      <th scope="col">{T('cases:fields.sex')}</th>
-                      <th scope="col">{T('cases:fields.age_group')}</th>
-                      <th scope="col">{T('cases:fields.citizenship')}</th>
-                      <th scope="col">{T('cases:fields.exploitation')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((c) => (
-                      <tr key={c.id}>
-                        <td>
-                          <a href={`/cases/${c.id}`}>{c.code}</a>
-                        </td>
-                        <td>{c.status && <Tag tone={statusTone(c.status)}>{labels.label('case_statuses', c.status)}</Tag>}</td>
-                        <td>{formatDate(c.identified_on)}</td>
-                        <td>{labels.label('sexes', c.sex)}</td>
-                        <td>{c.age_group === 'unknown' ? T('cases:age_unknown') : c.age_group}</td>
-                        <td>{citizenshipLabel(c.citizenship, labels.country, T)}</td>
-                        <td>{(c.exploitation ?? []).map((x) => labels.label('forms_of_exploitation', x)).join(', ')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={T('cases:list.title')} columns={[T('cases:fields.code'), T('cases:fields.status'), T('cases:fields.identified_on'), T('cases:fields.sex'), T('cases:fields.age_group'), T('cases:fields.citizenship'), T('cases:fields.exploitation')]}>
+                {page.items.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <a href={`/cases/${c.id}`}>{c.code}</a>
+                    </td>
+                    <td>{c.status && <Tag tone={statusTone(c.status)}>{labels.label('case_statuses', c.status)}</Tag>}</td>
+                    <td>{formatDate(c.identified_on)}</td>
+                    <td>{labels.label('sexes', c.sex)}</td>
+                    <td>{c.age_group === 'unknown' ? T('cases:age_unknown') : c.age_group}</td>
+                    <td>{citizenshipLabel(c.citizenship, labels.country, T)}</td>
+                    <td>{(c.exploitation ?? []).map((x) => labels.label('forms_of_exploitation', x)).join(', ')}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
             <Pager pager={pager} nextCursor={page.next_cursor} total={page.total} />
           </>

@@ -13,6 +13,7 @@ import { ConsentsAndReferrals } from '../referrals/CaseSection';
 import { CaseStays } from '../shelters/CaseStays';
 import { statusTone } from './CaseList';
 import { IdentityPanel } from './IdentityPanel';
+import { EarlierList, foundOnSaving } from './RegisterCase';
 import { JusticeTab } from './JusticeTab';
 import { NotesTab } from './NotesTab';
 import { ServicesTab } from './ServicesTab';
@@ -86,6 +87,13 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
               {c.status && <Tag tone={statusTone(c.status)}>{labels.label('case_statuses', c.status)}</Tag>}
             </div>
             {query.registered && <Notice kind="success">{T('cases:page.registered', { code: c.code })}</Notice>}
+            {query.registered && foundOnSaving.has(c.id) && (
+              <div class="notice notice--warning" role="alert">
+                <h2>{T('cases:register.earlier_title')}</h2>
+                <p>{T('cases:page.earlier_after_saving')}</p>
+                <EarlierList earlier={foundOnSaving.get(c.id)!} />
+              </div>
+            )}
             {!own && <Notice>{T('cases:page.access', { basis: T(`cases:page.basis_${c.access.basis}`) })}</Notice>}
             <Tabs current={tab} choose={setTab} shown={shown} />
             <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { TextArea, errorText } from '../../components/forms';
-import { Dialog, Loaded, Notice, useAsync, usePageTitle } from '../../components/ui';
+import { Dialog, Loaded, Notice, useAsync, usePageTitle, DataTable } from '../../components/ui';
 import { formatDate, formatDateTime, useT } from '../../i18n';
 import { useLabels } from '../../vocab';
 
@@ -53,36 +53,22 @@ export default function ClosureRequests() {
           r.items.length === 0 ? (
             <p>{T('cases:closures.none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('cases:closures.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('cases:fields.code')}</th>
-                    <th scope="col">{T('cases:status.closure_reason')}</th>
-                    <th scope="col">{T('cases:closures.requested')}</th>
-                    <th scope="col">{T('cases:status.note')}</th>
-                    <th scope="col">{T('cases:closures.decision')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.items.map((x) => (
-                    <tr key={x.id}>
-                      <td><a href={`/cases/${x.case_id}`}>{x.case_code}</a></td>
-                      <td>{labels.label('closure_reasons', x.closure_reason)} ({formatDate(x.on)})</td>
-                      <td>{formatDateTime(x.requested_at)}</td>
-                      <td>{x.note}</td>
-                      <td>
-                        <div class="button-row">
-                          <button type="button" class="button" onClick={() => setDeciding({ r: x, approve: true })}>{T('cases:closures.approve')}</button>
-                          <button type="button" class="button button--secondary" onClick={() => setDeciding({ r: x, approve: false })}>{T('cases:closures.reject')}</button>
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('cases:closures.title')} columns={[T('cases:fields.code'), T('cases:status.closure_reason'), T('cases:closures.requested'), T('cases:status.note'), T('cases:closures.decision')]}>
+              {r.items.map((x) => (
+                <tr key={x.id}>
+                  <td><a href={`/cases/${x.case_id}`}>{x.case_code}</a></td>
+                  <td>{labels.label('closure_reasons', x.closure_reason)} ({formatDate(x.on)})</td>
+                  <td>{formatDateTime(x.requested_at)}</td>
+                  <td>{x.note}</td>
+                  <td>
+                    <div class="button-row">
+                      <button type="button" class="button" onClick={() => setDeciding({ r: x, approve: true })}>{T('cases:closures.approve')}</button>
+                      <button type="button" class="button button--secondary" onClick={() => setDeciding({ r: x, approve: false })}>{T('cases:closures.reject')}</button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>

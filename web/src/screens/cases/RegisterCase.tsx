@@ -3,11 +3,11 @@
 // (POST /api/v1/persons/lookup), so that one person is not registered twice. What was
 // typed stays in memory only — never in the address, the title or browser storage.
 import { useLocation } from 'preact-iso';
-import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, newIdempotencyKey } from '../../api';
-import { Checkboxes, ErrorSummary, SelectField, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../api';
+import { Checkboxes, ErrorSummary, SelectField, TextField, formErrors, useIdempotencyKey, type FieldErrors } from '../../components/forms';
 import { Notice, usePageTitle } from '../../components/ui';
-import { formatDate, useT } from '../../i18n';
+import { formatDate, todayIso as today, useT } from '../../i18n';
 import { useLabels } from '../../vocab';
 
 interface Form {
@@ -43,13 +43,49 @@ interface Earlier {
   identified_on?: string;
 }
 
+// Registrations the server found possibly the same person's, kept between the saving
+// and the case page it opens (in memory only), for when the check before saving could
+// not run (past the hourly limit of look-ups).
+export const foundOnSaving = new Map<number, Earlier[]>();
+
+// The possible earlier registrations: the own organisation's by case code (opened in a
+// new tab, so that the form stays), another's by its kind and day only.
+export function EarlierList({ earlier, ownCases = [] }: { earlier: Earlier[]; ownCases?: Array<{ id: number; code: string }> }) {
+  const T = useT();
+  const labels = useLabels();
+  return (
+    <ul>
+      {earlier.map((x, i) => (
+        <li key={i}>
+          {T(`cases:register.match_${x.match}`)}:{' '}
+          {x.own_organization ? (
+            <>
+              <a href={`/cases/${x.case_id}`} target="_blank" rel="noopener">{x.case_code}</a> ({T('cases:register.own_case')})
+            </>
+          ) : (
+            <>
+              {labels.label('organization_kinds', x.organization_kind)}, {formatDate(x.identified_on)}
+            </>
+          )}
+        </li>
+      ))}
+      {ownCases
+        .filter((o) => !earlier.some((x) => x.case_id === o.id))
+        .map((o) => (
+          <li key={`own-${o.id}`}>
+            <a href={`/cases/${o.id}`} target="_blank" rel="noopener">{o.code}</a> ({T('cases:register.own_case')})
+          </li>
+        ))}
+    </ul>
+  );
+}
+
 interface Lookup {
   possible_earlier_registrations: Earlier[];
   own_cases: Array<{ id: number; code: string }>;
   known_elsewhere: Array<{ organization_kind: string; registered_on: string }>;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 
 const EMPTY: Form = {
   'person.given_name': '',
@@ -122,10 +158,10 @@ export default function RegisterCase() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [earlier, setEarlier] = useState<Lookup | null>(null);
   const [busy, setBusy] = useState(false);
-  const idempotencyKey = useRef(newIdempotencyKey());
+  const idempotency = useIdempotencyKey();
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => {
     setF((x) => ({ ...x, [k]: v }));
-    idempotencyKey.current = newIdempotencyKey();
+    idempotency.renew();
     setEarlier(null); // the check was for other details
   };
   const child = isChild(f);
@@ -172,13 +208,18 @@ export default function RegisterCase() {
 
   const create = async () => {
     try {
-      const created = await api.post<{ id: number; code: string }>('/api/v1/cases', body(f), {
-        'Idempotency-Key': idempotencyKey.current,
-      });
+      const created = await api.post<{ id: number; code: string; possible_earlier_registrations: Earlier[] }>(
+        '/api/v1/cases',
+        body(f),
+        idempotency.headers(),
+      );
+      // Shown before saving already, unless the check could not run.
+      if (!earlier && created.possible_earlier_registrations.length)
+        foundOnSaving.set(created.id, created.possible_earlier_registrations);
       setF(EMPTY);
       route(`/cases/${created.id}?registered=1`);
     } catch (err) {
-      setErrors(fieldErrorsOf(err, Object.keys(fieldLabels)) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, Object.keys(fieldLabels)));
     }
   };
 
@@ -209,7 +250,7 @@ export default function RegisterCase() {
       }
       await create();
     } catch (err) {
-      setErrors(fieldErrorsOf(err, Object.keys(fieldLabels)) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, Object.keys(fieldLabels)));
     } finally {
       setBusy(false);
     }
@@ -275,29 +316,7 @@ export default function RegisterCase() {
           <div class="notice notice--warning" role="alert" aria-labelledby="earlier-title">
             <h2 id="earlier-title">{T('cases:register.earlier_title')}</h2>
             <p>{T('cases:register.earlier_intro')}</p>
-            <ul>
-              {earlier.possible_earlier_registrations.map((x, i) => (
-                <li key={i}>
-                  {x.own_organization ? (
-                    <>
-                      {T(`cases:register.match_${x.match}`)}:{' '}
-                      <a href={`/cases/${x.case_id}`} target="_blank" rel="noopener">{x.case_code}</a> ({T('cases:register.own_case')})
-                    </>
-                  ) : (
-                    <>
-                      {T(`cases:register.match_${x.match}`)}: {labels.label('organization_kinds', x.organization_kind)}, {formatDate(x.identified_on)}
-                    </>
-                  )}
-                </li>
-              ))}
-              {earlier.own_cases
-                .filter((o) => !earlier.possible_earlier_registrations.some((x) => x.case_id === o.id))
-                .map((o) => (
-                  <li key={`own-${o.id}`}>
-                    <a href={`/cases/${o.id}`} target="_blank" rel="noopener">{o.code}</a> ({T('cases:register.own_case')})
-                  </li>
-                ))}
-            </ul>
+            <EarlierList earlier={earlier.possible_earlier_registrations} ownCases={earlier.own_cases} />
             <div class="button-row">
               <button type="button" class="button" disabled={busy} onClick={() => { setBusy(true); void create().finally(() => setBusy(false)); }}>
                 {T('cases:register.register_anyway')}

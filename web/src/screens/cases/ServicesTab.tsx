@@ -1,9 +1,9 @@
 // The services a case received, and recording one (medical, psychological, legal …).
 import { useState } from 'preact/hooks';
 import { api, newIdempotencyKey } from '../../api';
-import { ErrorSummary, SelectField, TextArea, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
-import { Loaded, Notice, useAsync } from '../../components/ui';
-import { formatDate, formatNumber, useT } from '../../i18n';
+import { ErrorSummary, SelectField, TextArea, TextField, formErrors, type FieldErrors } from '../../components/forms';
+import { Loaded, Notice, useAsync, DataTable } from '../../components/ui';
+import { formatDate, formatNumber, todayIso, useT } from '../../i18n';
 import { session } from '../../session';
 import { useLabels } from '../../vocab';
 
@@ -23,7 +23,7 @@ export function ServicesTab({ caseId, canChange }: { caseId: number; canChange: 
   const labels = useLabels();
   const services = useAsync(() => api.get<{ items: Service[] }>(`/api/v1/cases/${caseId}/services`), [caseId]);
   const [type, setType] = useState('');
-  const [on, setOn] = useState(new Date().toISOString().slice(0, 10));
+  const [on, setOn] = useState(todayIso());
   const [minutes, setMinutes] = useState('');
   const [outcome, setOutcome] = useState('');
   const [notes, setNotes] = useState('');
@@ -63,7 +63,7 @@ export function ServicesTab({ caseId, canChange }: { caseId: number; canChange: 
       setDone(true);
       services.reload();
     } catch (err) {
-      setErrors(fieldErrorsOf(err, Object.keys(fieldLabels)) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, Object.keys(fieldLabels)));
     }
   };
 
@@ -75,29 +75,16 @@ export function ServicesTab({ caseId, canChange }: { caseId: number; canChange: 
           r.items.length === 0 ? (
             <p>{T('cases:services.none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('cases:services.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{fieldLabels.delivered_on}</th>
-                    <th scope="col">{fieldLabels.type}</th>
-                    <th scope="col" class="num">{fieldLabels.duration_minutes}</th>
-                    <th scope="col">{fieldLabels.outcome}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.items.map((s) => (
-                    <tr key={s.id}>
-                      <td>{formatDate(s.delivered_on)}</td>
-                      <td>{labels.label('service_types', s.type)}</td>
-                      <td class="num">{formatNumber(s.duration_minutes)}</td>
-                      <td>{s.outcome ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('cases:services.title')} columns={[fieldLabels.delivered_on, fieldLabels.type, { label: fieldLabels.duration_minutes, numeric: true }, fieldLabels.outcome]}>
+              {r.items.map((s) => (
+                <tr key={s.id}>
+                  <td>{formatDate(s.delivered_on)}</td>
+                  <td>{labels.label('service_types', s.type)}</td>
+                  <td class="num">{formatNumber(s.duration_minutes)}</td>
+                  <td>{s.outcome ?? ''}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>

@@ -2,7 +2,7 @@
 // and for a closure its reason (with a supervisor, the closure becomes a request).
 import { useState } from 'preact/hooks';
 import { api, newIdempotencyKey } from '../../api';
-import { ErrorSummary, SelectField, TextArea, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
+import { ErrorSummary, SelectField, TextArea, TextField, formErrors, type FieldErrors } from '../../components/forms';
 import { Notice } from '../../components/ui';
 import { useT } from '../../i18n';
 import { useLabels } from '../../vocab';
@@ -58,7 +58,7 @@ export function StatusChange({ detail, onChanged }: { detail: CaseDetail; onChan
       setDuplicateCode('');
       onChanged();
     } catch (err) {
-      setErrors(fieldErrorsOf(err, Object.keys(fieldLabels)) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, Object.keys(fieldLabels)));
     }
   };
 

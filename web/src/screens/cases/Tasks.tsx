@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { SelectField } from '../../components/forms';
-import { Loaded, Tag, useAsync, usePageTitle } from '../../components/ui';
+import { Loaded, Tag, useAsync, usePageTitle, DataTable } from '../../components/ui';
 import { formatDate, useT } from '../../i18n';
 
 interface Task {
@@ -32,33 +32,21 @@ export default function Tasks() {
           r.items.length === 0 ? (
             <p>{T('cases:tasks.none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('cases:tasks.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('cases:tasks.due')}</th>
-                    <th scope="col">{T('cases:fields.code')}</th>
-                    <th scope="col">{T('cases:tasks.what')}</th>
+            <DataTable caption={T('cases:tasks.title')} columns={[T('cases:tasks.due'), T('cases:fields.code'), T('cases:tasks.what')]}>
+              {[...r.items]
+                .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due_on.localeCompare(b.due_on))
+                .map((t, i) => (
+                  <tr key={i}>
+                    <td>
+                      {formatDate(t.due_on)} {t.overdue && <Tag tone="bad">{T('cases:tasks.overdue')}</Tag>}
+                    </td>
+                    <td>
+                      <a href={`/cases/${t.case_id}`}>{t.case_code}</a>
+                    </td>
+                    <td>{T(`cases:tasks.kinds.${t.kind}`, { defaultValue: t.message })}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {[...r.items]
-                    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due_on.localeCompare(b.due_on))
-                    .map((t, i) => (
-                      <tr key={i}>
-                        <td>
-                          {formatDate(t.due_on)} {t.overdue && <Tag tone="bad">{T('cases:tasks.overdue')}</Tag>}
-                        </td>
-                        <td>
-                          <a href={`/cases/${t.case_id}`}>{t.case_code}</a>
-                        </td>
-                        <td>{T(`cases:tasks.kinds.${t.kind}`, { defaultValue: t.message })}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+            </DataTable>
           )
         }
       </Loaded>

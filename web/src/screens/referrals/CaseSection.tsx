@@ -2,15 +2,15 @@
 // withdraw one, print her receipt), the referrals of her case (send one when the
 // page allows it), and, on request, who has seen her file. Everything here names the
 // case by its code; the person's name never appears.
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
-import { Checkboxes, ErrorSummary, SelectField, TextArea, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
-import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePager, type Async } from '../../components/ui';
-import { LANGUAGES, formatDate, formatDateTime, useT } from '../../i18n';
+import { Checkboxes, ErrorSummary, SelectField, TextArea, TextField, errorText, fieldErrorsOf, formErrors, useIdempotencyKey, type FieldErrors } from '../../components/forms';
+import { Dialog, Loaded, Notice, Pager, Tag, useAsync, usePager, type Async, DataTable } from '../../components/ui';
+import { LANGUAGES, formatDate, formatDateTime, todayIso, useT } from '../../i18n';
 import { can, session } from '../../session';
 import { useObservable } from '../../store';
 import { useLabels } from '../../vocab';
-import { useOrganizations, type Organization } from '../admin/Organizations';
+import { useOrganizations, type Organization } from '../../organizations';
 import { ReferralFacts, ReferralStatus, listOf, useReferralSteps, type Referral } from './Referrals';
 import './referrals.css';
 
@@ -32,13 +32,8 @@ export interface Consent {
   witness?: string;
 }
 
-export function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
-function inForce(c: Consent, on = today()): boolean {
+function inForce(c: Consent, on = todayIso()): boolean {
   return !c.withdrawn_on && c.given_on <= on && (!c.valid_until || c.valid_until >= on);
 }
 
@@ -46,12 +41,6 @@ function coversOrganization(c: Consent, o: Organization): boolean {
   return inForce(c) && (c.recipient_organization_id === o.id || (!!c.recipient_kind && c.recipient_kind === o.kind));
 }
 
-// A key per form, kept across retries of the same submission so that a double click
-// or a resend after a lost answer records it once; a new one after success.
-function useIdempotencyKey() {
-  const key = useRef(crypto.randomUUID());
-  return { headers: () => ({ 'Idempotency-Key': key.current }), renew: () => (key.current = crypto.randomUUID()) };
-}
 
 // The server names the field of an error ("purposes"); the element of a field here
 // carries a prefix, so that the case page's other forms may use the same names.
@@ -94,7 +83,7 @@ function ConsentForm({
   const [categories, setCategories] = useState<string[]>(['case_facts']);
   const [method, setMethod] = useState('signed_form');
   const [witness, setWitness] = useState('');
-  const [givenOn, setGivenOn] = useState(today());
+  const [givenOn, setGivenOn] = useState(todayIso());
   const [validUntil, setValidUntil] = useState('');
   const [language, setLanguage] = useState('az');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -223,7 +212,7 @@ function ConsentForm({
         />
       )}
       <div class="grid-2">
-        <TextField id="consent-given_on" type="date" label={fieldLabels['consent-given_on']} value={givenOn} onInput={setGivenOn} error={errors['consent-given_on']} max={today()} />
+        <TextField id="consent-given_on" type="date" label={fieldLabels['consent-given_on']} value={givenOn} onInput={setGivenOn} error={errors['consent-given_on']} max={todayIso()} />
         <TextField
           id="consent-valid_until"
           type="date"
@@ -262,7 +251,7 @@ function ConsentForm({
 
 function WithdrawConsent({ consent, onDone, onCancel }: { consent: Consent; onDone: (c: Consent) => void; onCancel: () => void }) {
   const T = useT();
-  const [on, setOn] = useState(today());
+  const [on, setOn] = useState(todayIso());
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -275,7 +264,7 @@ function WithdrawConsent({ consent, onDone, onCancel }: { consent: Consent; onDo
     try {
       onDone(await api.post<Consent>(`/api/v1/consents/${consent.id}/withdraw`, { withdrawn_on: on }));
     } catch (err) {
-      setErrors(fieldErrorsOf(err, ['withdrawn_on']) ?? { _form: errorText(err) });
+      setErrors(formErrors(err, ['withdrawn_on']));
     } finally {
       setBusy(false);
     }
@@ -288,7 +277,7 @@ function WithdrawConsent({ consent, onDone, onCancel }: { consent: Consent; onDo
           {errors._form}
         </div>
       )}
-      <TextField id="withdrawn_on" type="date" label={T('referrals:withdraw.date')} value={on} onInput={setOn} error={errors.withdrawn_on} max={today()} />
+      <TextField id="withdrawn_on" type="date" label={T('referrals:withdraw.date')} value={on} onInput={setOn} error={errors.withdrawn_on} max={todayIso()} />
       <div class="button-row">
         <button type="submit" class="button button--warning" disabled={busy}>
           {T('referrals:withdraw.submit')}
@@ -304,8 +293,8 @@ function WithdrawConsent({ consent, onDone, onCancel }: { consent: Consent; onDo
 function ConsentState({ c }: { c: Consent }) {
   const T = useT();
   if (c.withdrawn_on) return <Tag tone="bad">{T('referrals:consent.withdrawn_on', { date: formatDate(c.withdrawn_on) })}</Tag>;
-  if (c.valid_until && c.valid_until < today()) return <Tag>{T('referrals:consent.expired')}</Tag>;
-  if (c.given_on > today()) return <Tag tone="warn">{T('referrals:consent.not_yet')}</Tag>;
+  if (c.valid_until && c.valid_until < todayIso()) return <Tag>{T('referrals:consent.expired')}</Tag>;
+  if (c.given_on > todayIso()) return <Tag tone="warn">{T('referrals:consent.not_yet')}</Tag>;
   return <Tag tone="good">{T('referrals:consent.in_force')}</Tag>;
 }
 
@@ -368,54 +357,38 @@ function Consents({
           data.items.length === 0 ? (
             <p>{T('referrals:consent.none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('referrals:consent.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('referrals:consent.recipient')}</th>
-                    <th scope="col">{T('referrals:consent.purposes')}</th>
-                    <th scope="col">{T('referrals:consent.categories')}</th>
-                    <th scope="col">{T('referrals:consent.method')}</th>
-                    <th scope="col">{T('referrals:consent.period')}</th>
-                    <th scope="col">{T('referrals:fields.status')}</th>
-                    <th scope="col">{T('referrals:actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((c) => (
-                    <tr key={c.id}>
-                      <td>{recipient(c)}</td>
-                      <td>{listOf(labels, 'purposes', c.purposes)}</td>
-                      <td>{listOf(labels, 'data_categories', c.categories)}</td>
-                      <td>{labels.label('consent_methods', c.method)}</td>
-                      <td>
-                        {formatDate(c.given_on)} – {c.valid_until ? formatDate(c.valid_until) : T('referrals:consent.open_ended')}
-                      </td>
-                      <td>
-                        <ConsentState c={c} />
-                      </td>
-                      <td>
-                        <div class="referral-steps">
-                          {writable && (
-                            <a class="button button--secondary" href={`/consents/${c.id}/receipt`}>
-                              {T('referrals:consent.receipt')}
-                              <span class="visually-hidden"> {recipient(c)}</span>
-                            </a>
-                          )}
-                          {writable && !c.withdrawn_on && (
-                            <button type="button" class="button button--secondary" onClick={() => setWithdrawing(c)}>
-                              {T('referrals:withdraw.button')}
-                              <span class="visually-hidden"> {recipient(c)}</span>
-                            </button>
-                          )}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('referrals:consent.title')} columns={[T('referrals:consent.recipient'), T('referrals:consent.purposes'), T('referrals:consent.categories'), T('referrals:consent.method'), T('referrals:consent.period'), T('referrals:fields.status'), T('referrals:actions')]}>
+              {data.items.map((c) => (
+                <tr key={c.id}>
+                  <td>{recipient(c)}</td>
+                  <td>{listOf(labels, 'purposes', c.purposes)}</td>
+                  <td>{listOf(labels, 'data_categories', c.categories)}</td>
+                  <td>{labels.label('consent_methods', c.method)}</td>
+                  <td>
+                    {formatDate(c.given_on)} – {c.valid_until ? formatDate(c.valid_until) : T('referrals:consent.open_ended')}
+                  </td>
+                  <td>
+                    <ConsentState c={c} />
+                  </td>
+                  <td>
+                    <div class="referral-steps">
+                      {writable && (
+                        <a class="button button--secondary" href={`/consents/${c.id}/receipt`}>
+                          {T('referrals:consent.receipt')}
+                          <span class="visually-hidden"> {recipient(c)}</span>
+                        </a>
+                      )}
+                      {writable && !c.withdrawn_on && (
+                        <button type="button" class="button button--secondary" onClick={() => setWithdrawing(c)}>
+                          {T('referrals:withdraw.button')}
+                          <span class="visually-hidden"> {recipient(c)}</span>
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>
@@ -645,45 +618,29 @@ function CaseReferrals({
           items.length === 0 ? (
             <p>{T('referrals:case_none')}</p>
           ) : (
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('referrals:case_title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('referrals:fields.kind')}</th>
-                    <th scope="col">{T('referrals:fields.from')}</th>
-                    <th scope="col">{T('referrals:fields.to')}</th>
-                    <th scope="col">{T('referrals:fields.purposes')}</th>
-                    <th scope="col">{T('referrals:fields.sent_on')}</th>
-                    <th scope="col">{T('referrals:fields.status')}</th>
-                    <th scope="col">{T('referrals:actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((r) => (
-                    <tr key={r.id}>
-                      <td>{labels.label('referral_kinds', r.kind)}</td>
-                      <td>{orgs.name(r.from_organization_id)}</td>
-                      <td>{orgs.name(r.to_organization_id)}</td>
-                      <td>{listOf(labels, 'purposes', r.purposes)}</td>
-                      <td>{formatDate(r.created_at)}</td>
-                      <td>
-                        <ReferralStatus status={r.status} />
-                      </td>
-                      <td>
-                        <div class="referral-steps">
-                          <button type="button" class="button button--secondary" onClick={() => setOpen(r)}>
-                            {T('referrals:steps.details')}
-                            <span class="visually-hidden"> {orgs.name(r.to_organization_id)}</span>
-                          </button>
-                          {steps.buttons(r)}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('referrals:case_title')} columns={[T('referrals:fields.kind'), T('referrals:fields.from'), T('referrals:fields.to'), T('referrals:fields.purposes'), T('referrals:fields.sent_on'), T('referrals:fields.status'), T('referrals:actions')]}>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td>{labels.label('referral_kinds', r.kind)}</td>
+                  <td>{orgs.name(r.from_organization_id)}</td>
+                  <td>{orgs.name(r.to_organization_id)}</td>
+                  <td>{listOf(labels, 'purposes', r.purposes)}</td>
+                  <td>{formatDate(r.created_at)}</td>
+                  <td>
+                    <ReferralStatus status={r.status} />
+                  </td>
+                  <td>
+                    <div class="referral-steps">
+                      <button type="button" class="button button--secondary" onClick={() => setOpen(r)}>
+                        {T('referrals:steps.details')}
+                        <span class="visually-hidden"> {orgs.name(r.to_organization_id)}</span>
+                      </button>
+                      {steps.buttons(r)}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>
@@ -784,41 +741,27 @@ function HistoryTable({ caseId }: { caseId: number }) {
           <p>{T('referrals:history.none')}</p>
         ) : (
           <>
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('referrals:history.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('referrals:history.when')}</th>
-                    <th scope="col">{T('referrals:history.organization')}</th>
-                    <th scope="col">{T('referrals:history.what')}</th>
-                    <th scope="col">{T('referrals:history.basis')}</th>
-                    <th scope="col">{T('referrals:history.shared')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {h.items.map((e, i) => (
-                    <tr key={`${e.at}-${i}`}>
-                      <td>{formatDateTime(e.at)}</td>
-                      <td>
-                        {e.organization_name || T('referrals:history.no_organization')}
-                        <div class="muted">
-                          {labels.label('organization_kinds', e.organization_kind)}
-                          {e.role && ` · ${e.role === 'system' ? T('referrals:history.system') : labels.label('roles', e.role)}`}
-                        </div>
-                      </td>
-                      <td>{text.action(e.action)}</td>
-                      <td>{text.basis(e.basis) || '—'}</td>
-                      <td>
-                        {[listOf(labels, 'purposes', e.purposes), listOf(labels, 'data_categories', e.categories)]
-                          .filter(Boolean)
-                          .join(' · ') || '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('referrals:history.title')} columns={[T('referrals:history.when'), T('referrals:history.organization'), T('referrals:history.what'), T('referrals:history.basis'), T('referrals:history.shared')]}>
+              {h.items.map((e, i) => (
+                <tr key={`${e.at}-${i}`}>
+                  <td>{formatDateTime(e.at)}</td>
+                  <td>
+                    {e.organization_name || T('referrals:history.no_organization')}
+                    <div class="muted">
+                      {labels.label('organization_kinds', e.organization_kind)}
+                      {e.role && ` · ${e.role === 'system' ? T('referrals:history.system') : labels.label('roles', e.role)}`}
+                    </div>
+                  </td>
+                  <td>{text.action(e.action)}</td>
+                  <td>{text.basis(e.basis) || '—'}</td>
+                  <td>
+                    {[listOf(labels, 'purposes', e.purposes), listOf(labels, 'data_categories', e.categories)]
+                      .filter(Boolean)
+                      .join(' · ') || '—'}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
             <Pager pager={pager} nextCursor={h.next_cursor} />
           </>
         )

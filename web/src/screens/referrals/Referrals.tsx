@@ -4,13 +4,13 @@
 // (CheckReferralStep); the buttons only offer the steps it would allow.
 import { useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
-import { SelectField, TextArea, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
-import { Dialog, Facts, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager } from '../../components/ui';
+import { SelectField, TextArea, errorText, formErrors, type FieldErrors } from '../../components/forms';
+import { Dialog, Facts, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager, DataTable } from '../../components/ui';
 import { formatDate, formatDateTime, useT } from '../../i18n';
 import { session } from '../../session';
 import { useObservable } from '../../store';
 import { useLabels, type Labels } from '../../vocab';
-import { useOrganizations } from '../admin/Organizations';
+import { useOrganizations } from '../../organizations';
 import './referrals.css';
 
 export interface Referral {
@@ -76,7 +76,7 @@ export function useReferralSteps(onChanged: (r: Referral, message: string) => vo
       setErrors({});
       onChanged(changed, messages[step]);
     } catch (err) {
-      if (step === 'decline') setErrors(fieldErrorsOf(err, ['reason']) ?? { _form: errorText(err) });
+      if (step === 'decline') setErrors(formErrors(err, ['reason']));
       else setError(errorText(err));
     } finally {
       setBusy(false);
@@ -284,49 +284,31 @@ function ReferralTable({ direction }: { direction: Direction }) {
             <p>{direction === 'incoming' ? T('referrals:none_incoming') : T('referrals:none_outgoing')}</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption class="visually-hidden">
-                    {direction === 'incoming' ? T('referrals:tabs.incoming') : T('referrals:tabs.outgoing')}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{T('referrals:fields.case')}</th>
-                      <th scope="col">{T('referrals:fields.kind')}</th>
-                      <th scope="col">{direction === 'incoming' ? T('referrals:fields.from') : T('referrals:fields.to')}</th>
-                      <th scope="col">{T('referrals:fields.purposes')}</th>
-                      <th scope="col">{T('referrals:fields.sent_on')}</th>
-                      <th scope="col">{T('referrals:fields.status')}</th>
-                      <th scope="col">{T('referrals:actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((r) => (
-                      <tr key={r.id}>
-                        <td>
-                          <a href={`/cases/${r.case_id}`}>{r.case_code}</a>
-                        </td>
-                        <td>{labels.label('referral_kinds', r.kind)}</td>
-                        <td>{other(r)}</td>
-                        <td>{listOf(labels, 'purposes', r.purposes)}</td>
-                        <td>{formatDate(r.created_at)}</td>
-                        <td>
-                          <ReferralStatus status={r.status} />
-                        </td>
-                        <td>
-                          <div class="referral-steps">
-                            <button type="button" class="button button--secondary" onClick={() => setOpen(r)}>
-                              {T('referrals:steps.details')}
-                              <span class="visually-hidden"> {r.case_code}</span>
-                            </button>
-                            {steps.buttons(r)}
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={direction === 'incoming' ? T('referrals:tabs.incoming') : T('referrals:tabs.outgoing')} columns={[T('referrals:fields.case'), T('referrals:fields.kind'), direction === 'incoming' ? T('referrals:fields.from') : T('referrals:fields.to'), T('referrals:fields.purposes'), T('referrals:fields.sent_on'), T('referrals:fields.status'), T('referrals:actions')]}>
+                {page.items.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <a href={`/cases/${r.case_id}`}>{r.case_code}</a>
+                    </td>
+                    <td>{labels.label('referral_kinds', r.kind)}</td>
+                    <td>{other(r)}</td>
+                    <td>{listOf(labels, 'purposes', r.purposes)}</td>
+                    <td>{formatDate(r.created_at)}</td>
+                    <td>
+                      <ReferralStatus status={r.status} />
+                    </td>
+                    <td>
+                      <div class="referral-steps">
+                        <button type="button" class="button button--secondary" onClick={() => setOpen(r)}>
+                          {T('referrals:steps.details')}
+                          <span class="visually-hidden"> {r.case_code}</span>
+                        </button>
+                        {steps.buttons(r)}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
               <Pager pager={pager} nextCursor={page.next_cursor} />
             </>
           )

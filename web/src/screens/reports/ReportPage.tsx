@@ -10,7 +10,7 @@ import { useLocation } from 'preact-iso';
 import { api, download } from '../../api';
 import { SelectField } from '../../components/forms';
 import { ErrorNotice, Loaded, Notice, useAsync, usePageTitle } from '../../components/ui';
-import { currentLanguage, formatDate, formatDateTime, formatMoney, formatNumber, useT, type t } from '../../i18n';
+import { currentLanguage, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber, locale, useT, type t } from '../../i18n';
 import { useLabels, type Labels } from '../../vocab';
 import { reportText, yearOf, yearOptions } from './Reports';
 import type { BarChart, BarSeries } from './chart';
@@ -55,11 +55,6 @@ interface ReportJson {
 }
 
 const hidden = (v: CellValue): v is string => typeof v === 'string';
-
-function intlLocale(): string {
-  const l = currentLanguage();
-  return l === 'az' ? 'az-Latn-AZ' : l === 'ru' ? 'ru-RU' : 'en-GB';
-}
 
 // Colours told apart with the common colour-vision deficiencies (after Okabe and Ito),
 // dark enough for 3:1 against white.
@@ -207,12 +202,7 @@ function valueLabel(T: typeof t, labels: Labels, dim: string | null, code: strin
     ctdc: T('reports:values.ctdc'),
   };
   if (dim === 'citizenship' || dim === 'country_of_exploitation') return own[code] ?? labels.country(code);
-  if (dim === 'month' && /^\d{4}-\d{2}$/.test(code)) {
-    const [y, m] = code.split('-').map(Number);
-    return new Intl.DateTimeFormat(intlLocale(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-      new Date(Date.UTC(y, m - 1, 1)),
-    );
-  }
+  if (dim === 'month') return formatMonth(code);
   const amount = AMOUNT_ROW.exec(code);
   if (amount) return T('reports:values.amount_awarded', { currency: amount[1] });
   return own[code] ?? code;
@@ -527,7 +517,7 @@ function TableChart({ table, title, labels }: { table: TableJson; title: string;
           categories,
           series,
           format: (n) => formatNumber(n, money ? 2 : 0),
-          locale: intlLocale(),
+          locale: locale(),
           hiddenText: T('reports:chart.hidden'),
         });
       },

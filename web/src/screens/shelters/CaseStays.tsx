@@ -4,10 +4,10 @@
 //
 // Cases are named by their code only; a stay carries no name, and none is asked for.
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Page } from '../../api';
-import { ErrorSummary, SelectField, TextField, errorText, fieldErrorsOf, type FieldErrors } from '../../components/forms';
+import { api, loadAll, newIdempotencyKey } from '../../api';
+import { ErrorSummary, SelectField, TextField, formErrors, type FieldErrors } from '../../components/forms';
 import { Dialog, ErrorNotice, Loading, Notice, Tag, useAsync } from '../../components/ui';
-import { formatDate, formatNumber, useT } from '../../i18n';
+import { formatDate, formatNumber, todayIso, useT } from '../../i18n';
 import { can, session } from '../../session';
 import { useObservable } from '../../store';
 import { useLabels } from '../../vocab';
@@ -37,70 +37,10 @@ export interface Stay {
   discharge_reason: string | null;
 }
 
-// Today in the browser's calendar, as the API writes dates.
-export function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-// A key that makes a retried write (after a lost answer or a new sign-in) happen once.
-// getRandomValues, not randomUUID: the latter exists only on HTTPS and localhost.
-export function newIdempotencyKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export const CASE_CODE = /^[A-Z]{2}-\d{4}-\d{6}$/;
 
-// All shelters (a coalition has a few dozen at most; the API pages by 200).
-export async function loadShelters(): Promise<Shelter[]> {
-  const all: Shelter[] = [];
-  let cursor: string | null = '';
-  for (let i = 0; i < 20 && cursor !== null; i++) {
-    const page: Page<Shelter> = await api.get<Page<Shelter>>('/api/v1/shelters', { limit: 200, cursor });
-    all.push(...page.items);
-    cursor = page.next_cursor;
-  }
-  return all;
-}
-
-// The text of an error of this area: ours for the conflicts the shelter routes answer,
-// otherwise the common catalog's or the server's.
-export function shelterErrorText(e: unknown, T: ReturnType<typeof useT>): string {
-  if (e instanceof ApiError) {
-    switch (e.code) {
-      case 'already_admitted':
-        return T('shelters:errors.already_admitted');
-      case 'already_discharged':
-        return T('shelters:errors.already_discharged');
-      case 'shelter_full':
-        return T('shelters:errors.shelter_full');
-    }
-    if (e.code === 'invalid_field') {
-      if (e.message === 'is in the future') return T('shelters:errors.future');
-      if (e.message === 'is before the case was identified') return T('shelters:errors.before_identified');
-      if (e.message.startsWith('is before the admission')) return T('shelters:errors.before_admission');
-    }
-  }
-  return errorText(e);
-}
-
-// The server's error next to its field (named as the server names it, or through
-// `alias`), else at the top of the form.
-export function shelterFieldErrors(
-  e: unknown,
-  known: string[],
-  T: ReturnType<typeof useT>,
-  alias: Record<string, string> = {},
-): FieldErrors {
-  const text = shelterErrorText(e, T);
-  if (e instanceof ApiError && e.field && alias[e.field]) return { [alias[e.field]]: text };
-  const fields = fieldErrorsOf(e, known);
-  if (fields) return Object.fromEntries(Object.keys(fields).map((k) => [k, text]));
-  return { _form: text };
-}
+// All shelters (a coalition has a few dozen at most).
+export const loadShelters = () => loadAll<Shelter>('/api/v1/shelters', {}, 20);
 
 // Puts the focus back where it was before a dialog opened, or on `fallback`.
 export function useFocusReturn() {
@@ -145,7 +85,7 @@ export function DischargeDialog({
     e.preventDefault();
     const problems: FieldErrors = {};
     if (!on) problems.discharged_on = T('shelters:discharge.date_missing');
-    else if (on < stay.admitted_on) problems.discharged_on = T('shelters:errors.before_admission');
+    else if (on < stay.admitted_on) problems.discharged_on = T('common:errors.field.before_admission');
     if (!reason) problems.discharge_reason = T('shelters:discharge.reason_missing');
     setErrors(problems);
     if (Object.keys(problems).length) return;
@@ -158,7 +98,7 @@ export function DischargeDialog({
       );
       onDischarged(done);
     } catch (err) {
-      setErrors(shelterFieldErrors(err, ['discharged_on', 'discharge_reason'], T));
+      setErrors(formErrors(err, ['discharged_on', 'discharge_reason']));
     } finally {
       setBusy(false);
     }
@@ -375,7 +315,7 @@ function AdmitToShelter({
     const problems: FieldErrors = {};
     if (!shelterId) problems.stay_shelter_id = T('shelters:admit.shelter_missing');
     if (!on) problems.stay_admitted_on = T('shelters:admit.date_missing');
-    else if (on > todayIso()) problems.stay_admitted_on = T('shelters:errors.future');
+    else if (on > todayIso()) problems.stay_admitted_on = T('common:errors.field.future');
     setErrors(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -388,7 +328,7 @@ function AdmitToShelter({
       onAdmitted(shelters.find((s) => String(s.id) === shelterId)!);
     } catch (err) {
       setErrors(
-        shelterFieldErrors(err, [], T, { shelter_id: 'stay_shelter_id', admitted_on: 'stay_admitted_on', case_id: '_form' }),
+        formErrors(err, [], { shelter_id: 'stay_shelter_id', admitted_on: 'stay_admitted_on', case_id: '_form' }),
       );
     } finally {
       setBusy(false);

@@ -6,21 +6,15 @@
 // by a case code; a stay is always named by its case code, never by a person.
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../api';
-import { ErrorSummary, TextField, type FieldErrors } from '../../components/forms';
-import { ErrorNotice, Facts, Loading, Notice, Tag, usePageTitle, useAsync } from '../../components/ui';
-import { formatDate, formatNumber, useT } from '../../i18n';
-import { can, session } from '../../session';
-import { useObservable } from '../../store';
+import { api, ApiError, newIdempotencyKey } from '../../api';
+import { ErrorSummary, TextField, errorText, formErrors, type FieldErrors } from '../../components/forms';
+import { ErrorNotice, Facts, Loading, Notice, Tag, usePageTitle, useAsync, DataTable } from '../../components/ui';
+import { formatDate, formatNumber, todayIso, useT } from '../../i18n';
 import { useLabels } from '../../vocab';
 import {
   CASE_CODE,
   DischargeDialog,
   StayTable,
-  newIdempotencyKey,
-  shelterErrorText,
-  shelterFieldErrors,
-  todayIso,
   useFocusReturn,
   type Shelter,
   type Stay,
@@ -37,21 +31,21 @@ interface CaseRef {
   code: string;
 }
 
-// A stay with the code of its case, as this page shows it.
-interface KnownStay {
-  stay: Stay;
-  code: string;
+// A stay now, with the code of its case (null: a case the policy does not open to her).
+interface Resident extends Stay {
+  case_code: string | null;
 }
 
 export default function ShelterPage(props: { params?: { id?: string }; id?: string }) {
   const T = useT();
   const id = Number(props.params?.id ?? props.id);
-  const user = useObservable(session)?.user;
   const shelter = useAsync(() => api.get<Shelter>(`/api/v1/shelters/${id}`), [id]);
   const occupancy = useAsync(() => api.get<Occupancy>(`/api/v1/shelters/${id}/occupancy`), [id]);
+  // Who stays here: the server answers it to the shelter's own staff only (403 otherwise),
+  // and that answer is what decides whether this page admits and discharges.
+  const residents = useAsync(() => api.get<{ items: Resident[] }>(`/api/v1/shelters/${id}/stays`), [id]);
   usePageTitle(shelter.data?.name ?? T('shelters:list.title'));
-  const [known, setKnown] = useState<KnownStay[]>([]);
-  const [discharging, setDischarging] = useState<KnownStay | null>(null);
+  const [discharging, setDischarging] = useState<Resident | null>(null);
   const [notice, setNotice] = useState('');
   const noticeRef = useRef<HTMLDivElement>(null);
   const focus = useFocusReturn();
@@ -60,17 +54,17 @@ export default function ShelterPage(props: { params?: { id?: string }; id?: stri
   if (shelter.error) return <ErrorNotice error={shelter.error} />;
   const s = shelter.data;
   if (!s) return <Loading />;
-  const staff = can('shelter_staff') && user?.organization_id === s.organization_id;
+  const notStaff = residents.error instanceof ApiError && residents.error.status === 403;
 
-  // Keeps the newest answer for each stay, newest first.
-  const remember = (k: KnownStay) => setKnown((list) => [k, ...list.filter((x) => x.stay.id !== k.stay.id)]);
   const changed = (message: string) => {
     setNotice(message);
     shelter.reload();
     occupancy.reload();
+    residents.reload();
     setTimeout(() => noticeRef.current?.focus(), 0);
   };
-  const codeOf = (st: Stay) => known.find((k) => k.stay.id === st.id)?.code ?? '';
+  const list = residents.data?.items ?? [];
+  const codeOf = (st: Stay) => list.find((r) => r.id === st.id)?.case_code ?? '—';
 
   return (
     <>
@@ -85,47 +79,45 @@ export default function ShelterPage(props: { params?: { id?: string }; id?: stri
       )}
       <ShelterFacts shelter={s} />
       <OccupancyChart shelter={s} occupancy={occupancy.data} error={occupancy.error} />
-      {staff ? (
+      {notStaff ? (
+        <p class="muted">{T('shelters:page.not_staff')}</p>
+      ) : (
         <>
-          <AdmitByCode
-            shelter={s}
-            onAdmitted={(k) => {
-              remember(k);
-              changed(T('shelters:page.admitted', { code: k.code }));
-            }}
-          />
+          <AdmitByCode shelter={s} onAdmitted={(code) => changed(T('shelters:page.admitted', { code }))} />
           <section class="section" aria-labelledby="stays-title">
             <h2 id="stays-title">{T('shelters:page.stays_title')}</h2>
             <p class="muted">{T('shelters:page.stays_intro')}</p>
-            <FindStay shelter={s} onFound={remember} />
-            {known.length > 0 && (
+            {residents.error ? (
+              <ErrorNotice error={residents.error} />
+            ) : !residents.data ? (
+              <Loading />
+            ) : list.length === 0 ? (
+              <p>{T('shelters:page.nobody')}</p>
+            ) : (
               <StayTable
-                stays={known.map((k) => k.stay)}
+                stays={list}
                 caption={T('shelters:page.stays_title')}
                 codeOf={codeOf}
                 onDischarge={(st) => {
                   focus.remember();
-                  setDischarging(known.find((k) => k.stay.id === st.id) ?? null);
+                  setDischarging(list.find((r) => r.id === st.id) ?? null);
                 }}
               />
             )}
           </section>
         </>
-      ) : (
-        <p class="muted">{T('shelters:page.not_staff')}</p>
       )}
       {discharging && (
         <DischargeDialog
-          stay={discharging.stay}
-          caseCode={discharging.code}
+          stay={discharging}
+          caseCode={discharging.case_code ?? ''}
           onClose={() => {
             setDischarging(null);
             focus.restore(noticeRef.current);
           }}
-          onDischarged={(st) => {
-            remember({ stay: st, code: discharging.code });
+          onDischarged={() => {
             setDischarging(null);
-            changed(T('shelters:page.discharged', { code: discharging.code }));
+            changed(T('shelters:page.discharged', { code: discharging.case_code ?? '' }));
           }}
         />
       )}
@@ -195,27 +187,15 @@ function OccupancyChart({
           </div>
           <details class="occupancy__details">
             <summary>{T('shelters:page.occupancy_table')}</summary>
-            <div class="table-wrap">
-              <table class="table">
-                <caption class="visually-hidden">{T('shelters:page.occupancy_title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{T('shelters:page.day')}</th>
-                    <th scope="col" class="num">{T('shelters:field.occupied')}</th>
-                    <th scope="col" class="num">{T('shelters:field.free')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...days].reverse().map((d) => (
-                    <tr key={d.day}>
-                      <td>{formatDate(d.day)}</td>
-                      <td class="num">{formatNumber(d.occupied)}</td>
-                      <td class="num">{formatNumber(Math.max(0, shelter.capacity - d.occupied))}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={T('shelters:page.occupancy_title')} columns={[T('shelters:page.day'), { label: T('shelters:field.occupied'), numeric: true }, { label: T('shelters:field.free'), numeric: true }]}>
+              {[...days].reverse().map((d) => (
+                <tr key={d.day}>
+                  <td>{formatDate(d.day)}</td>
+                  <td class="num">{formatNumber(d.occupied)}</td>
+                  <td class="num">{formatNumber(Math.max(0, shelter.capacity - d.occupied))}</td>
+                </tr>
+              ))}
+            </DataTable>
           </details>
         </>
       )}
@@ -240,10 +220,10 @@ function codeProblem(code: string, T: ReturnType<typeof useT>): string | undefin
 // A lookup error of the case code: "not found" says so in the words of this form.
 function lookupError(e: unknown, T: ReturnType<typeof useT>): string {
   if (e instanceof ApiError && e.status === 404) return T('shelters:admit.code_unknown');
-  return shelterErrorText(e, T);
+  return errorText(e);
 }
 
-function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (k: KnownStay) => void }) {
+function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (code: string) => void }) {
   const T = useT();
   const [code, setCode] = useState('');
   const [on, setOn] = useState(todayIso());
@@ -258,7 +238,7 @@ function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (k
     const bad = codeProblem(c, T);
     if (bad) problems.case_code = bad;
     if (!on) problems.admitted_on = T('shelters:admit.date_missing');
-    else if (on > todayIso()) problems.admitted_on = T('shelters:errors.future');
+    else if (on > todayIso()) problems.admitted_on = T('common:errors.field.future');
     setErrors(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -270,16 +250,16 @@ function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (k
         setErrors({ case_code: lookupError(err, T) });
         return;
       }
-      const stay = await api.post<Stay>(
+      await api.post<Stay>(
         `/api/v1/shelters/${shelter.id}/stays`,
         { case_id: found.id, admitted_on: on },
         { 'Idempotency-Key': newIdempotencyKey() },
       );
       setCode('');
       setOn(todayIso());
-      onAdmitted({ stay, code: found.code });
+      onAdmitted(found.code);
     } catch (err) {
-      setErrors(shelterFieldErrors(err, ['admitted_on'], T, { case_id: 'case_code', shelter_id: '_form' }));
+      setErrors(formErrors(err, ['admitted_on'], { case_id: 'case_code', shelter_id: '_form' }));
     } finally {
       setBusy(false);
     }
@@ -288,7 +268,7 @@ function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (k
   return (
     <section class="section" aria-labelledby="admit-title">
       <h2 id="admit-title">{T('shelters:admit.title')}</h2>
-      {shelter.free === 0 && <Notice kind="warning">{T('shelters:errors.shelter_full')}</Notice>}
+      {shelter.free === 0 && <Notice kind="warning">{T('common:errors.shelter_full')}</Notice>}
       <ErrorSummary errors={errors} labels={fieldLabels} />
       <form onSubmit={submit} noValidate class="shelters-form">
         <TextField
@@ -319,56 +299,3 @@ function AdmitByCode({ shelter, onAdmitted }: { shelter: Shelter; onAdmitted: (k
 }
 
 // The stays of one case in this shelter, found by the case code.
-function FindStay({ shelter, onFound }: { shelter: Shelter; onFound: (k: KnownStay) => void }) {
-  const T = useT();
-  const [code, setCode] = useState('');
-  const [error, setError] = useState('');
-  const [none, setNone] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const c = normalCode(code);
-    setNone('');
-    const bad = codeProblem(c, T);
-    setError(bad ?? '');
-    if (bad) return;
-    setBusy(true);
-    try {
-      const found = await caseByCode(c);
-      const stays = await api.get<{ items: Stay[] }>(`/api/v1/cases/${found.id}/stays`);
-      const here = stays.items
-        .filter((st) => st.shelter_id === shelter.id)
-        .sort((a, b) => a.admitted_on.localeCompare(b.admitted_on));
-      if (here.length === 0) setNone(T('shelters:find.none', { code: found.code }));
-      for (const st of here) onFound({ stay: st, code: found.code });
-      setCode('');
-    } catch (err) {
-      setError(lookupError(err, T));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form onSubmit={submit} noValidate class="shelters-find" role="search" aria-label={T('shelters:find.title')}>
-      <TextField
-        id="find_case_code"
-        label={T('shelters:find.code')}
-        hint={T('shelters:admit.code_hint')}
-        value={code}
-        onInput={setCode}
-        error={error}
-        width="medium"
-      />
-      <button type="submit" class="button button--secondary" disabled={busy}>
-        {T('shelters:find.submit')}
-      </button>
-      {none && (
-        <p class="shelters-find__none" role="status">
-          {none}
-        </p>
-      )}
-    </form>
-  );
-}

@@ -1,13 +1,14 @@
 // The shelters of the coalition with their beds free and taken now; a coordinator, or
 // a shelter manager for her own organisation, adds a shelter.
 import { useRef, useState } from 'preact/hooks';
-import { api, type Page } from '../../api';
-import { ErrorSummary, SelectField, TextArea, TextField, type FieldErrors } from '../../components/forms';
-import { Loaded, Notice, Pager, Tag, usePageTitle, usePager, useAsync } from '../../components/ui';
+import { api, newIdempotencyKey, type Page } from '../../api';
+import { ErrorSummary, SelectField, TextArea, TextField, formErrors, type FieldErrors } from '../../components/forms';
+import { Loaded, Notice, Pager, Tag, usePageTitle, usePager, useAsync, DataTable } from '../../components/ui';
 import { formatNumber, useT } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
-import { newIdempotencyKey, shelterFieldErrors, type Shelter } from './CaseStays';
+import { loadAllOrganizations, type Organization } from '../../organizations';
+import { type Shelter } from './CaseStays';
 import './shelters.css';
 
 const PAGE = 50;
@@ -42,39 +43,23 @@ export default function Shelters() {
             <p>{T('shelters:list.none')}</p>
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption class="visually-hidden">{T('shelters:list.caption')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{T('shelters:field.name')}</th>
-                      <th scope="col">{T('shelters:field.region')}</th>
-                      <th scope="col" class="num">{T('shelters:field.capacity')}</th>
-                      <th scope="col" class="num">{T('shelters:field.occupied')}</th>
-                      <th scope="col" class="num">{T('shelters:field.free')}</th>
-                      <th scope="col" class="num">{T('shelters:field.family_rooms')}</th>
-                      <th scope="col" class="num">{T('shelters:field.child_places')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((s) => (
-                      <tr key={s.id}>
-                        <td>
-                          <a href={`/shelters/${s.id}`}>{s.name}</a>
-                        </td>
-                        <td>{labels.region(s.region)}</td>
-                        <td class="num">{formatNumber(s.capacity)}</td>
-                        <td class="num">{formatNumber(s.occupied)}</td>
-                        <td class="num">
-                          {s.free === 0 ? <Tag tone="bad">{T('shelters:list.full')}</Tag> : formatNumber(s.free)}
-                        </td>
-                        <td class="num">{formatNumber(s.family_rooms)}</td>
-                        <td class="num">{formatNumber(s.child_places)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={T('shelters:list.caption')} columns={[T('shelters:field.name'), T('shelters:field.region'), { label: T('shelters:field.capacity'), numeric: true }, { label: T('shelters:field.occupied'), numeric: true }, { label: T('shelters:field.free'), numeric: true }, { label: T('shelters:field.family_rooms'), numeric: true }, { label: T('shelters:field.child_places'), numeric: true }]}>
+                {page.items.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <a href={`/shelters/${s.id}`}>{s.name}</a>
+                    </td>
+                    <td>{labels.region(s.region)}</td>
+                    <td class="num">{formatNumber(s.capacity)}</td>
+                    <td class="num">{formatNumber(s.occupied)}</td>
+                    <td class="num">
+                      {s.free === 0 ? <Tag tone="bad">{T('shelters:list.full')}</Tag> : formatNumber(s.free)}
+                    </td>
+                    <td class="num">{formatNumber(s.family_rooms)}</td>
+                    <td class="num">{formatNumber(s.child_places)}</td>
+                  </tr>
+                ))}
+              </DataTable>
               {(pager.page > 1 || page.next_cursor) && <Pager pager={pager} nextCursor={page.next_cursor} />}
             </>
           )
@@ -94,13 +79,6 @@ export default function Shelters() {
   );
 }
 
-interface Organization {
-  id: number;
-  name: string;
-  kind: string;
-  active: boolean;
-}
-
 const FIELDS = ['organization_id', 'name', 'region', 'capacity', 'family_rooms', 'child_places', 'address'];
 
 function wholeNumber(v: string): number | null {
@@ -116,7 +94,7 @@ function CreateShelter({ onCreated }: { onCreated: (s: Shelter) => void }) {
   const orgs = useAsync(
     () =>
       forAny
-        ? api.get<Page<Organization>>('/api/v1/organizations', { limit: 200 }).then((p) => p.items.filter((o) => o.active))
+        ? loadAllOrganizations().then((all) => all.filter((o) => o.active))
         : Promise.resolve([] as Organization[]),
     [forAny],
   );
@@ -171,7 +149,7 @@ function CreateShelter({ onCreated }: { onCreated: (s: Shelter) => void }) {
       setForm({ organization_id: '', name: '', region: '', capacity: '', family_rooms: '0', child_places: '0', address: '' });
       onCreated(s);
     } catch (err) {
-      setErrors(shelterFieldErrors(err, FIELDS, T));
+      setErrors(formErrors(err, FIELDS));
     } finally {
       setBusy(false);
     }
