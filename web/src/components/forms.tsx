@@ -243,8 +243,9 @@ export function Checkboxes(p: CheckboxesProps) {
   );
 }
 
-// The summary at the top of a form; it takes the focus when errors appear, so that a
-// screen reader announces them and the keyboard user starts from there.
+// The summary at the top of a form; it takes the focus (and comes into view) each time a
+// submission sets errors, so that a screen reader announces them and the keyboard user
+// starts from there. Forms set a new errors object per submission.
 export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
   const T = useT();
   const ref = useRef<HTMLDivElement>(null);
@@ -252,7 +253,7 @@ export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: 
   const entries = Object.entries(errors);
   useEffect(() => {
     if (entries.length) ref.current?.focus();
-  }, [JSON.stringify(errors)]);
+  }, [errors]);
   if (!entries.length) return null;
   return (
     <div class="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby={titleId}>
