@@ -5,7 +5,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, newIdempotencyKey, type Page } from '../../api';
 import { ErrorSummary, SelectField, TextArea, TextField, formErrors, type FieldErrors } from '../../components/forms';
-import { Dialog, Loaded, Notice, Pager, Tag, usePager, useAsync } from '../../components/ui';
+import { Dialog, ErrorNotice, Loaded, Loading, Notice, Pager, Tag, usePager, useAsync } from '../../components/ui';
 import { formatDate, formatMoney, formatMonth, todayIso, useT } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
@@ -287,7 +287,10 @@ function RequestPayment({ caseId, onRequested }: { caseId: number; onRequested: 
     }
   };
 
-  if (rates.data && kinds.length === 0) return <p class="muted">{T('allowances:request.no_rates')}</p>;
+  // The kinds come with the rates: no form to choose from before they are known.
+  if (rates.error) return <ErrorNotice error={rates.error} />;
+  if (!rates.data) return <Loading />;
+  if (kinds.length === 0) return <p class="muted">{T('allowances:request.no_rates')}</p>;
   return (
     <form onSubmit={submit} noValidate class="shelters-form" aria-labelledby="request-payment-title">
       <h3 id="request-payment-title">{T('allowances:request.title')}</h3>
