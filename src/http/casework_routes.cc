@@ -212,13 +212,25 @@ Status Attachments(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+// The file name's extension for a media type SniffMediaType gives, so that the file
+// opens with the right program once saved. The title stays out of the name: it may
+// name the person.
+std::string_view ExtensionOf(std::string_view media_type) {
+  static constexpr std::pair<std::string_view, std::string_view> kExtensions[] = {
+      {"application/pdf", ".pdf"}, {"image/jpeg", ".jpg"},   {"image/png", ".png"},
+      {"image/tiff", ".tiff"},     {"image/webp", ".webp"},  {"image/heic", ".heic"}};
+  for (auto [type, ext] : kExtensions)
+    if (type == media_type) return ext;
+  return "";
+}
+
 // The file itself, as it was attached; never cached, never shown inline.
 Status OpenAttachment(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(auto id, PathId(req, "attachment"));
   TRY(auto a, app::CaseworkService(app).OpenAttachment(ctx.Actor(), id));
   res.status = 200;
   res.set_header("Content-Disposition",
-                 fmt::format("attachment; filename=\"attachment-{}\"", a.id));
+                 fmt::format("attachment; filename=\"attachment-{}{}\"", a.id, ExtensionOf(a.media_type)));
   res.set_content(a.content, a.media_type);
   return {};
 }

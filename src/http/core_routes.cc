@@ -158,14 +158,27 @@ Status Me(app::App& app, const Req&, Res& res, const Ctx& ctx) {
 // The signed-in user and the CSRF token of her session: what the web application
 // reads when a page is reloaded (the cookie is HttpOnly, the token lives in memory).
 // A cross-site page cannot read this answer: the API sends no CORS headers.
-Status Session(app::App& app, const Req&, Res& res, const Ctx& ctx) {
-  TRY(auto user, app.Me(ctx.Actor()));
+// The wire names of what a role may do (the one permission table).
+Json PermissionsJson(domain::Role role) {
   Json permissions = Json::array();
   for (auto [p, name] : app::kPermissionNames)
-    if (app::Can(user.role, p)) permissions.push_back(name);
+    if (app::Can(role, p)) permissions.push_back(name);
+  return permissions;
+}
+
+// A user in a list, with what her role may do: a supervisor assigning a case offers
+// the accounts that may hold one, as the server's table says.
+Json UserListJson(const domain::User& u) {
+  Json j = domain::UserToJson(u);
+  j["permissions"] = PermissionsJson(u.role);
+  return j;
+}
+
+Status Session(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  TRY(auto user, app.Me(ctx.Actor()));
   SetJson(res, 200, {{"user", domain::UserToJson(user)},
                      {"csrf_token", ctx.auth->csrf_token},
-                     {"permissions", std::move(permissions)}});
+                     {"permissions", PermissionsJson(user.role)}});
   return {};
 }
 
@@ -235,7 +248,7 @@ Status ListUsers(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(q.role, EnumParam<domain::Role>(req, "role"));
   TRY(q.active, BoolParam(req, "active"));
   TRY(auto result, app.ListUsers(ctx.Actor(), q));
-  SetJson(res, 200, PageJson(result, domain::UserToJson));
+  SetJson(res, 200, PageJson(result, UserListJson));
   return {};
 }
 

@@ -107,7 +107,17 @@ Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, in
 app::WriteOptions WriteOptionsOf(const httplib::Request& req) {
   app::WriteOptions w;
   w.idempotency_key = req.get_header_value("Idempotency-Key");
-  w.fingerprint = privacy::Digest(req.method + " " + req.path + "\n" + req.body);
+  std::string request = req.method + " " + req.path + "\n";
+  if (req.is_multipart_form_data()) {
+    // Over the fields, not the raw body: a browser sends the same form again with
+    // another boundary.
+    for (const auto& [name, part] : req.files)
+      request += fmt::format("{}:{}\n{}:{}\n{}\n", name.size(), name, part.content_type,
+                             part.content.size(), part.content);
+  } else {
+    request += req.body;
+  }
+  w.fingerprint = privacy::Digest(request);
   return w;
 }
 

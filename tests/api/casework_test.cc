@@ -38,13 +38,16 @@ class Attachments : public ::testing::Test {
 
   // POST multipart/form-data as a browser's form sends it.
   // `token`: the bearer token of the uploader.
+  // `key`: an Idempotency-Key, if any.
   Response Upload(const std::string& token, const std::string& title, const std::string& bytes,
-                  const std::string& type) {
+                  const std::string& type, const std::string& key = "") {
     httplib::Client raw("127.0.0.1", in_->port());
     raw.set_read_timeout(60, 0);
     httplib::MultipartFormDataItems items = {{"title", title, "", ""},
                                              {"file", bytes, "scan.bin", type}};
-    auto r = raw.Post(path_.c_str(), {{"Authorization", "Bearer " + token}}, items);
+    httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+    if (!key.empty()) headers.emplace("Idempotency-Key", key);
+    auto r = raw.Post(path_.c_str(), headers, items);
     Response out;
     if (!r) return out;
     out.status = r->status;
@@ -58,6 +61,22 @@ class Attachments : public ::testing::Test {
 };
 
 std::string Pdf(const std::string& secret) { return "%PDF-1.4\n% " + secret + "\n%%EOF\n"; }
+
+// A browser sends a form again (after a lost answer) with a new multipart boundary: the
+// same key and the same fields attach the file once; other fields under the key are refused.
+TEST_F(Attachments, AResentFormWithTheSameKeyAttachesOnce) {
+  Client cw(in_->port());
+  const std::string token = cw.Login("lale.cw", kPassword).body["token"];
+  auto first = Upload(token, "medical certificate", Pdf("a"), "application/pdf", "upload-1");
+  ASSERT_EQ(first.status, 201) << first.raw;
+  auto again = Upload(token, "medical certificate", Pdf("a"), "application/pdf", "upload-1");
+  ASSERT_EQ(again.status, 201) << again.raw;
+  EXPECT_EQ(again.body["id"], first.body["id"]);
+  auto other = Upload(token, "another file", Pdf("b"), "application/pdf", "upload-1");
+  EXPECT_EQ(other.status, 422) << other.raw;
+  EXPECT_EQ(other.body["error"]["code"], "idempotency_key_reused");
+  EXPECT_EQ(cw.Get(path_).body["items"].size(), 1u);
+}
 
 TEST_F(Attachments, AreCheckedSealedListedWithoutContentAndAuditedWhenOpened) {
   // Signed in here, so that the uploads can carry the same bearer tokens.
@@ -106,7 +125,9 @@ TEST_F(Attachments, AreCheckedSealedListedWithoutContentAndAuditedWhenOpened) {
   EXPECT_EQ(opened.raw, Pdf(secret));
   EXPECT_EQ(opened.Header("Content-Type"), "application/pdf");
   EXPECT_EQ(opened.Header("Cache-Control"), "no-store");
-  EXPECT_NE(opened.Header("Content-Disposition").find("attachment"), std::string::npos);
+  // Saved under a name with the file's own extension, and never its title.
+  EXPECT_EQ(opened.Header("Content-Disposition"),
+            "attachment; filename=\"attachment-" + std::to_string(id) + ".pdf\"");
   EXPECT_EQ(other.Get("/api/v1/attachments/" + std::to_string(id)).status, 404);
   EXPECT_EQ(other.Get("/api/v1/attachments/999999").status, 404);
 

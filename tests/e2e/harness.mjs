@@ -5,6 +5,7 @@
 //   HAVEN_BIN      the haven binary (default: build/haven)
 //   CHROMIUM_BIN   the browser (default: /usr/bin/chromium)
 //   HAVEN_SCREENSHOTS  a folder to write screenshots to (the docs' are made so)
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -111,6 +112,15 @@ export async function axeViolations(page) {
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
+}
+
+// No script error, and nothing of a person's identity in the console, the URLs asked
+// for or the titles shown (the screens name cases by their code only).
+export function noIdentityLeak(page) {
+  assert.deepEqual(page.seen.errors, [], 'no script error');
+  const identity = /given_name|family_name|other_names|birth_date|birth_year/i;
+  for (const t of page.seen.console) assert.doesNotMatch(t, identity, `console: ${t}`);
+  for (const u of page.seen.urls) assert.doesNotMatch(decodeURIComponent(u), identity, u);
 }
 
 // Saves a screenshot to $HAVEN_SCREENSHOTS/NAME.png when that is set.

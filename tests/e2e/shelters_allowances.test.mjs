@@ -4,7 +4,7 @@
 // queue; the screens pass axe-core and are translated.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, newPage, noIdentityLeak, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
 
 let haven, browser;
 before(async () => {
@@ -56,15 +56,6 @@ async function caseOutOfShelter(page) {
     if (stays.status === 200 && stays.body.items.every((s) => s.discharged_on)) return c;
   }
   throw new Error('the demo has no open case out of a shelter');
-}
-
-// No script error, and nothing of a person's identity in the console, the URLs asked
-// for or the titles shown (the screens name cases by their code only).
-function noIdentityLeak(page) {
-  assert.deepEqual(page.seen.errors, [], 'no script error');
-  const identity = /given_name|family_name|other_names|birth_date|birth_year/i;
-  for (const t of page.seen.console) assert.doesNotMatch(t, identity, `console: ${t}`);
-  for (const u of page.seen.urls) assert.doesNotMatch(decodeURIComponent(u), identity, u);
 }
 
 test('a shelter manager admits a case by its code and discharges it; the beds follow', async () => {

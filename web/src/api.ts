@@ -109,7 +109,7 @@ export const api = {
     request<T>('POST', path, { body, headers }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  upload: <T>(path: string, form: FormData) => request<T>('POST', path, { form }),
+  upload: <T>(path: string, form: FormData, headers?: Record<string, string>) => request<T>('POST', path, { form, headers }),
 };
 
 // Every page of a short list (organisations, shelters, a queue), 200 at a time, up to

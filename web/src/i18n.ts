@@ -129,6 +129,34 @@ export function formatMoney(minor: number, currency: string): string {
   return f.format(minor / 10 ** digits);
 }
 
+// "300", "300.50" or "300,5" in the currency's major unit, as minor units; null if not a
+// plain positive amount with at most the currency's decimals (or not a currency).
+export function toMinor(text: string, currency: string): number | null {
+  const v = text.replace(/\s/g, '');
+  const m = /^(\d{1,12})(?:[.,](\d+))?$/.exec(v);
+  if (!m) return null;
+  const digits = minorDigits(currency);
+  if (digits === null) return null;
+  const frac = m[2] ?? '';
+  if (frac.length > digits) return null;
+  const minor = Number(m[1]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
+  return minor > 0 && Number.isSafeInteger(minor) ? minor : null;
+}
+
+// Minor units as the plain amount a form field shows for editing ("300.50").
+export function fromMinor(minor: number, currency: string): string {
+  const digits = minorDigits(currency) ?? 2;
+  return digits ? (minor / 10 ** digits).toFixed(digits) : String(minor);
+}
+
+function minorDigits(currency: string): number | null {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return null;
+  }
+}
+
 // Today in the browser's calendar, as the API writes dates (2026-03-05).
 export function todayIso(): string {
   const d = new Date();

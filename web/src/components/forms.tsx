@@ -243,6 +243,54 @@ export function Checkboxes(p: CheckboxesProps) {
   );
 }
 
+interface RadiosProps {
+  id: string;
+  legend: string;
+  options: Option[];
+  value: string;
+  onChange: (v: string) => void;
+  hint?: string;
+  error?: string;
+}
+
+// One choice of a few, all in view (yes / no).
+export function Radios(p: RadiosProps) {
+  return (
+    <fieldset
+      id={p.id}
+      class={`field fieldset${p.error ? ' field--error' : ''}`}
+      aria-describedby={describedBy(p.id, p.hint, p.error)}
+    >
+      <legend class="field__label">{p.legend}</legend>
+      {p.hint && (
+        <div id={`${p.id}-hint`} class="field__hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${p.id}-error`} class="field__error">
+          {p.error}
+        </p>
+      )}
+      <div class="checkboxes">
+        {p.options.map((o) => (
+          <div class="checkbox" key={o.value}>
+            <input
+              id={`${p.id}-${o.value}`}
+              type="radio"
+              name={p.id}
+              value={o.value}
+              checked={p.value === o.value}
+              onChange={() => p.onChange(o.value)}
+            />
+            <label for={`${p.id}-${o.value}`}>{o.label}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 // The summary at the top of a form; it takes the focus (and comes into view) each time a
 // submission sets errors, so that a screen reader announces them and the keyboard user
 // starts from there. Forms set a new errors object per submission.

@@ -6,7 +6,7 @@ import { useRef, useState } from 'preact/hooks';
 import { api, loadAll, newIdempotencyKey } from '../../api';
 import { ErrorSummary, SelectField, TextField, errorText, formErrors, type FieldErrors } from '../../components/forms';
 import { ErrorNotice, Loaded, Loading, Notice, Tag, usePageTitle, useAsync, DataTable } from '../../components/ui';
-import { formatDate, formatMoney, formatNumber, todayIso, useT, formatMonth } from '../../i18n';
+import { formatDate, formatMoney, formatNumber, todayIso, useT, formatMonth, toMinor } from '../../i18n';
 import { can } from '../../session';
 import { useLabels } from '../../vocab';
 import { useFocusReturn } from '../shelters/CaseStays';
@@ -104,24 +104,6 @@ function Rates() {
       )}
     </section>
   );
-}
-
-// "300", "300.50" or "300,5" in the currency's major unit, as minor units; null if not a
-// plain positive amount with at most the currency's decimals.
-function toMinor(text: string, currency: string): number | null {
-  const v = text.replace(/\s/g, '');
-  const m = /^(\d{1,12})(?:[.,](\d+))?$/.exec(v);
-  if (!m) return null;
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return null;
-  }
-  const frac = m[2] ?? '';
-  if (frac.length > digits) return null;
-  const minor = Number(m[1]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
-  return minor > 0 && Number.isSafeInteger(minor) ? minor : null;
 }
 
 const RATE_FIELDS: Record<string, string> = {

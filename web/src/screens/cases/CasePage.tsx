@@ -12,6 +12,8 @@ import { CasePayments } from '../allowances/CasePayments';
 import { ConsentsAndReferrals } from '../referrals/CaseSection';
 import { CaseStays } from '../shelters/CaseStays';
 import { statusTone } from './CaseList';
+import { Assignment, CorrectFacts, PendingClosure, Reopen } from './CaseActions';
+import { DocumentsTab } from './DocumentsTab';
 import { IdentityPanel } from './IdentityPanel';
 import { EarlierList, foundOnSaving } from './RegisterCase';
 import { JusticeTab } from './JusticeTab';
@@ -21,7 +23,7 @@ import { StatusChange } from './StatusChange';
 import { Timeline } from './Timeline';
 import { citizenshipLabel, type CaseDetail } from './types';
 
-const TABS = ['overview', 'services', 'shelter', 'allowances', 'consent', 'justice', 'notes'] as const;
+const TABS = ['overview', 'services', 'shelter', 'allowances', 'consent', 'justice', 'notes', 'documents'] as const;
 type TabName = (typeof TABS)[number];
 
 function Tabs({ current, choose, shown }: { current: TabName; choose: (t: TabName) => void; shown: TabName[] }) {
@@ -74,6 +76,7 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
         const shown = TABS.filter((t) => {
           if (!c.status) return t === 'overview';
           if (t === 'notes') return categories.includes('notes');
+          if (t === 'documents') return categories.includes('documents');
           if (t === 'consent') return own;
           return true;
         });
@@ -123,8 +126,12 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
                   ) : (
                     <p>{T('cases:page.no_facts')}</p>
                   )}
+                  {canChange && c.status !== 'closed' && <CorrectFacts detail={c} onChanged={detail.reload} />}
                   {own && can('view_identity') && <IdentityPanel caseId={c.id} />}
                   {canChange && <StatusChange detail={c} onChanged={detail.reload} />}
+                  {canChange && <PendingClosure detail={c} onChanged={detail.reload} />}
+                  {canChange && c.status === 'closed' && <Reopen detail={c} onChanged={detail.reload} />}
+                  {canChange && <Assignment detail={c} onChanged={detail.reload} />}
                   {c.status && <Timeline detail={c} />}
                 </>
               )}
@@ -132,8 +139,9 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
               {tab === 'shelter' && <CaseStays caseId={c.id} canChange={canChange} />}
               {tab === 'allowances' && <CasePayments caseId={c.id} canChange={canChange && can('request_payment')} />}
               {tab === 'consent' && <ConsentsAndReferrals caseId={c.id} canRefer={own && can('refer')} />}
-              {tab === 'justice' && <JusticeTab caseId={c.id} />}
+              {tab === 'justice' && <JusticeTab caseId={c.id} canChange={canChange} onCaseChanged={detail.reload} />}
               {tab === 'notes' && <NotesTab caseId={c.id} canChange={canChange} />}
+              {tab === 'documents' && <DocumentsTab caseId={c.id} canChange={canChange} />}
             </div>
           </>
         );
