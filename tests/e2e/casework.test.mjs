@@ -1,7 +1,7 @@
 // Everyday casework through the screens: a caseworker records a residence permit,
 // then its decision, a criminal proceeding and a compensation claim; a supervisor
-// leaves nobody in charge of the case; the caseworker corrects the case's facts, takes
-// the case herself, adds a document and downloads it again. Each form tells what is missing before it sends, the
+// leaves nobody in charge of the case; the caseworker corrects the case's facts and the
+// person's identity, takes the case herself, adds a document and downloads it again. Each form tells what is missing before it sends, the
 // server holds what the screens show, and the screens pass axe-core.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,7 +121,7 @@ test('a supervisor sees who may hold the case and leaves nobody in charge', asyn
   await page.close();
 });
 
-test('a caseworker corrects the facts, takes the case, adds a document and opens it', async () => {
+test('a caseworker corrects the facts and the identity, takes the case, adds a document and opens it', async () => {
   const page = await signedIn('caseworker');
   const before = await apiAs(page, 'GET', `/api/v1/cases/${shared.caseId}`);
   await page.goto(`/cases/${shared.caseId}`);
@@ -141,6 +141,23 @@ test('a caseworker corrects the facts, takes the case, adds a document and opens
   await region(page, 'Caseworker in charge').getByText('You', { exact: true }).waitFor();
   const me = await apiAs(page, 'GET', '/api/v1/auth/session');
   assert.equal((await apiAs(page, 'GET', `/api/v1/cases/${shared.caseId}`)).body.assigned_to, me.body.user.id);
+
+  // The identity, shown for a stated reason, corrected with another.
+  await page.getByRole('button', { name: 'Show identity' }).click();
+  await page.getByLabel('Reason').fill('correcting the spelling from her passport');
+  await page.getByRole('button', { name: 'Show and record' }).click();
+  await page.getByRole('button', { name: 'Correct the identity' }).click();
+  const identity = region(page, 'Correct the identity');
+  await identity.getByLabel('Given name').fill('Aytən');
+  await identity.getByRole('button', { name: 'Save' }).click();
+  await identity.getByRole('link', { name: /Why is the identity corrected/ }).waitFor();
+  await identity.getByLabel('Why is the identity corrected?').fill('spelling as in the passport');
+  await identity.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('The identity was corrected.').waitFor();
+  await page.getByText(/^Aytən /).waitFor();
+  const read = await apiAs(page, 'POST', `/api/v1/cases/${shared.caseId}/identity-views`, { reason: 'e2e check of the correction' });
+  assert.equal(read.body.given_name, 'Aytən');
+  assert.deepEqual(await axeViolations(page), []);
 
   await page.getByRole('tab', { name: 'Documents' }).click();
   await page.getByRole('heading', { level: 3, name: 'Add a document' }).waitFor();

@@ -127,7 +127,7 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
                     <p>{T('cases:page.no_facts')}</p>
                   )}
                   {canChange && c.status !== 'closed' && <CorrectFacts detail={c} onChanged={detail.reload} />}
-                  {own && can('view_identity') && <IdentityPanel caseId={c.id} />}
+                  {own && can('view_identity') && <IdentityPanel caseId={c.id} canChange={canChange} />}
                   {canChange && <StatusChange detail={c} onChanged={detail.reload} />}
                   {canChange && <PendingClosure detail={c} onChanged={detail.reload} />}
                   {canChange && c.status === 'closed' && <Reopen detail={c} onChanged={detail.reload} />}

@@ -34,7 +34,7 @@ interface Form {
   child_status: string;
 }
 
-interface Earlier {
+export interface Earlier {
   match: 'exact' | 'probable';
   own_organization: boolean;
   case_id?: number;
