@@ -57,6 +57,7 @@ ShelterView AssistanceService::View(const Actor& actor, const store::StoredShelt
   v.shelter = s.shelter;
   v.occupied = occupied;
   v.address_visible = AccessPolicy::SeesShelterAddress(actor, s.shelter);
+  v.staff = StaffOf(actor, s).has_value();
   if (v.address_visible && !s.sealed_address.empty()) {
     auto opened = privacy::Open(app_.Keys().OrganizationDataKey(s.shelter.organization_id),
                                 s.sealed_address, AddressAd(s.shelter.id));

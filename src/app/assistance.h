@@ -20,6 +20,7 @@ struct ShelterView {
   domain::Shelter shelter;
   int occupied = 0;
   bool address_visible = false;  // own staff and coordinators only
+  bool staff = false;            // the reader admits and discharges here (StaffOf)
 };
 
 struct ServiceView {

@@ -51,6 +51,38 @@ std::string ReferralNoun(domain::ReferralKind k) {
   return k == domain::ReferralKind::kTransfer ? "transfer" : "referral";
 }
 
+// Whether `actor` may move referral `r` to `to` now: her role refers, she is of the
+// party that takes that step (the receiver accepts, declines and completes; the sender
+// revokes; a coordinator who referred on the owner's behalf is the sender), and the
+// referral's state allows it. The one rule for the step itself and for the steps a
+// screen offers (NextSteps).
+Status CheckStepBy(const Actor& actor, const domain::Referral& r, S to) {
+  TRY_STATUS(Require(actor.role, P::kRefer));
+  const std::string noun = ReferralNoun(r.kind);
+  const bool by_receiver = to != S::kRevoked;
+  if (by_receiver && !AccessPolicy::ReceiverOf(actor, r))
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                fmt::format("only the receiving organisation may {} this {}",
+                            to == S::kAccepted   ? "accept"
+                            : to == S::kDeclined ? "decline"
+                                                 : "complete",
+                            noun));
+  if (!by_receiver && !AccessPolicy::SenderOf(actor, r))
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                fmt::format("only the sending organisation may revoke this {}", noun));
+  if (r.kind == domain::ReferralKind::kTransfer && to == S::kCompleted)
+    return Fail(ErrorCode::kConflict, "invalid_referral_step",
+                "a transfer is complete once it is accepted", "status");
+  return domain::CheckReferralStep(r.status, to);
+}
+
+std::vector<S> NextSteps(const Actor& actor, const domain::Referral& r) {
+  std::vector<S> steps;
+  for (S to : {S::kAccepted, S::kDeclined, S::kCompleted, S::kRevoked})
+    if (CheckStepBy(actor, r, to)) steps.push_back(to);
+  return steps;
+}
+
 // The consent and the caller's access to its case; a consent of a case the caller
 // does not know answers like a missing one ("no such {noun}").
 Result<std::pair<store::StoredConsent, CaseAccess>> ConsentAndAccess(
@@ -344,6 +376,7 @@ Result<ReferralView> CoalitionService::View(const Actor& actor, store::Transacti
     v.decline_reason_visible = true;
   }
   if (v.referral.override_) v.referral.override_->reason.clear();
+  v.next_steps = NextSteps(actor, v.referral);
   return v;
 }
 
@@ -453,6 +486,7 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
                               in.override_basis ? in.override_reason : std::string()));
         ReferralView v{r, !in.note.empty(), false};
         if (v.referral.override_) v.referral.override_->reason.clear();
+        v.next_steps = NextSteps(actor, r);
         return App::Written<ReferralView>{v, r.id};
       });
 }
@@ -470,24 +504,9 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
         TRY(auto stored, tx.Coalition().GetReferral(id));
         if (!stored || !AccessPolicy::PartyToReferral(actor, stored->referral))
           return Fail(ErrorCode::kNotFound, "not_found", "no such referral");
-        // (a coordinator who made a referral on the owner's behalf is its sender)
         domain::Referral r = stored->referral;
         const std::string noun = ReferralNoun(r.kind);
-        const bool by_receiver = to != S::kRevoked;
-        if (by_receiver && !AccessPolicy::ReceiverOf(actor, r))
-          return Fail(ErrorCode::kForbidden, "forbidden",
-                      fmt::format("only the receiving organisation may {} this {}",
-                                  to == S::kAccepted   ? "accept"
-                                  : to == S::kDeclined ? "decline"
-                                                       : "complete",
-                                  noun));
-        if (!by_receiver && !AccessPolicy::SenderOf(actor, r))
-          return Fail(ErrorCode::kForbidden, "forbidden",
-                      fmt::format("only the sending organisation may revoke this {}", noun));
-        if (r.kind == domain::ReferralKind::kTransfer && to == S::kCompleted)
-          return Fail(ErrorCode::kConflict, "invalid_referral_step",
-                      "a transfer is complete once it is accepted", "status");
-        TRY_STATUS(domain::CheckReferralStep(r.status, to));
+        TRY_STATUS(CheckStepBy(actor, r, to));
         TRY(auto c, tx.GetCase(r.case_id));
         if (!c) return Internal("a referral refers to a missing case");
         if (to == S::kAccepted) TRY_STATUS(CaseOpen(*c));

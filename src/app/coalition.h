@@ -39,6 +39,9 @@ struct ReferralView {
   domain::Referral referral;
   bool note_visible = false;  // the sender's and the receiver's staff
   bool decline_reason_visible = false;
+  // The steps the reader may take now (accepted, declined, completed, revoked), as the
+  // step itself decides them.
+  std::vector<domain::ReferralStatus> next_steps;
 };
 
 struct ReferralQuery {

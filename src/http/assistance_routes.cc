@@ -29,7 +29,8 @@ Json ShelterJson(const app::ShelterView& v) {
             {"free", std::max(0, s.capacity - v.occupied)},
             {"family_rooms", s.family_rooms},
             {"child_places", s.child_places},
-            {"created_at", FormatTimestamp(s.created_at)}};
+            {"created_at", FormatTimestamp(s.created_at)},
+            {"you_admit", v.staff}};
   if (v.address_visible) j["address"] = s.address;
   return j;
 }

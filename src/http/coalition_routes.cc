@@ -63,6 +63,14 @@ Json ReferralJson(const app::ReferralView& v) {
                      {"categories", domain::EnumListToJson(r.override_->categories)}};
   if (v.note_visible) j["note"] = r.note;
   if (v.decline_reason_visible) j["decline_reason"] = r.decline_reason;
+  // By the verbs of their routes (POST /referrals/{id}/accept …).
+  Json steps = Json::array();
+  for (auto s : v.next_steps)
+    steps.push_back(s == domain::ReferralStatus::kAccepted   ? "accept"
+                    : s == domain::ReferralStatus::kDeclined ? "decline"
+                    : s == domain::ReferralStatus::kCompleted ? "complete"
+                                                              : "revoke");
+  j["next_steps"] = std::move(steps);
   return j;
 }
 

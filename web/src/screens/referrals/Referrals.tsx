@@ -1,14 +1,12 @@
 // Referrals received and sent by one's organisation, by case code and organisation,
 // never a name. The receiver accepts, declines with a reason, and completes what it
-// accepted; the sender revokes what is still pending. The server holds the rules
-// (CheckReferralStep); the buttons only offer the steps it would allow.
+// accepted; the sender revokes what is still pending. The server holds the rules and
+// says with each referral which steps are open (next_steps); the buttons offer those.
 import { useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
 import { SelectField, TextArea, errorText, formErrors, type FieldErrors } from '../../components/forms';
 import { Dialog, Facts, Loaded, Notice, Pager, Tag, useAsync, usePageTitle, usePager, DataTable } from '../../components/ui';
 import { formatDate, formatDateTime, useT } from '../../i18n';
-import { session } from '../../session';
-import { useObservable } from '../../store';
 import { useLabels, type Labels } from '../../vocab';
 import { useOrganizations } from '../../organizations';
 import './referrals.css';
@@ -32,6 +30,8 @@ export interface Referral {
   override?: { basis: string; categories: string[] };
   note?: string;
   decline_reason?: string;
+  // What the signed-in user may do now, as the server's access policy says.
+  next_steps: Array<'accept' | 'decline' | 'complete' | 'revoke'>;
 }
 
 export type Direction = 'incoming' | 'outgoing';
@@ -47,11 +47,9 @@ export function listOf(labels: Labels, vocabulary: string, codes: string[] | und
   return (codes ?? []).map((c) => labels.label(vocabulary, c)).join(', ');
 }
 
-// The steps open to the signed-in user's organisation on one referral.
+// The steps open to the signed-in user on one referral.
 export function useReferralSteps(onChanged: (r: Referral, message: string) => void) {
   const T = useT();
-  const s = useObservable(session);
-  const own = s?.user.organization_id;
   const [declining, setDeclining] = useState<Referral | null>(null);
   const [revoking, setRevoking] = useState<Referral | null>(null);
   const [reason, setReason] = useState('');
@@ -94,40 +92,39 @@ export function useReferralSteps(onChanged: (r: Referral, message: string) => vo
   };
 
   const buttons = (r: Referral) => {
-    const receiver = r.to_organization_id === own;
-    const sender = r.from_organization_id === own;
+    const may = (step: Referral['next_steps'][number]) => (r.next_steps ?? []).includes(step);
     const code = <span class="visually-hidden"> {r.case_code}</span>;
     return (
       <div class="referral-steps">
-        {receiver && r.status === 'pending' && (
-          <>
-            <button type="button" class="button" disabled={busy} onClick={() => post(r, 'accept')}>
-              {T('referrals:steps.accept')}
-              {code}
-            </button>
-            <button
-              type="button"
-              class="button button--secondary"
-              disabled={busy}
-              onClick={() => {
-                setError('');
-                setErrors({});
-                setReason('');
-                setDeclining(r);
-              }}
-            >
-              {T('referrals:steps.decline')}
-              {code}
-            </button>
-          </>
+        {may('accept') && (
+          <button type="button" class="button" disabled={busy} onClick={() => post(r, 'accept')}>
+            {T('referrals:steps.accept')}
+            {code}
+          </button>
         )}
-        {receiver && r.status === 'accepted' && r.kind === 'referral' && (
+        {may('decline') && (
+          <button
+            type="button"
+            class="button button--secondary"
+            disabled={busy}
+            onClick={() => {
+              setError('');
+              setErrors({});
+              setReason('');
+              setDeclining(r);
+            }}
+          >
+            {T('referrals:steps.decline')}
+            {code}
+          </button>
+        )}
+        {may('complete') && (
           <button type="button" class="button button--secondary" disabled={busy} onClick={() => post(r, 'complete')}>
             {T('referrals:steps.complete')}
             {code}
           </button>
         )}
-        {sender && r.status === 'pending' && (
+        {may('revoke') && (
           <button
             type="button"
             class="button button--secondary"

@@ -8,8 +8,6 @@ import { api, loadAll, newIdempotencyKey } from '../../api';
 import { ErrorSummary, SelectField, TextField, formErrors, type FieldErrors } from '../../components/forms';
 import { Dialog, ErrorNotice, Loading, Notice, Tag, useAsync } from '../../components/ui';
 import { formatDate, formatNumber, todayIso, useT } from '../../i18n';
-import { can, session } from '../../session';
-import { useObservable } from '../../store';
 import { useLabels } from '../../vocab';
 import './shelters.css';
 
@@ -26,6 +24,8 @@ export interface Shelter {
   created_at: string;
   // Only for the shelter's own staff and the coordinators.
   address?: string;
+  // The reader admits and discharges here, as the server's access policy says.
+  you_admit: boolean;
 }
 
 export interface Stay {
@@ -219,7 +219,6 @@ export function StayTable({
 
 export function CaseStays({ caseId, canChange }: { caseId: number; canChange: boolean }) {
   const T = useT();
-  const user = useObservable(session)?.user;
   const stays = useAsync(() => api.get<{ items: Stay[] }>(`/api/v1/cases/${caseId}/stays`), [caseId]);
   const shelters = useAsync(() => loadShelters(), []);
   const [discharging, setDischarging] = useState<Stay | null>(null);
@@ -228,9 +227,8 @@ export function CaseStays({ caseId, canChange }: { caseId: number; canChange: bo
   const focus = useFocusReturn();
 
   const byId = new Map((shelters.data ?? []).map((s) => [s.id, s]));
-  // Only the staff of a shelter's own organisation admit and discharge there.
-  const staffOf = (s: Shelter | undefined) =>
-    !!s && canChange && can('shelter_staff') && s.organization_id === user?.organization_id;
+  // Only the staff of a shelter's own organisation admit and discharge there (you_admit).
+  const staffOf = (s: Shelter | undefined) => !!s && canChange && s.you_admit;
   const own = (shelters.data ?? []).filter((s) => staffOf(s));
   const list = stays.data?.items ?? [];
   const open = list.find((s) => !s.discharged_on);

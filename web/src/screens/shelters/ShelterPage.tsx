@@ -41,9 +41,10 @@ export default function ShelterPage(props: { params?: { id?: string }; id?: stri
   const id = Number(props.params?.id ?? props.id);
   const shelter = useAsync(() => api.get<Shelter>(`/api/v1/shelters/${id}`), [id]);
   const occupancy = useAsync(() => api.get<Occupancy>(`/api/v1/shelters/${id}/occupancy`), [id]);
-  // Who stays here: the server answers it to the shelter's own staff only (403 otherwise),
-  // and that answer is what decides whether this page admits and discharges.
-  const residents = useAsync(() => api.get<{ items: Resident[] }>(`/api/v1/shelters/${id}/stays`), [id]);
+  // Who stays here: for the shelter's own staff only, who admit and discharge here too
+  // (the server says so with the shelter: you_admit).
+  const staff = shelter.data?.you_admit === true;
+  const residents = useAsync(() => (staff ? api.get<{ items: Resident[] }>(`/api/v1/shelters/${id}/stays`) : Promise.resolve({ items: [] as Resident[] })), [id, staff]);
   usePageTitle(shelter.data?.name ?? T('shelters:list.title'));
   const [discharging, setDischarging] = useState<Resident | null>(null);
   const [notice, setNotice] = useState('');
@@ -54,7 +55,7 @@ export default function ShelterPage(props: { params?: { id?: string }; id?: stri
   if (shelter.error) return <ErrorNotice error={shelter.error} />;
   const s = shelter.data;
   if (!s) return <Loading />;
-  const notStaff = residents.error instanceof ApiError && residents.error.status === 403;
+  const notStaff = !s.you_admit;
 
   const changed = (message: string) => {
     setNotice(message);
