@@ -176,3 +176,31 @@ test('a caseworker corrects the facts and the identity, takes the case, adds a d
   await page.close();
 });
 
+
+test('a coordinator refers a case without consent on a stated legal ground', async () => {
+  const page = await signedIn('coordinator');
+  await page.goto(`/cases/${shared.caseId}`);
+  await page.getByRole('button', { name: 'Refer without consent' }).click();
+  const form = region(page, 'Refer this case without consent');
+  await form.getByLabel('Refer to').selectOption({ label: 'State Shelter for Victims of Trafficking' });
+  await form.getByRole('group', { name: 'Purposes' }).getByLabel('Shelter', { exact: true }).check();
+  await form.getByLabel('Legal ground').selectOption('vital_interest');
+  // Sent without saying what it may read or why: both are asked for.
+  await form.getByRole('button', { name: 'Send referral' }).click();
+  await form.getByRole('link', { name: /What the receiving organisation may read/ }).waitFor();
+  await form.getByRole('link', { name: /Why consent cannot be asked for/ }).waitFor();
+  await form.getByRole('group', { name: /What the receiving organisation may read/ }).getByLabel('Case facts').check();
+  await form.getByLabel('Why consent cannot be asked for or waited for').fill('she is in danger tonight and cannot be reached');
+  assert.deepEqual(await axeViolations(page), []);
+  await form.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByText('The case has been referred to State Shelter for Victims of Trafficking.').waitFor();
+
+  // (no direction: the coordinator's national view of every referral)
+  const sent = await apiAs(page, 'GET', '/api/v1/referrals?status=pending&limit=200');
+  const r = sent.body.items.find((x) => x.case_id === shared.caseId);
+  assert.ok(r, 'the referral is recorded');
+  assert.deepEqual(r.override, { basis: 'vital_interest', categories: ['case_facts'] });
+  assert.deepEqual(r.next_steps, ['revoke']);
+  noIdentityLeak(page);
+  await page.close();
+});

@@ -10,6 +10,7 @@ import { can } from '../../session';
 import { useLabels } from '../../vocab';
 import { CasePayments } from '../allowances/CasePayments';
 import { ConsentsAndReferrals } from '../referrals/CaseSection';
+import { OverrideReferral } from '../referrals/OverrideReferral';
 import { CaseStays } from '../shelters/CaseStays';
 import { statusTone } from './CaseList';
 import { Assignment, CorrectFacts, PendingClosure, Reopen } from './CaseActions';
@@ -132,6 +133,7 @@ export default function CasePage(props: { id?: string; params?: { id: string } }
                   {canChange && <PendingClosure detail={c} onChanged={detail.reload} />}
                   {canChange && c.status === 'closed' && <Reopen detail={c} onChanged={detail.reload} />}
                   {canChange && <Assignment detail={c} onChanged={detail.reload} />}
+                  {!own && can('override_consent') && c.status && c.status !== 'closed' && <OverrideReferral caseId={c.id} />}
                   {c.status && <Timeline detail={c} />}
                 </>
               )}
