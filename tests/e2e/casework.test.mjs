@@ -98,6 +98,14 @@ test('a caseworker records a permit and its decision, a proceeding and a claim',
   assert.equal(claims.body.items[0].amount_claimed_minor, 150050);
   assert.equal(claims.body.items[0].currency, 'AZN');
   await screenshot(page, 'case-justice-en');
+  // The same tab in Azerbaijani: its own words, the dates as 01.03.2026.
+  await chooseLanguage(page, 'Azərbaycanca');
+  await page.getByRole('heading', { level: 2, name: 'Yaşayış icazələri' }).waitFor();
+  // The lists' labels change with the words, never a bare code in between.
+  assert.equal(await page.getByText(/temporary_residence|granted/).count(), 0);
+  await page.getByText(/Müvəqqəti yaşamaq üçün icazə · 02\.02\.2026/).waitFor();
+  await page.getByText(/01\.03\.2026/).first().waitFor();
+  await screenshot(page, 'case-justice-az');
   noIdentityLeak(page);
   await page.close();
 });
@@ -168,6 +176,7 @@ test('a caseworker corrects the facts and the identity, takes the case, adds a d
   await page.getByText('The document was added.').waitFor();
   await page.getByRole('cell', { name: 'medical certificate', exact: true }).waitFor();
   assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'case-documents-en');
   const downloaded = page.waitForEvent('download');
   await page.getByRole('button', { name: /Download medical certificate/ }).click();
   const file = await downloaded;

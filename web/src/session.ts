@@ -2,6 +2,7 @@
 // in memory and are read again from GET /api/v1/auth/session after a reload.
 import { api, ApiError, onSessionExpired, request, setCsrfToken } from './api';
 import { setLanguage } from './i18n';
+import { loadVocabularies } from './vocab';
 import { Observable } from './store';
 
 export type Role =
@@ -47,7 +48,7 @@ async function adopt(): Promise<Session | null> {
     const s = await request<SessionAnswer>('GET', '/api/v1/auth/session', { noReauth: true });
     setCsrfToken(s.csrf_token);
     // Her language before her first screen: no screen in another language in between.
-    if (s.user.language) await setLanguage(s.user.language);
+    if (s.user.language) await Promise.all([setLanguage(s.user.language), loadVocabularies(s.user.language).catch(() => undefined)]);
     const value = { user: s.user, permissions: s.permissions };
     session.set(value);
     return value;

@@ -16,12 +16,17 @@ export interface Vocabularies {
 }
 
 const cache = new Map<Language, Promise<Vocabularies>>();
+// The languages whose labels have arrived, for a screen to use at once.
+const resolved = new Map<Language, Vocabularies>();
 
 export function loadVocabularies(lng: Language = currentLanguage()): Promise<Vocabularies> {
   let p = cache.get(lng);
   if (!p) {
     p = api.get<Vocabularies>('/api/v1/vocabularies', { lang: lng });
-    p.catch(() => cache.delete(lng));
+    p.then(
+      (data) => resolved.set(lng, data),
+      () => cache.delete(lng),
+    );
     cache.set(lng, p);
   }
   return p;
@@ -58,6 +63,7 @@ export function useLabels(): Labels {
   const lng = currentLanguage();
   const [v, setV] = useState<{ lng: Language; data: Vocabularies } | null>(null);
   useEffect(() => {
+    if (resolved.has(lng)) return;
     let live = true;
     loadVocabularies(lng).then(
       (data) => live && setV({ lng, data }),
@@ -67,5 +73,7 @@ export function useLabels(): Labels {
       live = false;
     };
   }, [lng]);
-  return labelsOf(v && v.lng === lng ? v.data : null);
+  // The language's labels once they are here; until then the ones shown before (the
+  // language switch loads them first, so this is rare), never the bare codes.
+  return labelsOf(resolved.get(lng) ?? v?.data ?? null);
 }

@@ -7,12 +7,15 @@ import { allowed, screens } from '../routes';
 import { session, signOut } from '../session';
 import { useObservable } from '../store';
 import { api } from '../api';
-import { useLabels } from '../vocab';
+import { loadVocabularies, useLabels } from '../vocab';
 
 export function LanguageSwitch({ remember }: { remember: boolean }) {
   const T = useT();
   const lng = currentLanguage();
   const choose = async (l: Language) => {
+    // Signed in, the labels of the lists come with the language, so that the screen
+    // changes at once and whole (before sign-in there are none to show).
+    if (session.get()) await loadVocabularies(l).catch(() => undefined);
     await setLanguage(l);
     if (remember) {
       const user = await api.patch<{ language: Language }>('/api/v1/me', { language: l }).catch(() => null);
