@@ -65,6 +65,10 @@ test('a caseworker records a permit and its decision, a proceeding and a claim',
   await page.getByRole('button', { name: 'Change Residence permits 1' }).click();
   const change = region(page, 'Residence permits');
   await change.getByLabel('Decision').selectOption('granted');
+  // A decision before the application: the server's rule, in the user's words.
+  await change.getByLabel('Decided on').fill('2026-01-15');
+  await change.getByRole('button', { name: 'Save' }).click();
+  await change.getByText('The date is before 2 Feb 2026, which it must follow').first().waitFor();
   await change.getByLabel('Decided on').fill('2026-03-01');
   await change.getByLabel('Expires on').fill('2027-03-01');
   await change.getByRole('button', { name: 'Save' }).click();

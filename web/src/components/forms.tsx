@@ -4,16 +4,21 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { ApiError, newIdempotencyKey } from '../api';
-import { t, useT } from '../i18n';
+import { formatDate, t, useT } from '../i18n';
 
 export type FieldErrors = Record<string, string>;
 
-// The server's messages about one field's value that the catalogs translate (errors.field.*);
-// any other is shown as the server words it.
-const FIELD_MESSAGES: Array<[RegExp, string]> = [
-  [/^is in the future$/, 'errors.field.future'],
-  [/^is before the case was identified$/, 'errors.field.before_identified'],
-  [/^is before the admission/, 'errors.field.before_admission'],
+// The server's messages about one field's value that the catalogs translate (errors.field.*),
+// with what the message names (a date, a number); any other is shown as the server words it.
+const FIELD_MESSAGES: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
+  [/^is in the future$/, 'errors.field.future', () => ({})],
+  [/^is before the case was identified$/, 'errors.field.before_identified', () => ({})],
+  [/^is before the admission/, 'errors.field.before_admission', () => ({})],
+  [/^is required/, 'errors.field.required', () => ({})],
+  [/^is before .* \((\d{4}-\d{2}-\d{2})\)$/, 'errors.field.before_date', (m) => ({ date: formatDate(m[1]) })],
+  [/^must be after the decision$/, 'errors.field.after_decision', () => ({})],
+  [/^must be at least (\d+)$/, 'errors.field.at_least', (m) => ({ n: m[1] })],
+  [/^no such organisation/, 'errors.field.no_such_organisation', () => ({})],
 ];
 
 // The text to show for an error from the server: the common catalog's for its code (or
@@ -21,8 +26,10 @@ const FIELD_MESSAGES: Array<[RegExp, string]> = [
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'invalid_field') {
-      const known = FIELD_MESSAGES.find(([re]) => re.test(e.message));
-      if (known) return t(known[1]);
+      for (const [re, key, options] of FIELD_MESSAGES) {
+        const m = re.exec(e.message);
+        if (m) return t(key, options(m));
+      }
     }
     const translated = t(`errors.${e.code}`, { defaultValue: '' });
     return translated || e.message;
