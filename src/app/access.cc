@@ -98,6 +98,40 @@ Status AccessPolicy::MayReceive(const domain::Case& c, const domain::Organizatio
   return {};
 }
 
+Status AccessPolicy::MayRecordEvent(const Actor& actor, const std::vector<domain::Id>& organizers) {
+  TRY_STATUS(Require(actor.role, P::kRecordEvents));
+  if (Can(actor.role, P::kManagePlans)) return {};  // the coordinating body
+  if (std::find(organizers.begin(), organizers.end(), actor.organization_id) == organizers.end())
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "you record the events your own organisation organised: name it among the "
+                "organisers",
+                "organizer_organization_ids");
+  return {};
+}
+
+Status AccessPolicy::MayReportProgress(const Actor& actor, const domain::Measure& m,
+                                       domain::Id reporting_organization_id) {
+  TRY_STATUS(Require(actor.role, P::kReportProgress));
+  auto names = [&](domain::Id org) {
+    auto in = [org](const std::vector<domain::Id>& v) {
+      return std::find(v.begin(), v.end(), org) != v.end();
+    };
+    return in(m.responsible_organization_ids) || in(m.partner_organization_ids);
+  };
+  if (!names(reporting_organization_id))
+    return Invalid("reporting_organization_id",
+                   "is neither a responsible body nor a partner of this measure");
+  if (Can(actor.role, P::kManagePlans)) return {};  // the coordinating body
+  const bool responsible =
+      std::find(m.responsible_organization_ids.begin(), m.responsible_organization_ids.end(),
+                actor.organization_id) != m.responsible_organization_ids.end();
+  if (!responsible || reporting_organization_id != actor.organization_id)
+    return Fail(ErrorCode::kForbidden, "forbidden",
+                "you report progress for your own organisation, on the measures it is "
+                "responsible for");
+  return {};
+}
+
 bool AccessPolicy::ReceiverOf(const Actor& actor, const domain::Referral& r) {
   return actor.organization_id == r.to_organization_id;
 }

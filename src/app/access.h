@@ -33,6 +33,7 @@
 #include "domain/coalition.h"
 #include "domain/codec.h"
 #include "domain/model.h"
+#include "domain/prevention.h"
 #include "store/store.h"
 
 namespace haven::app {
@@ -103,6 +104,13 @@ class AccessPolicy {
   static bool ShelterStaff(const Actor& actor, const domain::Shelter& s);
   // Whether the actor may read the shelter's (sealed) address.
   static bool SeesShelterAddress(const Actor& actor, const domain::Shelter& s);
+  // Awareness events: a coordinator records any; the staff of an organisation those it
+  // organised (among the organisers).
+  static Status MayRecordEvent(const Actor& actor, const std::vector<domain::Id>& organizers);
+  // Progress on a measure: a coordinator reports for any body the measure names; a
+  // supervisor for her own organisation, when the measure names it responsible.
+  static Status MayReportProgress(const Actor& actor, const domain::Measure& m,
+                                  domain::Id reporting_organization_id);
   // Whether an organisation may receive a case from its owner (not the owner itself).
   static Status MayReceive(const domain::Case& c, const domain::Organization& to,
                            std::string_view field);

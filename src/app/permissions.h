@@ -34,6 +34,10 @@ enum class Permission {
   kOverrideConsent,      // let a referral go ahead without consent, with a legal ground
   kAssignCases,          // put a caseworker of the own organisation in charge of a case
   kApproveClosure,       // approve or reject a caseworker's request to close a case
+  kReadPrevention,       // awareness events and the action plans (nothing about a person)
+  kRecordEvents,         // record an awareness event (coordinators: any; staff: their organisation's)
+  kManagePlans,          // action plans and their measures, and their import
+  kReportProgress,       // report progress on a measure (coordinators: any; a responsible body's supervisor)
 };
 
 // The wire names of the permissions, which the web application reads at sign-in to
@@ -61,8 +65,12 @@ inline constexpr std::pair<Permission, std::string_view> kPermissionNames[] = {
     {Permission::kOverrideConsent, "override_consent"},
     {Permission::kAssignCases, "assign_cases"},
     {Permission::kApproveClosure, "approve_closure"},
+    {Permission::kReadPrevention, "read_prevention"},
+    {Permission::kRecordEvents, "record_events"},
+    {Permission::kManagePlans, "manage_plans"},
+    {Permission::kReportProgress, "report_progress"},
 };
-static_assert(std::size(kPermissionNames) == static_cast<std::size_t>(Permission::kApproveClosure) + 1,
+static_assert(std::size(kPermissionNames) == static_cast<std::size_t>(Permission::kReportProgress) + 1,
               "every permission has a wire name");
 
 // Fails with kForbidden unless the role has the permission.
@@ -98,6 +106,12 @@ constexpr bool Can(domain::Role role, Permission p) {
              role == R::kCoordinator;
     case P::kAssignCases:
     case P::kApproveClosure: return role == R::kSupervisor;
+    case P::kReadPrevention: return true;
+    case P::kRecordEvents:
+      return role == R::kCoordinator || role == R::kCaseworker || role == R::kShelterManager ||
+             role == R::kSupervisor;
+    case P::kManagePlans: return role == R::kCoordinator;
+    case P::kReportProgress: return role == R::kCoordinator || role == R::kSupervisor;
   }
   return false;
 }

@@ -7,6 +7,7 @@
 #include "domain/coalition.h"
 #include "domain/enums.h"
 #include "domain/iso_codes.h"
+#include "domain/prevention.h"
 #include "domain/stages.h"
 
 namespace haven::domain {
@@ -305,6 +306,57 @@ HAVEN_LABELS(ServiceType, "service_types",
     {"repatriation", "Repatriasiya", "Repatriation", "Репатриация"},
     {"other", "Digər", "Other", "Другое"});
 
+HAVEN_LABELS(EventKind, "event_kinds",
+    {"training", "Təlim", "Training", "Тренинг"},
+    {"seminar", "Seminar", "Seminar", "Семинар"},
+    {"awareness_campaign", "Maarifləndirmə kampaniyası", "Awareness campaign",
+     "Информационная кампания"},
+    {"information_session", "Məlumatlandırma görüşü", "Information session",
+     "Информационная встреча"});
+
+HAVEN_LABELS(EventTopic, "event_topics",
+    {"human_trafficking", "İnsan alveri", "Human trafficking", "Торговля людьми"},
+    {"forced_labour", "Məcburi əmək", "Forced labour", "Принудительный труд"},
+    {"child_trafficking", "Uşaq alveri", "Child trafficking", "Торговля детьми"},
+    {"victim_identification", "Qurbanların müəyyən edilməsi", "Identification of victims",
+     "Выявление жертв"},
+    {"online_recruitment", "İnternet vasitəsilə cəlb etmə", "Online recruitment",
+     "Вербовка через интернет"},
+    {"sexual_exploitation", "Cinsi istismar", "Sexual exploitation", "Сексуальная эксплуатация"},
+    {"safe_migration", "Təhlükəsiz miqrasiya", "Safe migration", "Безопасная миграция"},
+    {"victim_assistance", "Qurbanlara yardım", "Assistance to victims", "Помощь жертвам"},
+    {"referral_mechanism", "Milli yönləndirmə mexanizmi", "National referral mechanism",
+     "Национальный механизм перенаправления"},
+    {"other", "Digər", "Other", "Другое"});
+
+HAVEN_LABELS(Audience, "audiences",
+    {"public", "Geniş ictimaiyyət", "General public", "Широкая общественность"},
+    {"students", "Tələbələr və şagirdlər", "Students and pupils", "Студенты и школьники"},
+    {"police", "Polis əməkdaşları", "Police officers", "Сотрудники полиции"},
+    {"labour_inspectors", "Əmək müfəttişləri", "Labour inspectors", "Трудовые инспекторы"},
+    {"teachers", "Müəllimlər", "Teachers", "Учителя"},
+    {"health_workers", "Tibb işçiləri", "Health workers", "Медицинские работники"},
+    {"journalists", "Jurnalistlər", "Journalists", "Журналисты"},
+    {"judges", "Hakimlər", "Judges", "Судьи"},
+    {"prosecutors", "Prokurorlar", "Prosecutors", "Прокуроры"},
+    {"social_workers", "Sosial işçilər", "Social workers", "Социальные работники"},
+    {"border_guards", "Sərhədçilər", "Border guards", "Пограничники"},
+    {"ngo_staff", "QHT əməkdaşları", "NGO staff", "Сотрудники НПО"},
+    {"migrants", "Miqrantlar", "Migrants", "Мигранты"},
+    {"other", "Digər", "Other", "Другое"});
+
+HAVEN_LABELS(ParticipantAge, "participant_age_groups",
+    {"under_18", "18 yaşadək", "Under 18", "До 18 лет"},
+    {"18_29", "18–29", "18 to 29", "18–29"},
+    {"30_49", "30–49", "30 to 49", "30–49"},
+    {"50_and_over", "50 və yuxarı", "50 and over", "50 и старше"});
+
+HAVEN_LABELS(MeasureStatus, "measure_statuses",
+    {"not_started", "Başlanmayıb", "Not started", "Не начато"},
+    {"in_progress", "İcra olunur", "In progress", "Выполняется"},
+    {"done", "İcra olunub", "Done", "Выполнено"},
+    {"overdue", "Gecikir", "Overdue", "Просрочено"});
+
 HAVEN_LABELS(PaymentStatus, "payment_statuses",
     {"pending_approval", "Təsdiq gözləyir", "Awaiting approval", "Ожидает утверждения"},
     {"approved", "Təsdiq edilib", "Approved", "Утверждено"},
@@ -381,7 +433,8 @@ const std::vector<Vocabulary>& Registry() {
                DocumentType, ContactType, PermitType, PermitDecision, ProceedingStage,
                CompensationRoute, ClaimStatus, FollowUpOutcome, DataCategory, Purpose,
                ConsentMethod, Language, ReferralKind, ReferralStatus, OverrideBasis, ServiceType,
-               PaymentStatus, AllowancePeriod, DischargeReason>();
+               PaymentStatus, AllowancePeriod, DischargeReason, EventKind, EventTopic, Audience,
+               ParticipantAge, MeasureStatus>();
   return all;
 }
 

@@ -53,8 +53,9 @@ std::string PathRegex(std::string_view path) {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
+  // PreventionRoutes before ReportRoutes: /reports/awareness before /reports/{name}.
   for (auto table : {CoreRoutes, CaseworkRoutes, AssistanceRoutes, CoalitionRoutes, StageRoutes,
-                     ReportRoutes, VocabularyRoutes})
+                     PreventionRoutes, ReportRoutes, VocabularyRoutes})
     for (auto& route : table()) all.push_back(std::move(route));
   return all;
 }

@@ -50,6 +50,7 @@ std::vector<Route> CoalitionRoutes();   // coalition_routes.cc
 std::vector<Route> CaseworkRoutes();    // casework_routes.cc
 std::vector<Route> ReportRoutes();      // report_routes.cc
 std::vector<Route> StageRoutes();       // stage_routes.cc
+std::vector<Route> PreventionRoutes();  // prevention_routes.cc
 std::vector<Route> VocabularyRoutes();  // vocabulary_routes.cc
 
 int StatusFor(ErrorCode code);

@@ -1,5 +1,8 @@
 #include "report/named_reports.h"
 
+#include "domain/iso_codes.h"
+#include "domain/prevention.h"
+
 #include "domain/money.h"
 
 #include <algorithm>
@@ -249,8 +252,88 @@ Result<std::vector<Table>> BuildReferrals(const ReportInput& in) {
   return std::vector<Table>{std::move(by_receiver), std::move(by_sender), std::move(grounds)};
 }
 
-const std::array<NamedReport, 6>& Registry() {
-  static const std::array<NamedReport, 6> kReports = {{
+// Awareness events that began in the year: by region (every region of the country, so
+// that one without any shows as zeros) and kind, their participants by region and sex,
+// and the events by topic, audience and the age of their participants.
+Result<std::vector<Table>> BuildAwareness(const ReportInput& in) {
+  std::vector<domain::AwarenessEvent> events;
+  for (domain::Id after = 0;;) {
+    store::EventFilter f;
+    f.year = in.params.year;
+    f.after_id = after;
+    f.limit = 500;
+    TRY(auto page, in.tx.Prevention().ListEvents(f));
+    if (page.empty()) break;
+    after = page.back().id;
+    events.insert(events.end(), page.begin(), page.end());
+  }
+  std::vector<std::string> regions;
+  for (std::size_t i = 0; i < domain::kAzRegionCount; ++i) regions.emplace_back(domain::kAzRegions[i].code);
+  auto names = [](const auto& list) {
+    std::vector<std::string> out;
+    for (auto n : list) out.emplace_back(n);
+    return out;
+  };
+  auto index = [](const std::vector<std::string>& v, std::string_view s) {
+    return static_cast<int>(std::find(v.begin(), v.end(), s) - v.begin());
+  };
+  auto table = [](std::string id, std::string title, std::string rows, std::vector<std::string> row_labels,
+                  std::string columns, std::vector<std::string> column_labels) {
+    Table t;
+    t.id = std::move(id);
+    t.title = std::move(title);
+    t.row_dimension = std::move(rows);
+    t.row_labels = std::move(row_labels);
+    t.column_dimension = std::move(columns);
+    t.column_labels = column_labels.empty() ? std::vector<std::string>{"count"} : std::move(column_labels);
+    t.grid = Grid(static_cast<int>(t.row_labels.size()), static_cast<int>(t.column_labels.size()));
+    return t;
+  };
+  const auto kinds = names(domain::EnumNames<domain::EventKind>::kNames);
+  const auto topics = names(domain::EnumNames<domain::EventTopic>::kNames);
+  const auto audiences = names(domain::EnumNames<domain::Audience>::kNames);
+  const auto ages = names(domain::EnumNames<domain::ParticipantAge>::kNames);
+  Table by_region = table("awareness_events_by_region_and_kind", "Awareness events by region and kind",
+                          "region", regions, "event_kind", kinds);
+  Table participants = table("awareness_participants_by_region_and_sex",
+                             "Participants of awareness events by region and sex", "region", regions,
+                             "sex", {"female", "male"});
+  Table by_topic = table("awareness_events_by_topic", "Awareness events by topic", "event_topic",
+                         topics, "", {});
+  by_topic.rows_partition = false;
+  by_topic.notes.push_back("An event on several topics counts under each of them.");
+  Table by_audience = table("awareness_events_by_audience", "Awareness events by audience",
+                            "audience", audiences, "", {});
+  by_audience.rows_partition = false;
+  by_audience.notes.push_back("An event for several audiences counts under each of them.");
+  Table by_age = table("awareness_participants_by_age", "Participants by age group, where counted",
+                       "participant_age_group", ages, "", {});
+  std::int64_t uncounted = 0;
+  for (const auto& e : events) {
+    const int r = index(regions, e.region);
+    if (r >= static_cast<int>(regions.size())) continue;
+    by_region.grid.At(r, index(kinds, domain::Name(e.kind))).value += 1;
+    participants.grid.At(r, 0).value += e.participants.female;
+    participants.grid.At(r, 1).value += e.participants.male;
+    for (auto t : e.topics) by_topic.grid.At(index(topics, domain::Name(t)), 0).value += 1;
+    for (auto a : e.audience) by_audience.grid.At(index(audiences, domain::Name(a)), 0).value += 1;
+    if (e.participants.by_age.empty()) uncounted += e.participants.Total();
+    for (auto [age, n] : e.participants.by_age)
+      by_age.grid.At(index(ages, domain::Name(age)), 0).value += n;
+  }
+  if (uncounted)
+    by_age.notes.push_back(fmt::format("{} participants of events that did not count them by age "
+                                       "are not in this table.", uncounted));
+  std::vector<Table> out;
+  for (Table* t : {&by_region, &participants, &by_topic, &by_audience, &by_age}) {
+    t->grid.ComputeMargins();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+const std::array<NamedReport, 7>& Registry() {
+  static const std::array<NamedReport, 7> kReports = {{
       {"annual", "National annual statistics",
        "Persons identified in the year by age, sex, form of exploitation, citizenship, "
        "internal or transnational trafficking, identifying body and status.",
@@ -274,6 +357,10 @@ const std::array<NamedReport, 6>& Registry() {
        "organisation, their status, whether consent or a coordinator's override let them go "
        "ahead, the median time to acceptance, and the members of the memorandum.",
        BuildReferrals, "referrals"},
+      {"awareness", "Awareness work in the regions",
+       "Trainings, seminars, campaigns and information sessions held in the year, by region and "
+       "kind, their participants by region and sex, and the events by topic and audience.",
+       BuildAwareness, "events and participants", false},
   }};
   return kReports;
 }
@@ -364,6 +451,18 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
   report.generated_at = params.now;
   TRY(report.linkage, LinkageOf(tx));
   TRY(report.tables, named->build(input));
+  if (!named->disclosure_control) {
+    if (params.dp)
+      return Fail(ErrorCode::kUnprocessable, "dp_unsupported",
+                  fmt::format("the report {} counts events, not persons: it has no noisy release",
+                              named->name),
+                  "dp_epsilon");
+    report.suppression = {};
+    report.notes.push_back(
+        "These are counts of events and of their participants, not of victims: nothing is "
+        "hidden.");
+    return report;
+  }
   TRY_STATUS(ProtectReport(report, params.threshold, params.dp, random));
   if (report.unit == "persons")
     report.notes.push_back(fmt::format(

@@ -47,6 +47,9 @@ struct NamedReport {
   std::string_view description;  // one sentence: who asks for it and what it holds
   std::function<Result<std::vector<Table>>(const ReportInput&)> build;
   std::string_view unit = "persons";  // what the counts count
+  // False for counts that are not about persons (awareness events and their
+  // participants): nothing is hidden, and no noise can be asked for.
+  bool disclosure_control = true;
 };
 
 std::span<const NamedReport> NamedReports();

@@ -21,6 +21,7 @@
 #include "store/assistance_store.h"
 #include "store/casework_store.h"
 #include "store/coalition_store.h"
+#include "store/prevention_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
 
@@ -176,6 +177,7 @@ class Transaction {
   virtual CaseworkStore& Casework() = 0;
   virtual ReportStore& Reports() = 0;
   virtual StageStore& Stages() = 0;
+  virtual PreventionStore& Prevention() = 0;
 
   // Organisations.
   virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;

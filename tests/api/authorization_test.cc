@@ -100,6 +100,25 @@ class Authorization : public ::testing::Test {
                                                           {"effective_from", "2026-01-01"}})
                   .status,
               201);
+    // An action plan with a measure that A is responsible for, and an event A organised.
+    auto plan = C("coord").Post("/api/v1/action-plans", {{"title", "Plan"},
+                                                         {"period_start", "2026-01-01"},
+                                                         {"period_end", "2028-12-31"}});
+    ASSERT_EQ(plan.status, 201) << plan.raw;
+    plan_ = plan.body["id"];
+    auto measure = C("coord").Post("/api/v1/action-plans/" + std::to_string(plan_) + "/measures",
+                                   {{"code", "1.1"}, {"text", "Train the police"},
+                                    {"responsible_organization_ids", {a_}}, {"deadline", "2027-06-30"}});
+    ASSERT_EQ(measure.status, 201) << measure.raw;
+    measure_ = measure.body["id"];
+    auto event = C("cw-a").Post("/api/v1/trainings", TrainingBody());
+    ASSERT_EQ(event.status, 201) << event.raw;
+    event_ = event.body["id"];
+  }
+  static Json TrainingBody() {
+    return {{"kind", "training"}, {"organizer_organization_ids", {a_}}, {"region", "AZ-BA"},
+            {"starts_on", "2026-05-01"}, {"topics", {"forced_labour"}}, {"audience", {"police"}},
+            {"participants", {{"female", 3}, {"male", 4}}}};
   }
   static void TearDownTestSuite() {
     delete clients_;
@@ -305,14 +324,14 @@ class Authorization : public ::testing::Test {
 
   static Instance* in_;
   static std::map<std::string, Client>* clients_;
-  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_, cw_a_id_;
+  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_, cw_a_id_, plan_, measure_, event_;
 };
 
 Instance* Authorization::in_;
 std::map<std::string, Client>* Authorization::clients_;
 long Authorization::a_, Authorization::b_, Authorization::s_, Authorization::state_,
     Authorization::shelter_a_, Authorization::shelter_s_, Authorization::target_,
-    Authorization::cw_a_id_;
+    Authorization::cw_a_id_, Authorization::plan_, Authorization::measure_, Authorization::event_;
 
 std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   auto c = [](const Subject& s) { return CasePath(s.case_id); };
@@ -426,6 +445,47 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   e.push_back(get("GET", "/api/v1/coalition/members", false, fixed("/api/v1/coalition/members")));
   e.push_back(post("POST", "/api/v1/coalition/members", false, "", [](const Subject&, Scenario, int) {
     return Request{"POST", "/api/v1/coalition/members", {{"organization_id", a_}, {"signed_on", "2025-05-01"}}, {}};
+  }));
+  // Prevention and the action plan: nothing about a case.
+  e.push_back(get("GET", "/api/v1/trainings", false, fixed("/api/v1/trainings")));
+  e.push_back(post("POST", "/api/v1/trainings", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/trainings", TrainingBody(), {}};
+  }));
+  e.push_back(get("GET", "/api/v1/trainings/{id}", false, [](const Subject&) {
+    return "/api/v1/trainings/" + std::to_string(event_);
+  }));
+  e.push_back(get("GET", "/api/v1/reports/awareness", false, fixed("/api/v1/reports/awareness?year=2026")));
+  e.push_back(get("GET", "/api/v1/action-plans", false, fixed("/api/v1/action-plans")));
+  e.push_back(post("POST", "/api/v1/action-plans", false, "", [](const Subject&, Scenario, int n) {
+    return Request{"POST", "/api/v1/action-plans", {{"title", "Plan " + std::to_string(n)},
+                                                    {"period_start", "2026-01-01"},
+                                                    {"period_end", "2027-12-31"}}, {}};
+  }));
+  auto plan = [](std::string sub) {
+    return [sub](const Subject&) { return "/api/v1/action-plans/" + std::to_string(plan_) + sub; };
+  };
+  e.push_back(get("GET", "/api/v1/action-plans/{id}", false, plan("")));
+  e.push_back(get("GET", "/api/v1/action-plans/{id}/measures", false, plan("/measures")));
+  e.push_back(get("GET", "/api/v1/action-plans/{id}/summary", false, plan("/summary")));
+  e.push_back(post("POST", "/api/v1/action-plans/{id}/measures", false, "", [](const Subject&, Scenario, int n) {
+    return Request{"POST", "/api/v1/action-plans/" + std::to_string(plan_) + "/measures",
+                   {{"code", "2." + std::to_string(n)}, {"text", "A measure"},
+                    {"responsible_organization_ids", {a_}}, {"deadline", "2027-06-30"}}, {}};
+  }));
+  e.push_back(post("POST", "/api/v1/action-plans/{id}/measures/import", false, "", [](const Subject&, Scenario, int n) {
+    Request r{"POST", "/api/v1/action-plans/" + std::to_string(plan_) + "/measures/import", Json(), {}};
+    r.raw_body = "code,measure,responsible,deadline\n3." + std::to_string(n) +
+                 ",Imported,Organisation A,2027-12-31\n";
+    r.content_type = "text/csv";
+    return r;
+  }));
+  e.push_back(get("GET", "/api/v1/measures/{id}", false, [](const Subject&) {
+    return "/api/v1/measures/" + std::to_string(measure_);
+  }));
+  e.push_back(post("POST", "/api/v1/measures/{id}/progress", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/measures/" + std::to_string(measure_) + "/progress",
+                   {{"reported_on", "2026-06-01"}, {"status", "in_progress"},
+                    {"reporting_organization_id", a_}}, {}};
   }));
 
   // ---- reads of one case

@@ -4,8 +4,8 @@
 // "assistance" (shelters, stays, services, allowances), "coalition" (consents,
 // referrals and transfers, case owners, memorandum members), "stages" (support plans,
 // residence, proceedings, return and reintegration), "casework" (notes, attachments,
-// closure requests) and "reports" (facts for
-// statistics, imported CTDC records). Each area's migrations are numbered on
+// closure requests), "reports" (facts for
+// statistics, imported CTDC records) and "prevention" (awareness events, action plans). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
 // to the tables of an earlier one. A migration, once released, is never edited.
 
@@ -18,6 +18,7 @@
 #include "store/assistance_store.h"
 #include "store/casework_store.h"
 #include "store/coalition_store.h"
+#include "store/prevention_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
 
@@ -37,6 +38,7 @@ std::span<const std::string_view> CoalitionMigrations();
 std::span<const std::string_view> ReportMigrations();
 std::span<const std::string_view> StageMigrations();
 std::span<const std::string_view> CaseworkMigrations();
+std::span<const std::string_view> PreventionMigrations();
 
 // Area implementations over one connection inside an open transaction. They do
 // not own `db`; the transaction that creates them outlives them.
@@ -45,5 +47,6 @@ std::unique_ptr<CoalitionStore> MakeCoalitionStore(sqlite3* db);
 std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db);
 std::unique_ptr<StageStore> MakeStageStore(sqlite3* db);
 std::unique_ptr<CaseworkStore> MakeCaseworkStore(sqlite3* db);
+std::unique_ptr<PreventionStore> MakePreventionStore(sqlite3* db);
 
 }  // namespace haven::store::sqlite

@@ -216,13 +216,14 @@ constexpr std::array<std::string_view, 7> kCore = {kV1, kV2, kV3, kV4, kV5, kV6,
 std::span<const std::string_view> CoreMigrations() { return kCore; }
 
 std::span<const MigrationArea> MigrationAreas() {
-  static const std::array<MigrationArea, 6> kAreas = {
+  static const std::array<MigrationArea, 7> kAreas = {
       MigrationArea{"core", CoreMigrations()},
       MigrationArea{"assistance", AssistanceMigrations()},
       MigrationArea{"coalition", CoalitionMigrations()},
       MigrationArea{"stages", StageMigrations()},
       MigrationArea{"casework", CaseworkMigrations()},
       MigrationArea{"reports", ReportMigrations()},
+      MigrationArea{"prevention", PreventionMigrations()},
   };
   return kAreas;
 }

@@ -51,6 +51,10 @@ class SqliteTransaction final : public Transaction {
     if (!reports_) reports_ = sqlite::MakeReportStore(db_);
     return *reports_;
   }
+  PreventionStore& Prevention() override {
+    if (!prevention_) prevention_ = sqlite::MakePreventionStore(db_);
+    return *prevention_;
+  }
   ~SqliteTransaction() override;
 
   Status Begin(bool write) { return Exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN"); }
@@ -701,6 +705,7 @@ class SqliteTransaction final : public Transaction {
   std::unique_ptr<CaseworkStore> casework_;
   std::unique_ptr<ReportStore> reports_;
   std::unique_ptr<StageStore> stages_;
+  std::unique_ptr<PreventionStore> prevention_;
 };
 
 // Connections are opened lazily up to the pool size and handed to one

@@ -1,0 +1,71 @@
+#pragma once
+// The "prevention" area of the store: awareness events in the regions, and the national
+// action plans with their measures and the progress reported on them. Nothing here is
+// about a person; nothing is sealed.
+// Thread-safety: as Transaction (one thread at a time).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "domain/prevention.h"
+
+namespace haven::store {
+
+struct EventFilter {
+  std::optional<int> year;  // by starts_on
+  std::optional<std::string> region;
+  std::optional<domain::Id> organization_id;  // among the organisers
+  domain::Id after_id = 0;  // the page after this id (newest first: ids below it)
+  int limit = 50;
+};
+
+// Events and participants of one region in a period.
+struct RegionCoverage {
+  std::string region;
+  std::int64_t events = 0;
+  std::int64_t female = 0;
+  std::int64_t male = 0;
+  std::optional<domain::Date> last_event_on;  // the last one ever, up to the period's end
+};
+
+struct MeasureFilter {
+  domain::Id plan_id = 0;
+  std::optional<domain::Id> responsible_organization_id;
+};
+
+class PreventionStore {
+ public:
+  virtual ~PreventionStore() = default;
+
+  // ---- awareness events
+  virtual Result<domain::Id> InsertEvent(const domain::AwarenessEvent& e) = 0;
+  virtual Result<std::optional<domain::AwarenessEvent>> GetEvent(domain::Id id) = 0;
+  // Newest first (by id).
+  virtual Result<std::vector<domain::AwarenessEvent>> ListEvents(const EventFilter& f) = 0;
+  // Every region that had an event from `from` to `to` (inclusive, by starts_on), with
+  // its counts; `last_event_on` also for regions without one in the period.
+  virtual Result<std::vector<RegionCoverage>> Coverage(const domain::Date& from,
+                                                       const domain::Date& to) = 0;
+
+  // ---- action plans
+  virtual Result<domain::Id> InsertPlan(const domain::ActionPlan& p) = 0;
+  virtual Result<std::optional<domain::ActionPlan>> GetPlan(domain::Id id) = 0;
+  virtual Result<std::vector<domain::ActionPlan>> ListPlans() = 0;  // newest period first
+  // Fails with reason "constraint" when the plan has a measure of that code already.
+  virtual Result<domain::Id> InsertMeasure(const domain::Measure& m) = 0;
+  virtual Result<std::optional<domain::Measure>> GetMeasure(domain::Id id) = 0;
+  // In the order of their codes as people read them (1.2 before 1.10).
+  virtual Result<std::vector<domain::Measure>> ListMeasures(const MeasureFilter& f) = 0;
+  virtual Result<bool> MeasureCodeTaken(domain::Id plan_id, const std::string& code) = 0;
+  // The next revision is the store's: one more than the measure's last.
+  virtual Result<domain::ProgressReport> InsertProgress(domain::ProgressReport r) = 0;
+  // Oldest first.
+  virtual Result<std::vector<domain::ProgressReport>> ProgressOf(domain::Id measure_id) = 0;
+  // The latest report of each measure of the plan.
+  virtual Result<std::vector<domain::ProgressReport>> LatestProgress(domain::Id plan_id) = 0;
+};
+
+}  // namespace haven::store
