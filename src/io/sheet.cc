@@ -110,8 +110,9 @@ void OnRecord(int /*terminator*/, void* state_data) {
   state.in_record = false;
   Row row = std::exchange(state.row, Row{});
   if (state.error) return;
-  const auto empty = [](const std::string& cell) { return cell.empty(); };
-  if (std::all_of(row.cells.begin(), row.cells.end(), empty)) return;
+  // A blank line is no row; a line of separators (";;;") is one, of empty cells, for the
+  // importer to judge.
+  if (row.cells.empty() || (row.cells.size() == 1 && row.cells[0].empty())) return;
   if (state.sheet.rows.size() == state.limits.max_rows) {
     state.error = fmt::format("line {}: more than {} rows", row.number, state.limits.max_rows);
     return;

@@ -28,7 +28,8 @@ struct Row {
 };
 
 struct Sheet {
-  std::vector<Row> rows;  // in file order; rows whose cells are all empty are left out
+  std::vector<Row> rows;  // in file order; blank lines and empty worksheet rows are left
+                          // out; a CSV line of separators is a row of empty cells
 };
 
 struct SheetLimits {

@@ -104,12 +104,18 @@ TEST(ReadCsv, KeepsAzerbaijaniAndRussianText) {
   EXPECT_EQ(sheet.rows[1].cells, (Cells{"Ə ə Ğ ğ Ş ş Ç ç Ö ö Ü ü I ı İ i", "Ёё Щщ"}));
 }
 
-TEST(ReadCsv, LeavesOutEmptyRows) {
+// A blank line (or one of spaces) is no row; a line of separators is a row of empty cells,
+// for the importer to judge (a CTDC row with every field empty is a reject, not nothing).
+TEST(ReadCsv, LeavesOutBlankLinesButNotRowsOfEmptyCells) {
   const Sheet sheet = Read("a;b\n\n;;\n   \n\"\";\n\r\nc;d\n\n");
-  ASSERT_EQ(sheet.rows.size(), 2u);
+  ASSERT_EQ(sheet.rows.size(), 4u);
   EXPECT_EQ(sheet.rows[0].number, 1);
-  EXPECT_EQ(sheet.rows[1].number, 7);
-  EXPECT_EQ(sheet.rows[1].cells, (Cells{"c", "d"}));
+  EXPECT_EQ(sheet.rows[1].number, 3);
+  EXPECT_EQ(sheet.rows[1].cells, (Cells{"", "", ""}));
+  EXPECT_EQ(sheet.rows[2].number, 5);
+  EXPECT_EQ(sheet.rows[2].cells, (Cells{"", ""}));
+  EXPECT_EQ(sheet.rows[3].number, 7);
+  EXPECT_EQ(sheet.rows[3].cells, (Cells{"c", "d"}));
   EXPECT_TRUE(Read("").rows.empty());
   EXPECT_TRUE(Read("\xEF\xBB\xBF\n\n").rows.empty());
 }

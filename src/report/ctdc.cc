@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "domain/iso_codes.h"
+#include "io/sheet.h"
 #include "privacy/crypto.h"
 #include "report/dimensions.h"
 #include "report/writers.h"
@@ -143,70 +144,6 @@ std::vector<std::string_view> SplitList(std::string_view s) {
   }
   return out;
 }
-
-// Semicolon-separated records with RFC 4180 quoting; records may span lines.
-class Reader {
- public:
-  explicit Reader(std::string_view text) : text_(text) {
-    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-  }
-  // False at the end. Fails on an unterminated quote.
-  Result<bool> Next(std::vector<std::string>& fields, std::string_view& raw) {
-    fields.clear();
-    if (pos_ >= text_.size()) return false;
-    line_ = next_line_;
-    std::size_t start = pos_;
-    std::string field;
-    bool quoted = false;
-    while (true) {
-      if (pos_ >= text_.size()) {
-        if (quoted)
-          return Fail(ErrorCode::kValidation, "invalid_file",
-                      fmt::format("line {}: a quoted field is not closed before the end of the file", line_),
-                      "file");
-        fields.push_back(std::move(field));
-        raw = text_.substr(start, pos_ - start);
-        return true;
-      }
-      char c = text_[pos_++];
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
-            ++pos_;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') ++next_line_;
-          field.push_back(c);
-        }
-      } else if (c == '"' && field.empty()) {
-        quoted = true;
-      } else if (c == ';') {
-        fields.push_back(std::move(field));
-        field.clear();
-      } else if (c == '\n' || (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n')) {
-        std::size_t end = pos_ - 1;
-        if (c == '\r') ++pos_;
-        ++next_line_;
-        fields.push_back(std::move(field));
-        raw = text_.substr(start, end - start);
-        return true;
-      } else {
-        field.push_back(c);
-      }
-    }
-  }
-  std::size_t line() const { return line_; }
-  std::size_t pos() const { return pos_; }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 0;
-  std::size_t next_line_ = 1;
-};
 
 class Row {
  public:
@@ -491,40 +428,48 @@ std::string HavenBandToCtdc(std::string_view band) {
 }
 
 Result<CtdcParse> ParseCtdc(std::string_view content, const Progress& progress) {
-  Reader reader(content);
-  std::vector<std::string> header;
-  std::string_view raw;
-  TRY(bool has_header, reader.Next(header, raw));
-  if (!has_header || (header.size() == 1 && Trim(header[0]).empty()))
+  // Semicolon-separated with RFC 4180 quoting; the global dataset is large.
+  io::SheetLimits limits;
+  limits.max_bytes = std::size_t{1} << 30;
+  limits.max_rows = 10'000'000;
+  TRY(io::Sheet sheet, io::ReadCsv(content, ';', limits));
+  if (sheet.rows.empty())
     return Fail(ErrorCode::kValidation, "invalid_file", "the file is empty: a CTDC file starts with its header line", "file");
+  const std::vector<std::string>& header = sheet.rows.front().cells;
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < header.size(); ++i) index.emplace(std::string(Trim(header[i])), i);
   for (std::string_view required : {"yearOfRegistration", "gender", "ageBroad", "citizenship", "CountryOfExploitation"})
     if (!index.count(std::string(required)))
       return Fail(ErrorCode::kValidation, "invalid_file",
-                  fmt::format("line 1: the header has no column \"{}\"; is this a CTDC file "
-                              "(semicolon-separated, the terms of use as the first column)?", required),
+                  fmt::format("line {}: the header has no column \"{}\"; is this a CTDC file "
+                              "(semicolon-separated, the terms of use as the first column)?",
+                              sheet.rows.front().number, required),
                   "file");
 
   CtdcParse out;
   std::unordered_map<std::string, int> occurrences;
-  std::vector<std::string> fields;
-  std::size_t rows_seen = 0;
-  while (true) {
-    TRY(bool more, reader.Next(fields, raw));
-    if (!more) break;
-    if (fields.size() == 1 && Trim(fields[0]).empty()) continue;  // a blank line is no row
+  const std::size_t rows = sheet.rows.size();
+  for (std::size_t r = 1; r < rows; ++r) {
+    const io::Row& row = sheet.rows[r];
+    const std::vector<std::string>& fields = row.cells;
+    const auto line = static_cast<std::size_t>(row.number);
     ++out.read;
-    if (progress && ++rows_seen % 256 == 0) progress(reader.pos(), content.size());
+    if (progress && r % 256 == 0) progress(r, rows);
+    // The row as read, for the list of rejects.
+    auto raw = [&] {
+      std::string text;
+      for (std::size_t i = 0; i < fields.size(); ++i) text += (i ? ";" : "") + CsvField(fields[i], ';');
+      return text;
+    };
     if (fields.size() != header.size()) {
-      out.rejects.push_back({reader.line(),
+      out.rejects.push_back({line,
                              fmt::format("the row has {} fields; the header has {}", fields.size(), header.size()),
-                             std::string(raw)});
+                             raw()});
       continue;
     }
     auto record = MapRow(Row(fields, index));
     if (!record) {
-      out.rejects.push_back({reader.line(), record.error().message, std::string(raw)});
+      out.rejects.push_back({line, record.error().message, raw()});
       continue;
     }
     // Identical rows are separate records: the n-th copy has its own key.
@@ -534,9 +479,9 @@ Result<CtdcParse> ParseCtdc(std::string_view content, const Progress& progress) 
     int n = ++occurrences[digest];
     record->record_key = fmt::format("{}:{}", digest, n);
     out.records.push_back(std::move(*record));
-    out.lines.push_back(reader.line());
+    out.lines.push_back(line);
   }
-  if (progress) progress(content.size(), content.size());
+  if (progress) progress(rows, rows);
   return out;
 }
 

@@ -27,7 +27,7 @@ std::span<const std::string_view> CtdcColumns();
 struct CtdcReject {
   std::size_t line = 0;  // 1-based line of the file where the row starts
   std::string reason;
-  std::string row;  // the row as it was in the file
+  std::string row;  // the row as read, its fields joined by ";" (quoted where needed)
 };
 
 struct CtdcParse {
@@ -37,7 +37,7 @@ struct CtdcParse {
   std::vector<CtdcReject> rejects;
 };
 
-// Called now and then with (bytes read, bytes in all).
+// Called now and then with (rows read, rows in all).
 using Progress = std::function<void(std::size_t, std::size_t)>;
 
 // Reads a whole CTDC file. Fails only when the file as a whole is unusable (no
