@@ -1,5 +1,7 @@
 #include "app/demo.h"
 
+#include "app/demo_prevention.h"
+
 #include <array>
 #include <map>
 #include <random>
@@ -543,7 +545,7 @@ Status GenerateDemo(App& app, const DemoOptions& options) {
       if (status == CaseStatus::kClosed) break;
     }
   }
-  return {};
+  return GeneratePreventionDemo(app, orgs, actors, rng, options.first_year);
 }
 
 void PrintDemoLogins(App& app) {

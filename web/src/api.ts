@@ -17,6 +17,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    // The answer's JSON when it carries more than the error (an import's rows that
+    // could not be read, 422).
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -84,6 +87,7 @@ async function errorOf(res: Response): Promise<ApiError> {
   try {
     const j = (await res.json()) as { error?: ApiErrorBody };
     if (j.error) return new ApiError(res.status, j.error.code, j.error.message, j.error.field);
+    return new ApiError(res.status, 'http_error', `HTTP ${res.status}`, undefined, j);
   } catch {
     // not JSON: fall through
   }

@@ -4,7 +4,7 @@
 // field, the idempotency key of a new record. The server decides all the same.
 import { useId, useState } from 'preact/hooks';
 import { fromMinor, toMinor, useT } from '../i18n';
-import { Checkboxes, ErrorSummary, Radios, SelectField, TextArea, TextField, formErrors, useIdempotencyKey, type FieldErrors, type Option } from './forms';
+import { Checkboxes, ErrorSummary, MultiSelect, Radios, SelectField, TextArea, TextField, formErrors, useIdempotencyKey, type FieldErrors, type Option } from './forms';
 import { Notice } from './ui';
 
 export type FieldValue = string | string[];
@@ -12,13 +12,17 @@ export type Values = Record<string, FieldValue>;
 
 export interface FieldSpec {
   name: string;
-  kind: 'text' | 'textarea' | 'date' | 'integer' | 'money' | 'select' | 'checkboxes' | 'yesno';
+  // number: a decimal such as 12.5 or 12,5; multiselect: several of a long list (the
+  // directory), sent as the chosen values.
+  kind: 'text' | 'textarea' | 'date' | 'integer' | 'number' | 'money' | 'select' | 'checkboxes' | 'multiselect' | 'yesno';
   label: string;
   hint?: string;
   required?: boolean;
   options?: Option[];
   // money: the field (of this form) holding the currency, or the currency itself.
   currency?: string;
+  // multiselect: the label of the list to add one more from.
+  addLabel?: string;
   // Shown, checked and sent only when this holds for the values as they stand.
   when?: (v: Values) => boolean;
 }
@@ -38,10 +42,14 @@ interface RecordFormProps {
   doneMessage?: string;
   // A server field name -> the form's (as fieldErrorsOf takes it).
   alias?: Record<string, string>;
+  // Checks across fields (parts that must add up, a choice that must be among
+  // others), on the values of the fields shown, once each field has passed its own.
+  check?: (v: Values) => FieldErrors;
 }
 
 const shownIn = (f: FieldSpec, v: Values) => !f.when || f.when(v);
 const isEmpty = (x: FieldValue | undefined) => (Array.isArray(x) ? x.length === 0 : !x || !x.trim());
+const isList = (f: FieldSpec) => f.kind === 'checkboxes' || f.kind === 'multiselect';
 
 // A record as read from the server, as the form's values: numbers and booleans as the
 // text their fields hold, money in the major unit, null as empty.
@@ -49,7 +57,7 @@ export function valuesOf(record: Record<string, unknown>, fields: FieldSpec[]): 
   const v: Values = {};
   for (const f of fields) {
     const x = record[f.name];
-    if (f.kind === 'checkboxes') v[f.name] = Array.isArray(x) ? (x as string[]) : [];
+    if (isList(f)) v[f.name] = Array.isArray(x) ? (x as unknown[]).map(String) : [];
     else if (x === null || x === undefined) v[f.name] = '';
     else if (f.kind === 'yesno') v[f.name] = x ? 'yes' : 'no';
     else if (f.kind === 'money') v[f.name] = fromMinor(Number(x), currencyOf(f, record as Values));
@@ -68,7 +76,8 @@ export function RecordForm(p: RecordFormProps) {
   const prefix = useId();
   const mode = p.mode ?? 'create';
   const start = p.initial ?? {};
-  const [values, setValues] = useState<Values>(() => ({ ...Object.fromEntries(p.fields.map((f) => [f.name, f.kind === 'checkboxes' ? [] : ''])), ...start }));
+  const blank = () => Object.fromEntries(p.fields.map((f) => [f.name, isList(f) ? [] : ''])) as Values;
+  const [values, setValues] = useState<Values>(() => ({ ...blank(), ...start }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [done, setDone] = useState(false);
   const key = useIdempotencyKey();
@@ -85,15 +94,16 @@ export function RecordForm(p: RecordFormProps) {
     const problems: FieldErrors = {};
     for (const f of shown) {
       const x = values[f.name];
-      if (mode === 'patch' && JSON.stringify(x) === JSON.stringify(start[f.name] ?? (f.kind === 'checkboxes' ? [] : ''))) continue;
+      if (mode === 'patch' && JSON.stringify(x) === JSON.stringify(start[f.name] ?? (isList(f) ? [] : ''))) continue;
       if (isEmpty(x)) {
-        if (f.required) problems[f.name] = T('common:form.required');
-        else if (mode === 'patch') body[f.name] = f.kind === 'checkboxes' ? [] : null;
+        if (f.required) problems[f.name] = isList(f) ? T('common:form.pick_some') : T('common:form.required');
+        else if (mode === 'patch') body[f.name] = isList(f) ? [] : null;
         continue;
       }
       const text = Array.isArray(x) ? '' : x.trim();
       switch (f.kind) {
         case 'checkboxes':
+        case 'multiselect':
           body[f.name] = x;
           break;
         case 'yesno':
@@ -102,6 +112,10 @@ export function RecordForm(p: RecordFormProps) {
         case 'integer':
           if (/^\d{1,9}$/.test(text)) body[f.name] = Number(text);
           else problems[f.name] = T('common:form.whole_number');
+          break;
+        case 'number':
+          if (/^-?\d{1,12}([.,]\d{1,6})?$/.test(text.replace(/\s/g, ''))) body[f.name] = Number(text.replace(/\s/g, '').replace(',', '.'));
+          else problems[f.name] = T('common:form.number');
           break;
         case 'money': {
           const minor = toMinor(text, currencyOf(f, values));
@@ -119,6 +133,10 @@ export function RecordForm(p: RecordFormProps) {
   const submit = async (e: Event) => {
     e.preventDefault();
     const [body, problems] = read();
+    if (!Object.keys(problems).length && p.check) {
+      const shownValues = Object.fromEntries(shown.map((f) => [f.name, values[f.name]]));
+      Object.assign(problems, p.check(shownValues));
+    }
     setDone(false);
     if (Object.keys(problems).length) {
       setErrors(problems);
@@ -128,7 +146,7 @@ export function RecordForm(p: RecordFormProps) {
     try {
       const result = await p.submit(body, key.headers());
       key.renew();
-      if (mode === 'create' && !p.initial) setValues(Object.fromEntries(p.fields.map((f) => [f.name, f.kind === 'checkboxes' ? [] : ''])));
+      if (mode === 'create' && !p.initial) setValues(blank());
       setDone(true);
       p.onDone?.(result);
     } catch (err) {
@@ -163,6 +181,12 @@ export function RecordForm(p: RecordFormProps) {
                     <Checkboxes {...common} legend={f.label} options={f.options ?? []} values={values[f.name] as string[]} onChange={set(f.name)} />
                   </div>
                 );
+              case 'multiselect':
+                return (
+                  <div class="grid-wide" key={f.name}>
+                    <MultiSelect {...common} legend={f.label} options={f.options ?? []} values={values[f.name] as string[]} onChange={set(f.name)} addLabel={f.addLabel ?? T('common:add')} />
+                  </div>
+                );
               case 'yesno':
                 return <Radios key={f.name} {...common} legend={f.label} options={yesNo} value={text} onChange={set(f.name)} />;
               case 'textarea':
@@ -175,6 +199,8 @@ export function RecordForm(p: RecordFormProps) {
                 return <TextField key={f.name} {...common} type="date" label={f.label} value={text} onInput={set(f.name)} width="medium" />;
               case 'integer':
                 return <TextField key={f.name} {...common} label={f.label} value={text} onInput={set(f.name)} width="short" inputMode="numeric" />;
+              case 'number':
+                return <TextField key={f.name} {...common} label={f.label} value={text} onInput={set(f.name)} width="short" inputMode="decimal" />;
               case 'money':
                 return <TextField key={f.name} {...common} label={f.label} value={text} onInput={set(f.name)} width="medium" inputMode="decimal" />;
               default:

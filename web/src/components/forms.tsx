@@ -2,7 +2,7 @@
 // hint under it, the error message between label and control, and an error summary at
 // the top of the form that links to each field in trouble.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, newIdempotencyKey } from '../api';
 import { formatDate, t, useT } from '../i18n';
 
@@ -11,7 +11,7 @@ export type FieldErrors = Record<string, string>;
 // The server's messages about one field's value that the catalogs translate (errors.field.*),
 // with what the message names (a date, a number); any other is shown as the server words it.
 const FIELD_MESSAGES: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
-  [/^is in the future$/, 'errors.field.future', () => ({})],
+  [/^is in the future($|:)/, 'errors.field.future', () => ({})],
   [/^is before the case was identified$/, 'errors.field.before_identified', () => ({})],
   [/^is before the admission/, 'errors.field.before_admission', () => ({})],
   [/^is required/, 'errors.field.required', () => ({})],
@@ -19,6 +19,17 @@ const FIELD_MESSAGES: Array<[RegExp, string, (m: RegExpExecArray) => Record<stri
   [/^must be after the decision$/, 'errors.field.after_decision', () => ({})],
   [/^must be at least (\d+)$/, 'errors.field.at_least', (m) => ({ n: m[1] })],
   [/^no such organisation/, 'errors.field.no_such_organisation', () => ({})],
+  [/^no organisation \d+$/, 'errors.field.no_such_organisation', () => ({})],
+  [/^is before starts_on$/, 'errors.field.before_start', () => ({})],
+  [/^is not after period_start$/, 'errors.field.after_start', () => ({})],
+  [/^is outside the plan's period \((\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})\)$/, 'errors.field.outside_period', (m) => ({ from: formatDate(m[1]), to: formatDate(m[2]) })],
+  [/^adds up to (\d+), not to the (\d+) participants/, 'errors.field.age_sum', (m) => ({ sum: m[1], total: m[2] })],
+  [/^name at least one/, 'errors.field.pick_some', () => ({})],
+  [/^names the same one twice$/, 'errors.field.twice', () => ({})],
+  [/^must be written without spaces/, 'errors.field.no_spaces', () => ({})],
+  [/^names organisation \d+, which is responsible already$/, 'errors.field.partner_responsible', () => ({})],
+  [/^is neither a responsible body nor a partner/, 'errors.field.not_named_by_measure', () => ({})],
+  [/^must not be negative$/, 'errors.field.negative', () => ({})],
 ];
 
 // The text to show for an error from the server: the common catalog's for its code (or
@@ -245,6 +256,96 @@ export function Checkboxes(p: CheckboxesProps) {
             <label for={`${p.id}-${o.value}`}>{o.label}</label>
           </div>
         ))}
+      </div>
+    </fieldset>
+  );
+}
+
+interface MultiSelectProps {
+  id: string;
+  legend: string;
+  options: Option[];
+  values: string[];
+  onChange: (v: string[]) => void;
+  // The label of the list to add one more from ("Add an organiser").
+  addLabel: string;
+  hint?: string;
+  error?: string;
+}
+
+// Several choices from a long list (the organisations of the directory): the ones
+// chosen, each with its own remove button, and a list with an Add button for one more.
+// A select that added on change would add with every arrow key in some browsers.
+export function MultiSelect(p: MultiSelectProps) {
+  const T = useT();
+  const [pick, setPick] = useState('');
+  const select = useRef<HTMLSelectElement>(null);
+  const labelOf = (v: string) => p.options.find((o) => o.value === v)?.label ?? v;
+  const left = p.options.filter((o) => !p.values.includes(o.value));
+  const add = () => {
+    if (!pick || p.values.includes(pick)) return;
+    p.onChange([...p.values, pick]);
+    setPick('');
+  };
+  const remove = (v: string) => {
+    p.onChange(p.values.filter((x) => x !== v));
+    select.current?.focus();
+  };
+  return (
+    <fieldset
+      id={p.id}
+      class={`field fieldset${p.error ? ' field--error' : ''}`}
+      aria-describedby={describedBy(p.id, p.hint, p.error)}
+    >
+      <legend class="field__label">{p.legend}</legend>
+      {p.hint && (
+        <div id={`${p.id}-hint`} class="field__hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${p.id}-error`} class="field__error">
+          {p.error}
+        </p>
+      )}
+      {p.values.length > 0 ? (
+        <ul class="choices">
+          {p.values.map((v) => (
+            <li key={v} class="choices__item">
+              <span>{labelOf(v)}</span>
+              <button type="button" class="button--link choices__remove" onClick={() => remove(v)}>
+                {T('common:remove')}
+                <span class="visually-hidden"> {labelOf(v)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="choices__none muted">{T('common:none_chosen')}</p>
+      )}
+      <div class="choices__add">
+        <label for={`${p.id}-add`} class="choices__add-label">
+          {p.addLabel}
+        </label>
+        <div class="choices__add-row">
+          <select
+            id={`${p.id}-add`}
+            ref={select}
+            class="input select"
+            value={pick}
+            onChange={(e) => setPick((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">{T('common:choose')}</option>
+            {left.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <button type="button" class="button button--secondary" onClick={add}>
+            {T('common:add')}
+          </button>
+        </div>
       </div>
     </fieldset>
   );

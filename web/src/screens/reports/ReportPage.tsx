@@ -125,6 +125,11 @@ function tableTitle(T: typeof t, id: string): string | null {
     referrals_by_receiver_kind: T('reports:tables.referrals_by_receiver_kind'),
     referrals_by_sender_kind: T('reports:tables.referrals_by_sender_kind'),
     referrals_by_ground: T('reports:tables.referrals_by_ground'),
+    awareness_events_by_region_and_kind: T('reports:tables.awareness_events_by_region_and_kind'),
+    awareness_participants_by_region_and_sex: T('reports:tables.awareness_participants_by_region_and_sex'),
+    awareness_events_by_topic: T('reports:tables.awareness_events_by_topic'),
+    awareness_events_by_audience: T('reports:tables.awareness_events_by_audience'),
+    awareness_participants_by_age: T('reports:tables.awareness_participants_by_age'),
   };
   return titles[id] ?? null;
 }
@@ -155,6 +160,11 @@ function dimensionName(T: typeof t, dim: string): string {
     sender_kind: T('reports:dimensions.sender_kind'),
     referral_status: T('reports:dimensions.referral_status'),
     ground: T('reports:dimensions.ground'),
+    region: T('reports:dimensions.region'),
+    event_kind: T('reports:dimensions.event_kind'),
+    event_topic: T('reports:dimensions.event_topic'),
+    audience: T('reports:dimensions.audience'),
+    participant_age_group: T('reports:dimensions.participant_age_group'),
   };
   return names[dim] ?? dim;
 }
@@ -171,6 +181,10 @@ const VOCABULARY: Record<string, string> = {
   receiver_kind: 'organization_kinds',
   sender_kind: 'organization_kinds',
   referral_status: 'referral_statuses',
+  event_kind: 'event_kinds',
+  event_topic: 'event_topics',
+  audience: 'audiences',
+  participant_age_group: 'participant_age_groups',
 };
 
 // The label of a row or column code of dimension `dim` in the chosen language.
@@ -203,6 +217,7 @@ function valueLabel(T: typeof t, labels: Labels, dim: string | null, code: strin
   };
   if (dim === 'citizenship' || dim === 'country_of_exploitation') return own[code] ?? labels.country(code);
   if (dim === 'month') return formatMonth(code);
+  if (dim === 'region') return labels.region(code);
   const amount = AMOUNT_ROW.exec(code);
   if (amount) return T('reports:values.amount_awarded', { currency: amount[1] });
   return own[code] ?? code;
@@ -213,6 +228,10 @@ function valueLabel(T: typeof t, labels: Labels, dim: string | null, code: strin
 function noteText(T: typeof t, labels: Labels, note: string): { text: string; lang?: string } {
   if (note.startsWith('A person exploited in several forms')) return { text: T('reports:notes.multi_valued') };
   if (note.startsWith('amounts of approved payments')) return { text: T('reports:notes.amounts') };
+  if (note.startsWith('An event on several topics')) return { text: T('reports:notes.event_topics') };
+  if (note.startsWith('An event for several audiences')) return { text: T('reports:notes.event_audiences') };
+  const uncounted = /^(\d+) participants of events that did not count them by age/.exec(note);
+  if (uncounted) return { text: T('reports:notes.not_by_age', { count: Number(uncounted[1]), n: formatNumber(Number(uncounted[1])) }) };
   const median = /^median time from sending to acceptance, (\w+): ([\d.]+) hours \((\d+) accepted\)$/.exec(note);
   if (median)
     return {

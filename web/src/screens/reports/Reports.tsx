@@ -49,6 +49,8 @@ export function reportText(T: typeof t, name: string): { title: string; descript
       return { title: T('reports:names.allowances.title'), description: T('reports:names.allowances.description') };
     case 'referrals':
       return { title: T('reports:names.referrals.title'), description: T('reports:names.referrals.description') };
+    case 'awareness':
+      return { title: T('reports:names.awareness.title'), description: T('reports:names.awareness.description') };
     default:
       return null;
   }

@@ -1,0 +1,141 @@
+// What the prevention API answers (see docs/openapi.json), and the few helpers its
+// screens share: the tone of a measure's status, the names of several organisations,
+// the dates of an event.
+import { formatDate, formatNumber, locale } from '../../i18n';
+import type { Option } from '../../components/forms';
+import type { Organization } from '../../organizations';
+
+export interface Participants {
+  female: number;
+  male: number;
+  total: number;
+  by_age: Record<string, number>;
+}
+
+export interface AwarenessEvent {
+  id: number;
+  title: string;
+  kind: string;
+  organizer_organization_ids: number[];
+  region: string;
+  place: string;
+  starts_on: string;
+  ends_on: string;
+  topics: string[];
+  audience: string[];
+  participants: Participants;
+  materials_distributed: number;
+  funded_by_organization_id: number | null;
+  created_at: string;
+}
+
+export interface ActionPlan {
+  id: number;
+  title: string;
+  period_start: string;
+  period_end: string;
+  created_at: string;
+}
+
+export interface Indicator {
+  name: string;
+  unit: string;
+  baseline: number | null;
+  target: number | null;
+}
+
+export type MeasureStatus = 'not_started' | 'in_progress' | 'done' | 'overdue';
+
+export interface ProgressReport {
+  id: number;
+  measure_id: number;
+  revision: number;
+  reported_on: string;
+  reporting_organization_id: number;
+  status: MeasureStatus;
+  narrative: string;
+  indicator_values: Array<{ indicator: number; value: number }>;
+  created_at: string;
+}
+
+export interface Measure {
+  id: number;
+  plan_id: number;
+  code: string;
+  text: string;
+  responsible_organization_ids: number[];
+  partner_organization_ids: number[];
+  deadline: string;
+  indicators: Indicator[];
+}
+
+// A measure as it stands today.
+export interface MeasureView extends Measure {
+  status: MeasureStatus;
+  latest_progress: ProgressReport | null;
+}
+
+export interface StatusCounts {
+  not_started: number;
+  in_progress: number;
+  done: number;
+  overdue: number;
+  total: number;
+}
+
+export interface PlanSummary {
+  plan: ActionPlan;
+  as_of: string;
+  counts: StatusCounts;
+  by_body: Array<{ organization_id: number; name: string; counts: StatusCounts }>;
+  overdue: Array<{
+    id: number;
+    code: string;
+    text: string;
+    deadline: string;
+    responsible_organization_ids: number[];
+    status: MeasureStatus;
+    last_reported_status: MeasureStatus | null;
+  }>;
+}
+
+// The order the statuses are shown in: what needs attention first.
+export const STATUSES: MeasureStatus[] = ['overdue', 'in_progress', 'not_started', 'done'];
+
+export function statusTone(status: string | null | undefined): 'neutral' | 'good' | 'warn' | 'bad' {
+  switch (status) {
+    case 'done':
+      return 'good';
+    case 'overdue':
+      return 'bad';
+    case 'in_progress':
+      return 'warn';
+    default:
+      return 'neutral';
+  }
+}
+
+// "5 Mar 2026" or "5 Mar 2026 – 7 Mar 2026".
+export function eventDates(e: { starts_on: string; ends_on: string }): string {
+  return e.ends_on && e.ends_on !== e.starts_on ? `${formatDate(e.starts_on)} – ${formatDate(e.ends_on)}` : formatDate(e.starts_on);
+}
+
+export function periodOf(p: { period_start: string; period_end: string }): string {
+  return `${formatDate(p.period_start)} – ${formatDate(p.period_end)}`;
+}
+
+export const namesOf = (ids: number[], name: (id: number) => string) => ids.map(name).join('; ');
+
+// The directory as choices, by name; inactive organisations only when already chosen.
+export function organizationOptions(list: Organization[], keep: number[] = []): Option[] {
+  return list
+    .filter((o) => o.active || keep.includes(o.id))
+    .map((o) => ({ value: String(o.id), label: o.name }))
+    .sort((a, b) => a.label.localeCompare(b.label, locale()));
+}
+
+// An indicator's value with its unit ("12 sessions").
+export function withUnit(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return '';
+  return unit ? `${formatNumber(value, 2)} ${unit}` : formatNumber(value, 2);
+}
