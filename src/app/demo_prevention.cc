@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <tuple>
 #include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "app/cooperation.h"
 #include "app/prevention.h"
 #include "domain/iso_codes.h"
 
@@ -131,6 +134,60 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
       ngos.emplace_back(id, org.region.value_or("AZ-BA"));
     }
   const std::vector<Id> funders = {orgs.at(kIom), orgs.at("OSCE Project Co-ordinator")};
+
+  // The agreements with the partners, and the Council of Europe Convention with GRETA's
+  // evaluation rounds.
+  CooperationService cooperation(app);
+  struct AgreementTemplate {
+    const char* title;
+    domain::AgreementKind kind;
+    std::vector<const char*> parties;
+    Date starts_on;
+    std::optional<Date> ends_on;
+    const char* scope;
+  };
+  const std::vector<AgreementTemplate> agreements = {
+      {"Counter-trafficking and assistance to victims in Azerbaijan", domain::AgreementKind::kProject,
+       {kIom}, Date::FromYmd(first_year, 3, 1), Date::FromYmd(first_year + 3, 2, 28),
+       "Shelter support, reintegration grants and awareness work in the regions."},
+      {"Reintegration of returning victims", domain::AgreementKind::kProject, {kIom, kMigration},
+       Date::FromYmd(first_year + 4, 1, 1), std::nullopt,
+       "Safe return, reintegration grants and follow-up for victims who go home."},
+      {"Strengthening the national referral mechanism", domain::AgreementKind::kCooperationAgreement,
+       {"OSCE Project Co-ordinator", kPolice}, Date::FromYmd(first_year + 1, 6, 1),
+       Date::FromYmd(first_year + 5, 5, 31),
+       "Training of police, prosecutors and judges; review of the referral rules."},
+  };
+  std::vector<std::pair<AgreementView, Id>> by_funder;  // each with its first party, who pays
+  for (const auto& t : agreements) {
+    domain::Agreement a;
+    a.title = t.title;
+    a.kind = t.kind;
+    for (const char* party : t.parties) a.party_organization_ids.push_back(orgs.at(party));
+    a.starts_on = std::min(t.starts_on, today);
+    a.signed_on = a.starts_on.PlusDays(-20);
+    a.ends_on = t.ends_on;
+    a.scope = t.scope;
+    TRY(auto created, cooperation.CreateAgreement(coordinator, a));
+    by_funder.emplace_back(created, a.party_organization_ids.front());
+  }
+  domain::Convention coe;
+  coe.title = "Council of Europe Convention on Action against Trafficking in Human Beings";
+  coe.monitoring_body = "GRETA";
+  coe.joined_on = Date::FromYmd(2010, 6, 23);
+  TRY(auto convention, cooperation.CreateConvention(coordinator, coe));
+  for (const auto& [number, first, last, due] :
+       {std::tuple{1, 2010, 2013, Date::FromYmd(2014, 1, 31)}, std::tuple{2, 2014, 2018, Date::FromYmd(2019, 4, 30)},
+        std::tuple{3, 2019, 2022, Date::FromYmd(2023, 9, 30)}}) {
+    domain::ReportingRound r;
+    r.number = number;
+    r.first_year = first;
+    r.last_year = last;
+    r.due_on = due;
+    if (due < today) r.submitted_on = due.PlusDays(-14);
+    TRY(auto added, cooperation.AddRound(coordinator, convention.id, r));
+    (void)added;
+  }
   for (int year = first_year; year <= today.Year(); ++year) {
     const int events = pick(28, 44);
     for (int n = 0; n < events; ++n) {
@@ -167,6 +224,15 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
       }
       e.materials_distributed = t.kind == K::kAwarenessCampaign ? people * 5 : people;
       if (pick(0, 2) == 0) e.funded_by_organization_id = funders[static_cast<std::size_t>(pick(0, 1))];
+      // An event a partner paid for while one of its agreements ran was held under it.
+      for (const auto& [agreement, funder] : by_funder) {
+        const auto& a = agreement.agreement;
+        if (e.funded_by_organization_id == funder && e.starts_on >= a.starts_on &&
+            (!a.ends_on || e.starts_on <= *a.ends_on)) {
+          e.agreement_id = a.id;
+          break;
+        }
+      }
       TRY(auto recorded, prevention.RecordEvent(coordinator, std::move(e)));
       (void)recorded;
     }

@@ -34,10 +34,11 @@ enum class Permission {
   kOverrideConsent,      // let a referral go ahead without consent, with a legal ground
   kAssignCases,          // put a caseworker of the own organisation in charge of a case
   kApproveClosure,       // approve or reject a caseworker's request to close a case
-  kReadPrevention,       // awareness events and the action plans (nothing about a person)
+  kReadPrevention,       // awareness events, action plans, agreements and conventions (nothing about a person)
   kRecordEvents,         // record an awareness event (coordinators: any; staff: their organisation's)
   kManagePlans,          // action plans and their measures, and their import
   kReportProgress,       // report progress on a measure (coordinators: any; a responsible body's supervisor)
+  kManageCooperation,    // agreements with international partners, conventions and their rounds
 };
 
 // The wire names of the permissions, which the web application reads at sign-in to
@@ -69,8 +70,9 @@ inline constexpr std::pair<Permission, std::string_view> kPermissionNames[] = {
     {Permission::kRecordEvents, "record_events"},
     {Permission::kManagePlans, "manage_plans"},
     {Permission::kReportProgress, "report_progress"},
+    {Permission::kManageCooperation, "manage_cooperation"},
 };
-static_assert(std::size(kPermissionNames) == static_cast<std::size_t>(Permission::kReportProgress) + 1,
+static_assert(std::size(kPermissionNames) == static_cast<std::size_t>(Permission::kManageCooperation) + 1,
               "every permission has a wire name");
 
 // Fails with kForbidden unless the role has the permission.
@@ -112,6 +114,7 @@ constexpr bool Can(domain::Role role, Permission p) {
              role == R::kSupervisor;
     case P::kManagePlans: return role == R::kCoordinator;
     case P::kReportProgress: return role == R::kCoordinator || role == R::kSupervisor;
+    case P::kManageCooperation: return role == R::kCoordinator;
   }
   return false;
 }

@@ -69,6 +69,10 @@ Result<domain::AwarenessEvent> PreventionService::RecordEvent(const Actor& actor
         TRY_STATUS(OrganisationsExist(tx, e.organizer_organization_ids, "organizer_organization_ids"));
         if (e.funded_by_organization_id)
           TRY_STATUS(OrganisationsExist(tx, {*e.funded_by_organization_id}, "funded_by_organization_id"));
+        if (e.agreement_id) {
+          TRY(auto agreement, tx.Prevention().GetAgreement(*e.agreement_id));
+          if (!agreement) return Invalid("agreement_id", "no such agreement");
+        }
         e.recorded_by = actor.user_id;
         e.created_at = app_.Now();
         TRY(e.id, tx.Prevention().InsertEvent(e));

@@ -111,6 +111,47 @@ Status CheckProgress(const ProgressReport& r, const Measure& m, const ActionPlan
   return {};
 }
 
+Status CheckAgreement(const Agreement& a, const Date& today) {
+  TRY_STATUS(TextWithin(a.title, "title", 300, true));
+  TRY_STATUS(TextWithin(a.scope, "scope", 4000, false));
+  if (a.party_organization_ids.empty())
+    return Invalid("party_organization_ids", "name at least one partner");
+  TRY_STATUS(NoRepeats(a.party_organization_ids, "party_organization_ids"));
+  if (a.signed_on && *a.signed_on > today) return Invalid("signed_on", "is in the future");
+  if (a.ends_on && *a.ends_on < a.starts_on) return Invalid("ends_on", "is before starts_on");
+  if (a.terminated_on) {
+    if (!a.signed_on) return Invalid("terminated_on", "an agreement never signed is not terminated");
+    if (*a.terminated_on < a.starts_on) return Invalid("terminated_on", "is before starts_on");
+    if (*a.terminated_on > today) return Invalid("terminated_on", "is in the future");
+  }
+  return {};
+}
+
+AgreementStatus StatusOf(const Agreement& a, const Date& today) {
+  if (a.terminated_on) return AgreementStatus::kTerminated;
+  if (!a.signed_on) return AgreementStatus::kDraft;
+  if (a.ends_on && *a.ends_on < today) return AgreementStatus::kEnded;
+  return AgreementStatus::kInForce;
+}
+
+Status CheckConvention(const Convention& c, const Date& today) {
+  TRY_STATUS(TextWithin(c.title, "title", 300, true));
+  TRY_STATUS(TextWithin(c.monitoring_body, "monitoring_body", 100, false));
+  if (c.joined_on > today) return Invalid("joined_on", "is in the future");
+  return {};
+}
+
+Status CheckRound(const ReportingRound& r, const Convention& c, const Date& today) {
+  if (r.number < 1 || r.number > 100) return Invalid("number", "must be from 1 to 100");
+  if (r.first_year < 1990 || r.first_year > 2200) return Invalid("first_year", "must be a year such as 2019");
+  if (r.last_year < r.first_year) return Invalid("last_year", "is before first_year");
+  if (r.last_year > 2200) return Invalid("last_year", "must be a year such as 2023");
+  if (r.first_year < c.joined_on.Year())
+    return Invalid("first_year", fmt::format("is before the state joined the convention ({})", c.joined_on.Year()));
+  if (r.submitted_on && *r.submitted_on > today) return Invalid("submitted_on", "is in the future");
+  return {};
+}
+
 MeasureStatus StatusOf(const Measure& m, const std::optional<ProgressReport>& latest,
                        const Date& today) {
   if (latest && latest->status == MeasureStatus::kDone) return MeasureStatus::kDone;

@@ -64,6 +64,7 @@ struct AwarenessEvent {
   Participants participants;
   std::int64_t materials_distributed = 0;
   std::optional<Id> funded_by_organization_id;  // the partner who paid for it
+  std::optional<Id> agreement_id;               // the agreement it was held under
   Id recorded_by = 0;
   Timestamp created_at{};
 };
@@ -122,6 +123,64 @@ struct ProgressReport {
   Id recorded_by = 0;
   Timestamp created_at{};
 };
+
+// ---------------------------------------------------------------- international cooperation
+
+enum class AgreementKind { kMemorandum, kProject, kGrant, kCooperationAgreement };
+HAVEN_ENUM_NAMES(AgreementKind, "memorandum"sv, "project"sv, "grant"sv, "cooperation_agreement"sv);
+
+// Where an agreement stands, from its dates: a draft until signed; ended after its end;
+// terminated once terminated; in force otherwise.
+enum class AgreementStatus { kDraft, kInForce, kEnded, kTerminated };
+HAVEN_ENUM_NAMES(AgreementStatus, "draft"sv, "in_force"sv, "ended"sv, "terminated"sv);
+
+// A memorandum, project or grant with partners (UN agencies, the OSCE, the Council of
+// Europe, IOM, ILO, ICMPD, embassies, foreign NGOs: organisations of the directory).
+struct Agreement {
+  Id id = 0;
+  std::string title;
+  AgreementKind kind = AgreementKind::kMemorandum;
+  std::vector<Id> party_organization_ids;  // one or more, besides the coordinating body
+  std::optional<Date> signed_on;
+  Date starts_on;
+  std::optional<Date> ends_on;
+  std::optional<Date> terminated_on;
+  std::string scope;
+  int version = 1;
+  Id recorded_by = 0;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+Status CheckAgreement(const Agreement& a, const Date& today);
+AgreementStatus StatusOf(const Agreement& a, const Date& today);
+
+// A convention the state has joined, with its monitoring body's reporting rounds.
+struct Convention {
+  Id id = 0;
+  std::string title;            // "Council of Europe Convention on Action against Trafficking in Human Beings"
+  std::string monitoring_body;  // "GRETA"
+  Date joined_on;               // ratified or acceded
+  Id recorded_by = 0;
+  Timestamp created_at{};
+};
+
+// One evaluation round: the years it covers, so that the statistics sent for it (the
+// GRETA questionnaire tables) are the reports of those years.
+struct ReportingRound {
+  Id id = 0;
+  Id convention_id = 0;
+  int number = 0;  // 1, 2, 3 …: unique per convention
+  int first_year = 0;
+  int last_year = 0;
+  std::optional<Date> due_on;
+  std::optional<Date> submitted_on;
+  Id recorded_by = 0;
+  Timestamp created_at{};
+};
+
+Status CheckConvention(const Convention& c, const Date& today);
+Status CheckRound(const ReportingRound& r, const Convention& c, const Date& today);
 
 Status CheckPlan(const ActionPlan& p);
 // Needs the plan for the period; duplicates of the code are the store's to find.

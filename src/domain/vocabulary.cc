@@ -347,8 +347,8 @@ HAVEN_LABELS(Audience, "audiences",
 
 HAVEN_LABELS(ParticipantAge, "participant_age_groups",
     {"under_18", "18 yaşadək", "Under 18", "До 18 лет"},
-    {"18_29", "18–29", "18 to 29", "18–29"},
-    {"30_49", "30–49", "30 to 49", "30–49"},
+    {"18_29", "18–29 yaş", "18 to 29", "18–29 лет"},
+    {"30_49", "30–49 yaş", "30 to 49", "30–49 лет"},
     {"50_and_over", "50 və yuxarı", "50 and over", "50 и старше"});
 
 HAVEN_LABELS(MeasureStatus, "measure_statuses",
@@ -356,6 +356,18 @@ HAVEN_LABELS(MeasureStatus, "measure_statuses",
     {"in_progress", "İcra olunur", "In progress", "Выполняется"},
     {"done", "İcra olunub", "Done", "Выполнено"},
     {"overdue", "Gecikir", "Overdue", "Просрочено"});
+
+HAVEN_LABELS(AgreementKind, "agreement_kinds",
+    {"memorandum", "Anlaşma memorandumu", "Memorandum of understanding", "Меморандум о взаимопонимании"},
+    {"project", "Layihə", "Project", "Проект"},
+    {"grant", "Qrant", "Grant", "Грант"},
+    {"cooperation_agreement", "Əməkdaşlıq sazişi", "Cooperation agreement", "Соглашение о сотрудничестве"});
+
+HAVEN_LABELS(AgreementStatus, "agreement_statuses",
+    {"draft", "Layihə (imzalanmayıb)", "Draft (not signed)", "Проект (не подписан)"},
+    {"in_force", "Qüvvədədir", "In force", "Действует"},
+    {"ended", "Başa çatıb", "Ended", "Завершено"},
+    {"terminated", "Ləğv edilib", "Terminated", "Расторгнуто"});
 
 HAVEN_LABELS(PaymentStatus, "payment_statuses",
     {"pending_approval", "Təsdiq gözləyir", "Awaiting approval", "Ожидает утверждения"},
@@ -434,7 +446,7 @@ const std::vector<Vocabulary>& Registry() {
                CompensationRoute, ClaimStatus, FollowUpOutcome, DataCategory, Purpose,
                ConsentMethod, Language, ReferralKind, ReferralStatus, OverrideBasis, ServiceType,
                PaymentStatus, AllowancePeriod, DischargeReason, EventKind, EventTopic, Audience,
-               ParticipantAge, MeasureStatus>();
+               ParticipantAge, MeasureStatus, AgreementKind, AgreementStatus>();
   return all;
 }
 

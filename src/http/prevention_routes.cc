@@ -78,7 +78,7 @@ Result<domain::AwarenessEvent> EventFrom(const Json& body) {
   domain::JsonReader r(body);
   TRY_STATUS(r.OnlyKeys({"title", "kind", "organizer_organization_ids", "region", "place",
                          "starts_on", "ends_on", "topics", "audience", "participants",
-                         "materials_distributed", "funded_by_organization_id"}));
+                         "materials_distributed", "funded_by_organization_id", "agreement_id"}));
   domain::AwarenessEvent e;
   TRY(e.title, r.String("title", false));
   TRY(e.kind, r.RequiredEnum<domain::EventKind>("kind"));
@@ -96,6 +96,8 @@ Result<domain::AwarenessEvent> EventFrom(const Json& body) {
   TRY(e.materials_distributed, Count(body, "materials_distributed", "materials_distributed"));
   TRY(auto funder, r.OptionalInt("funded_by_organization_id"));
   if (funder) e.funded_by_organization_id = *funder;
+  TRY(auto agreement, r.OptionalInt("agreement_id"));
+  if (agreement) e.agreement_id = *agreement;
   return e;
 }
 
@@ -144,6 +146,7 @@ Json EventJson(const domain::AwarenessEvent& e) {
           {"materials_distributed", e.materials_distributed},
           {"funded_by_organization_id",
            e.funded_by_organization_id ? Json(*e.funded_by_organization_id) : Json(nullptr)},
+          {"agreement_id", e.agreement_id ? Json(*e.agreement_id) : Json(nullptr)},
           {"recorded_by", e.recorded_by},
           {"created_at", FormatTimestamp(e.created_at)}};
 }

@@ -55,7 +55,7 @@ std::vector<Route> AllRoutes() {
   std::vector<Route> all;
   // PreventionRoutes before ReportRoutes: /reports/awareness before /reports/{name}.
   for (auto table : {CoreRoutes, CaseworkRoutes, AssistanceRoutes, CoalitionRoutes, StageRoutes,
-                     PreventionRoutes, ReportRoutes, VocabularyRoutes})
+                     PreventionRoutes, CooperationRoutes, ReportRoutes, VocabularyRoutes})
     for (auto& route : table()) all.push_back(std::move(route));
   return all;
 }

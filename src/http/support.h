@@ -51,6 +51,7 @@ std::vector<Route> CaseworkRoutes();    // casework_routes.cc
 std::vector<Route> ReportRoutes();      // report_routes.cc
 std::vector<Route> StageRoutes();       // stage_routes.cc
 std::vector<Route> PreventionRoutes();  // prevention_routes.cc
+std::vector<Route> CooperationRoutes(); // cooperation_routes.cc
 std::vector<Route> VocabularyRoutes();  // vocabulary_routes.cc
 
 int StatusFor(ErrorCode code);

@@ -1,7 +1,8 @@
 #pragma once
-// The "prevention" area of the store: awareness events in the regions, and the national
-// action plans with their measures and the progress reported on them. Nothing here is
-// about a person; nothing is sealed.
+// The "prevention" area of the store: awareness events in the regions, the national
+// action plans with their measures and the progress reported on them, and international
+// cooperation (agreements with partners, conventions and their reporting rounds).
+// Nothing here is about a person; nothing is sealed.
 // Thread-safety: as Transaction (one thread at a time).
 
 #include <cstdint>
@@ -29,6 +30,14 @@ struct RegionCoverage {
   std::int64_t female = 0;
   std::int64_t male = 0;
   std::optional<domain::Date> last_event_on;  // the last one ever, up to the period's end
+};
+
+// What was done under an agreement, in its period (from its start to its end, its
+// termination or `until`): counts only, never a case.
+struct AgreementActivity {
+  std::vector<domain::Id> event_ids;     // awareness events held under it
+  std::int64_t participants = 0;         // in those events
+  std::int64_t cases_received = 0;       // distinct cases the partners accepted a referral of
 };
 
 struct MeasureFilter {
@@ -66,6 +75,22 @@ class PreventionStore {
   virtual Result<std::vector<domain::ProgressReport>> ProgressOf(domain::Id measure_id) = 0;
   // The latest report of each measure of the plan.
   virtual Result<std::vector<domain::ProgressReport>> LatestProgress(domain::Id plan_id) = 0;
+
+  // ---- international cooperation
+  virtual Result<domain::Id> InsertAgreement(const domain::Agreement& a) = 0;
+  virtual Result<std::optional<domain::Agreement>> GetAgreement(domain::Id id) = 0;
+  // Fails with reason "stale" when the stored version is not a.version - 1 (then nothing
+  // changes); replaces the parties.
+  virtual Status UpdateAgreement(const domain::Agreement& a) = 0;
+  // Newest start first; with a party, only the agreements it is a party to.
+  virtual Result<std::vector<domain::Agreement>> ListAgreements(std::optional<domain::Id> party) = 0;
+  virtual Result<AgreementActivity> ActivityOf(const domain::Agreement& a, const domain::Date& until) = 0;
+  virtual Result<domain::Id> InsertConvention(const domain::Convention& c) = 0;
+  virtual Result<std::optional<domain::Convention>> GetConvention(domain::Id id) = 0;
+  virtual Result<std::vector<domain::Convention>> ListConventions() = 0;  // by joined_on
+  // Fails with reason "constraint" when the convention has a round of that number.
+  virtual Result<domain::Id> InsertRound(const domain::ReportingRound& r) = 0;
+  virtual Result<std::vector<domain::ReportingRound>> RoundsOf(domain::Id convention_id) = 0;  // by number
 };
 
 }  // namespace haven::store

@@ -111,6 +111,15 @@ class Authorization : public ::testing::Test {
                                     {"responsible_organization_ids", {a_}}, {"deadline", "2027-06-30"}});
     ASSERT_EQ(measure.status, 201) << measure.raw;
     measure_ = measure.body["id"];
+    auto agreement = C("coord").Post("/api/v1/agreements", {{"title", "Project"}, {"kind", "project"},
+                                                            {"party_organization_ids", {a_}},
+                                                            {"starts_on", "2026-01-01"}});
+    ASSERT_EQ(agreement.status, 201) << agreement.raw;
+    agreement_ = agreement.body["id"];
+    auto convention = C("coord").Post("/api/v1/conventions", {{"title", "Convention"},
+                                                              {"joined_on", "2010-01-01"}});
+    ASSERT_EQ(convention.status, 201) << convention.raw;
+    convention_ = convention.body["id"];
     auto event = C("cw-a").Post("/api/v1/trainings", TrainingBody());
     ASSERT_EQ(event.status, 201) << event.raw;
     event_ = event.body["id"];
@@ -324,14 +333,16 @@ class Authorization : public ::testing::Test {
 
   static Instance* in_;
   static std::map<std::string, Client>* clients_;
-  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_, cw_a_id_, plan_, measure_, event_;
+  static long a_, b_, s_, state_, shelter_a_, shelter_s_, target_, cw_a_id_, plan_, measure_, event_,
+      agreement_, convention_;
 };
 
 Instance* Authorization::in_;
 std::map<std::string, Client>* Authorization::clients_;
 long Authorization::a_, Authorization::b_, Authorization::s_, Authorization::state_,
     Authorization::shelter_a_, Authorization::shelter_s_, Authorization::target_,
-    Authorization::cw_a_id_, Authorization::plan_, Authorization::measure_, Authorization::event_;
+    Authorization::cw_a_id_, Authorization::plan_, Authorization::measure_, Authorization::event_,
+    Authorization::agreement_, Authorization::convention_;
 
 std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   auto c = [](const Subject& s) { return CasePath(s.case_id); };
@@ -486,6 +497,35 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     return Request{"POST", "/api/v1/measures/" + std::to_string(measure_) + "/progress",
                    {{"reported_on", "2026-06-01"}, {"status", "in_progress"},
                     {"reporting_organization_id", a_}}, {}};
+  }));
+  // International cooperation.
+  e.push_back(get("GET", "/api/v1/agreements", false, fixed("/api/v1/agreements")));
+  e.push_back(post("POST", "/api/v1/agreements", false, "", [](const Subject&, Scenario, int n) {
+    return Request{"POST", "/api/v1/agreements", {{"title", "Agreement " + std::to_string(n)},
+                                                  {"kind", "grant"}, {"party_organization_ids", {b_}},
+                                                  {"starts_on", "2026-02-01"}}, {}};
+  }));
+  e.push_back(get("GET", "/api/v1/agreements/{id}", false, [](const Subject&) {
+    return "/api/v1/agreements/" + std::to_string(agreement_);
+  }));
+  e.push_back(post("PUT", "/api/v1/agreements/{id}", false, "", [](const Subject&, Scenario, int) {
+    const std::string path = "/api/v1/agreements/" + std::to_string(agreement_);
+    const long version = C("coord").Get(path).body.value("version", 0L);
+    return Request{"PUT", path, {{"title", "Project"}, {"kind", "project"}, {"party_organization_ids", {a_}},
+                                 {"starts_on", "2026-01-01"}, {"version", version}}, {}};
+  }));
+  e.push_back(get("GET", "/api/v1/conventions", false, fixed("/api/v1/conventions")));
+  e.push_back(post("POST", "/api/v1/conventions", false, "", [](const Subject&, Scenario, int n) {
+    return Request{"POST", "/api/v1/conventions", {{"title", "Convention " + std::to_string(n)},
+                                                   {"joined_on", "2012-01-01"}}, {}};
+  }));
+  e.push_back(get("GET", "/api/v1/conventions/{id}", false, [](const Subject&) {
+    return "/api/v1/conventions/" + std::to_string(convention_);
+  }));
+  e.push_back(post("POST", "/api/v1/conventions/{id}/rounds", false, "", [](const Subject&, Scenario, int) {
+    static int number = 0;
+    return Request{"POST", "/api/v1/conventions/" + std::to_string(convention_) + "/rounds",
+                   {{"number", ++number}, {"first_year", 2019}, {"last_year", 2022}}, {}};
   }));
 
   // ---- reads of one case

@@ -46,7 +46,7 @@ test('an analyst reads a report as table and chart, downloads it, in three langu
   await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
   assert.equal(await page.getByLabel('Year of identification').inputValue(), String(year));
   const titles = await page.locator('.report-list__title').allTextContents();
-  assert.equal(titles.length, 6);
+  assert.equal(titles.length, 7);
   await page.getByText('The headline figures for OSCE reporting, each with its total.').waitFor();
   assert.equal(chartRequested(page), false, 'Chart.js is not loaded before a report is opened');
 

@@ -5,7 +5,8 @@
 // referrals and transfers, case owners, memorandum members), "stages" (support plans,
 // residence, proceedings, return and reintegration), "casework" (notes, attachments,
 // closure requests), "reports" (facts for
-// statistics, imported CTDC records) and "prevention" (awareness events, action plans). Each area's migrations are numbered on
+// statistics, imported CTDC records) and "prevention" (awareness events, action plans,
+// agreements with partners, conventions). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
 // to the tables of an earlier one. A migration, once released, is never edited.
 

@@ -1,5 +1,6 @@
-// SQLite implementation of the "prevention" area: awareness events and the national
-// action plan (plans, measures, progress reports).
+// SQLite implementation of the "prevention" area: awareness events, the national
+// action plan (plans, measures, progress reports) and international cooperation
+// (agreements with their parties, conventions and their reporting rounds).
 
 #include <algorithm>
 #include <charconv>
@@ -15,6 +16,32 @@ namespace {
 using domain::Name;
 
 constexpr std::string_view kV1 = R"sql(
+-- before awareness_events: an event may be held under an agreement
+CREATE TABLE agreements (
+  id            INTEGER PRIMARY KEY,
+  title         TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  signed_on     TEXT,
+  starts_on     TEXT NOT NULL,
+  ends_on       TEXT CHECK (ends_on IS NULL OR ends_on >= starts_on),
+  terminated_on TEXT,
+  scope         TEXT NOT NULL DEFAULT '',
+  version       INTEGER NOT NULL,
+  recorded_by   INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX agreements_starts ON agreements(starts_on);
+
+-- position keeps the parties in the order they were given
+CREATE TABLE agreement_parties (
+  agreement_id    INTEGER NOT NULL REFERENCES agreements(id),
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  position        INTEGER NOT NULL,
+  PRIMARY KEY (agreement_id, organization_id)
+) WITHOUT ROWID;
+CREATE INDEX agreement_parties_org ON agreement_parties(organization_id);
+
 CREATE TABLE awareness_events (
   id                        INTEGER PRIMARY KEY,
   title                     TEXT NOT NULL,
@@ -30,11 +57,13 @@ CREATE TABLE awareness_events (
   by_age                    TEXT NOT NULL DEFAULT '{}',
   materials_distributed     INTEGER NOT NULL CHECK (materials_distributed >= 0),
   funded_by_organization_id INTEGER REFERENCES organizations(id),
+  agreement_id              INTEGER REFERENCES agreements(id),
   recorded_by               INTEGER NOT NULL,
   created_at                TEXT NOT NULL
 );
 CREATE INDEX awareness_events_starts ON awareness_events(starts_on);
 CREATE INDEX awareness_events_region ON awareness_events(region, starts_on);
+CREATE INDEX awareness_events_agreement ON awareness_events(agreement_id);
 
 -- position keeps the organisers in the order they were given
 CREATE TABLE awareness_event_organizers (
@@ -89,6 +118,29 @@ CREATE TABLE measure_progress (
   created_at                TEXT NOT NULL,
   -- reports are never overwritten; two writers of the same revision collide here
   UNIQUE (measure_id, revision)
+);
+
+CREATE TABLE conventions (
+  id              INTEGER PRIMARY KEY,
+  title           TEXT NOT NULL,
+  monitoring_body TEXT NOT NULL DEFAULT '',
+  joined_on       TEXT NOT NULL,
+  recorded_by     INTEGER NOT NULL,
+  created_at      TEXT NOT NULL
+);
+
+CREATE TABLE reporting_rounds (
+  id            INTEGER PRIMARY KEY,
+  convention_id INTEGER NOT NULL REFERENCES conventions(id),
+  number        INTEGER NOT NULL,
+  first_year    INTEGER NOT NULL,
+  last_year     INTEGER NOT NULL CHECK (last_year >= first_year),
+  due_on        TEXT,
+  submitted_on  TEXT,
+  recorded_by   INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  -- two writers of the same round collide here
+  UNIQUE (convention_id, number)
 );
 )sql";
 
@@ -243,12 +295,13 @@ class SqlitePreventionStore final : public PreventionStore {
     Stmt q(db_,
            "INSERT INTO awareness_events(title, kind, region, place, starts_on, ends_on, topics,"
            " audience, female, male, by_age, materials_distributed, funded_by_organization_id,"
-           " recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           " agreement_id, recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.Bind(e.title).Bind(Name(e.kind)).Bind(e.region).Bind(e.place).Bind(e.starts_on)
         .Bind(e.ends_on).Bind(EnumListToJson(e.topics)).Bind(EnumListToJson(e.audience))
         .Bind(e.participants.female).Bind(e.participants.male)
         .Bind(ByAgeToJson(e.participants.by_age)).Bind(e.materials_distributed)
-        .Bind(e.funded_by_organization_id).Bind(e.recorded_by).Bind(e.created_at);
+        .Bind(e.funded_by_organization_id).Bind(e.agreement_id).Bind(e.recorded_by)
+        .Bind(e.created_at);
     TRY_STATUS(q.Run());
     domain::Id id = sqlite3_last_insert_rowid(db_);
     for (std::size_t i = 0; i < e.organizer_organization_ids.size(); ++i) {
@@ -263,7 +316,8 @@ class SqlitePreventionStore final : public PreventionStore {
 
   static constexpr std::string_view kEventCols =
       "id, title, kind, region, place, starts_on, ends_on, topics, audience, female, male,"
-      " by_age, materials_distributed, funded_by_organization_id, recorded_by, created_at";
+      " by_age, materials_distributed, funded_by_organization_id, agreement_id, recorded_by,"
+      " created_at";
   static domain::AwarenessEvent EventFrom(const Stmt& q) {
     domain::AwarenessEvent e;
     e.id = q.Int(0);
@@ -280,8 +334,9 @@ class SqlitePreventionStore final : public PreventionStore {
     e.participants.by_age = ByAgeFromJson(q.Text(11));
     e.materials_distributed = q.Int(12);
     e.funded_by_organization_id = q.OptInt(13);
-    e.recorded_by = q.Int(14);
-    e.created_at = q.Time(15);
+    e.agreement_id = q.OptInt(14);
+    e.recorded_by = q.Int(15);
+    e.created_at = q.Time(16);
     return e;
   }
 
@@ -483,6 +538,176 @@ class SqlitePreventionStore final : public PreventionStore {
     return All<domain::ProgressReport>(q, ProgressFrom);
   }
 
+  // ---- agreements
+  Result<domain::Id> InsertAgreement(const domain::Agreement& a) override {
+    Stmt q(db_,
+           "INSERT INTO agreements(title, kind, signed_on, starts_on, ends_on, terminated_on,"
+           " scope, version, recorded_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    q.Bind(a.title).Bind(Name(a.kind)).Bind(a.signed_on).Bind(a.starts_on).Bind(a.ends_on)
+        .Bind(a.terminated_on).Bind(a.scope).Bind(a.version).Bind(a.recorded_by)
+        .Bind(a.created_at).Bind(a.updated_at);
+    TRY_STATUS(q.Run());
+    domain::Id id = sqlite3_last_insert_rowid(db_);
+    TRY_STATUS(InsertParties(id, a.party_organization_ids));
+    return id;
+  }
+
+  static constexpr std::string_view kAgreementCols =
+      "id, title, kind, signed_on, starts_on, ends_on, terminated_on, scope, version,"
+      " recorded_by, created_at, updated_at";
+  static domain::Agreement AgreementFrom(const Stmt& q) {
+    domain::Agreement a;
+    a.id = q.Int(0);
+    a.title = q.Text(1);
+    a.kind = EnumOr(q.Text(2), domain::AgreementKind::kMemorandum);
+    a.signed_on = q.OptDate(3);
+    a.starts_on = q.Date(4);
+    a.ends_on = q.OptDate(5);
+    a.terminated_on = q.OptDate(6);
+    a.scope = q.Text(7);
+    a.version = static_cast<int>(q.Int(8));
+    a.recorded_by = q.Int(9);
+    a.created_at = q.Time(10);
+    a.updated_at = q.Time(11);
+    return a;
+  }
+
+  Result<std::optional<domain::Agreement>> GetAgreement(domain::Id id) override {
+    Stmt q(db_, fmt::format("SELECT {} FROM agreements WHERE id = ?", kAgreementCols));
+    q.Bind(id);
+    TRY(auto a, (One<domain::Agreement>(q, AgreementFrom)));
+    if (a) TRY_STATUS(LoadParties(*a));
+    return a;
+  }
+
+  Status UpdateAgreement(const domain::Agreement& a) override {
+    Stmt q(db_,
+           "UPDATE agreements SET title = ?, kind = ?, signed_on = ?, starts_on = ?, ends_on = ?,"
+           " terminated_on = ?, scope = ?, updated_at = ?, version = ?"
+           " WHERE id = ? AND version = ?");
+    q.Bind(a.title).Bind(Name(a.kind)).Bind(a.signed_on).Bind(a.starts_on).Bind(a.ends_on)
+        .Bind(a.terminated_on).Bind(a.scope).Bind(a.updated_at).Bind(a.version).Bind(a.id)
+        .Bind(a.version - 1);
+    TRY_STATUS(q.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Fail(ErrorCode::kConflict, "stale", "the agreement was changed since it was read");
+    Stmt del(db_, "DELETE FROM agreement_parties WHERE agreement_id = ?");
+    del.Bind(a.id);
+    TRY_STATUS(del.Run());
+    return InsertParties(a.id, a.party_organization_ids);
+  }
+
+  Result<std::vector<domain::Agreement>> ListAgreements(std::optional<domain::Id> party) override {
+    std::string sql = fmt::format("SELECT {} FROM agreements a WHERE 1 = 1", kAgreementCols);
+    if (party)
+      sql += " AND EXISTS (SELECT 1 FROM agreement_parties p"
+             " WHERE p.agreement_id = a.id AND p.organization_id = ?)";
+    sql += " ORDER BY starts_on DESC, id DESC";
+    Stmt q(db_, sql);
+    if (party) q.Bind(*party);
+    TRY(auto out, (All<domain::Agreement>(q, AgreementFrom)));
+    for (auto& a : out) TRY_STATUS(LoadParties(a));
+    return out;
+  }
+
+  Result<AgreementActivity> ActivityOf(const domain::Agreement& a,
+                                       const domain::Date& until) override {
+    AgreementActivity out;
+    Stmt events(db_,
+                "SELECT id, female + male FROM awareness_events WHERE agreement_id = ?"
+                " ORDER BY id DESC");
+    events.Bind(a.id);
+    while (true) {
+      TRY(bool row, events.Step());
+      if (!row) break;
+      out.event_ids.push_back(events.Int(0));
+      out.participants += events.Int(1);
+    }
+    // The period ends with the earliest of its end, its termination and `until`, that
+    // whole day included: accepted_at is a timestamp, so only its date is compared.
+    domain::Date last = until;
+    if (a.ends_on) last = std::min(last, *a.ends_on);
+    if (a.terminated_on) last = std::min(last, *a.terminated_on);
+    Stmt cases(db_,
+               "SELECT count(DISTINCT r.case_id) FROM referrals r"
+               " JOIN agreement_parties p ON p.organization_id = r.to_organization_id"
+               " WHERE p.agreement_id = ? AND substr(r.accepted_at, 1, 10) BETWEEN ? AND ?");
+    cases.Bind(a.id).Bind(a.starts_on).Bind(last);
+    TRY(bool row, cases.Step());
+    out.cases_received = row ? cases.Int(0) : 0;
+    return out;
+  }
+
+  // ---- conventions
+  Result<domain::Id> InsertConvention(const domain::Convention& c) override {
+    Stmt q(db_,
+           "INSERT INTO conventions(title, monitoring_body, joined_on, recorded_by, created_at)"
+           " VALUES (?,?,?,?,?)");
+    q.Bind(c.title).Bind(c.monitoring_body).Bind(c.joined_on).Bind(c.recorded_by)
+        .Bind(c.created_at);
+    TRY_STATUS(q.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  static constexpr std::string_view kConventionCols =
+      "id, title, monitoring_body, joined_on, recorded_by, created_at";
+  static domain::Convention ConventionFrom(const Stmt& q) {
+    domain::Convention c;
+    c.id = q.Int(0);
+    c.title = q.Text(1);
+    c.monitoring_body = q.Text(2);
+    c.joined_on = q.Date(3);
+    c.recorded_by = q.Int(4);
+    c.created_at = q.Time(5);
+    return c;
+  }
+
+  Result<std::optional<domain::Convention>> GetConvention(domain::Id id) override {
+    Stmt q(db_, fmt::format("SELECT {} FROM conventions WHERE id = ?", kConventionCols));
+    q.Bind(id);
+    return One<domain::Convention>(q, ConventionFrom);
+  }
+
+  Result<std::vector<domain::Convention>> ListConventions() override {
+    Stmt q(db_, fmt::format("SELECT {} FROM conventions ORDER BY joined_on, id", kConventionCols));
+    return All<domain::Convention>(q, ConventionFrom);
+  }
+
+  Result<domain::Id> InsertRound(const domain::ReportingRound& r) override {
+    Stmt q(db_,
+           "INSERT INTO reporting_rounds(convention_id, number, first_year, last_year, due_on,"
+           " submitted_on, recorded_by, created_at) VALUES (?,?,?,?,?,?,?,?)");
+    q.Bind(r.convention_id).Bind(r.number).Bind(r.first_year).Bind(r.last_year).Bind(r.due_on)
+        .Bind(r.submitted_on).Bind(r.recorded_by).Bind(r.created_at);
+    TRY_STATUS(q.Run());  // a number the convention has already: kConflict "constraint"
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  static constexpr std::string_view kRoundCols =
+      "id, convention_id, number, first_year, last_year, due_on, submitted_on, recorded_by,"
+      " created_at";
+  static domain::ReportingRound RoundFrom(const Stmt& q) {
+    domain::ReportingRound r;
+    r.id = q.Int(0);
+    r.convention_id = q.Int(1);
+    r.number = static_cast<int>(q.Int(2));
+    r.first_year = static_cast<int>(q.Int(3));
+    r.last_year = static_cast<int>(q.Int(4));
+    r.due_on = q.OptDate(5);
+    r.submitted_on = q.OptDate(6);
+    r.recorded_by = q.Int(7);
+    r.created_at = q.Time(8);
+    return r;
+  }
+
+  Result<std::vector<domain::ReportingRound>> RoundsOf(domain::Id convention_id) override {
+    Stmt q(db_, fmt::format("SELECT {} FROM reporting_rounds WHERE convention_id = ?"
+                            " ORDER BY number",
+                            kRoundCols));
+    q.Bind(convention_id);
+    return All<domain::ReportingRound>(q, RoundFrom);
+  }
+
  private:
   Status LoadOrganizers(domain::AwarenessEvent& e) {
     Stmt q(db_,
@@ -521,6 +746,26 @@ class SqlitePreventionStore final : public PreventionStore {
       else
         m.partner_organization_ids.push_back(q.Int(0));
     }
+    return {};
+  }
+
+  Status InsertParties(domain::Id agreement_id, const std::vector<domain::Id>& organization_ids) {
+    for (std::size_t i = 0; i < organization_ids.size(); ++i) {
+      Stmt q(db_,
+             "INSERT INTO agreement_parties(agreement_id, organization_id, position)"
+             " VALUES (?,?,?)");
+      q.Bind(agreement_id).Bind(organization_ids[i]).Bind(static_cast<int>(i));
+      TRY_STATUS(q.Run());
+    }
+    return {};
+  }
+
+  Status LoadParties(domain::Agreement& a) {
+    Stmt q(db_,
+           "SELECT organization_id FROM agreement_parties WHERE agreement_id = ?"
+           " ORDER BY position");
+    q.Bind(a.id);
+    TRY(a.party_organization_ids, (All<domain::Id>(q, [](const Stmt& s) { return s.Int(0); })));
     return {};
   }
 
