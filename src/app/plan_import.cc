@@ -103,30 +103,47 @@ Result<std::optional<double>> ParseNumber(const std::string& s, std::string_view
   return std::optional<double>(v);
 }
 
-// Names separated by ";", a line break or ","; each one an organisation of the directory.
+// Names separated by ";" or a line break, or by "," where a name has no comma of its own
+// ("Anti-Trafficking Department, Ministry of Internal Affairs" is one body): each one an
+// organisation of the directory. Within a part, the longest run of comma-separated pieces
+// that names an organisation is taken first.
 Result<std::vector<domain::Id>> Bodies(const std::string& cell, std::string_view field,
                                        const std::map<std::string, domain::Id>& by_name) {
   std::vector<domain::Id> ids;
-  std::string part;
-  auto take = [&]() -> Status {
-    std::string name = Trim(part);
-    part.clear();
-    if (name.empty()) return {};
-    auto it = by_name.find(privacy::NormalizeName(name));
-    if (it == by_name.end())
-      return Invalid(std::string(field),
-                     fmt::format("no organisation named \"{}\" in the directory", name));
-    if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
-    return {};
+  auto add = [&](domain::Id id) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   };
-  for (char c : cell) {
-    if (c == ';' || c == '\n' || c == ',') {
-      TRY_STATUS(take());
-    } else {
-      part.push_back(c);
+  auto split = [](const std::string& s, auto is_separator) {
+    std::vector<std::string> out(1);
+    for (char c : s) {
+      if (is_separator(c)) out.emplace_back();
+      else out.back().push_back(c);
+    }
+    return out;
+  };
+  for (const std::string& part : split(cell, [](char c) { return c == ';' || c == '\n'; })) {
+    std::vector<std::string> pieces = split(part, [](char c) { return c == ','; });
+    for (std::size_t i = 0; i < pieces.size();) {
+      if (Trim(pieces[i]).empty()) {
+        ++i;
+        continue;
+      }
+      std::size_t matched = 0;  // pieces taken
+      for (std::size_t j = pieces.size(); j > i && !matched; --j) {
+        std::string name;
+        for (std::size_t k = i; k < j; ++k) name += (k > i ? "," : "") + pieces[k];
+        auto it = by_name.find(privacy::NormalizeName(Trim(name)));
+        if (it != by_name.end()) {
+          add(it->second);
+          matched = j - i;
+        }
+      }
+      if (!matched)
+        return Invalid(std::string(field),
+                       fmt::format("no organisation named \"{}\" in the directory", Trim(pieces[i])));
+      i += matched;
     }
   }
-  TRY_STATUS(take());
   return ids;
 }
 

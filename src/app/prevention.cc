@@ -47,6 +47,15 @@ Result<domain::ActionPlan> PlanIn(store::Transaction& tx, Id plan_id) {
   return *plan;
 }
 
+// The bodies a measure names that `actor` may report for (MayReportProgress).
+std::vector<Id> ReportsFor(const Actor& actor, const domain::Measure& m) {
+  std::vector<Id> out;
+  for (const auto* list : {&m.responsible_organization_ids, &m.partner_organization_ids})
+    for (Id org : *list)
+      if (AccessPolicy::MayReportProgress(actor, m, org)) out.push_back(org);
+  return out;
+}
+
 std::map<Id, domain::ProgressReport> LatestByMeasure(std::vector<domain::ProgressReport> rows) {
   std::map<Id, domain::ProgressReport> out;
   for (auto& r : rows) out[r.measure_id] = std::move(r);
@@ -243,6 +252,7 @@ Result<std::vector<MeasureView>> PreventionService::ListMeasures(const Actor& ac
     MeasureView v;
     if (auto it = latest.find(m.id); it != latest.end()) v.latest = it->second;
     v.status = domain::StatusOf(m, v.latest, today);
+    v.reader_reports_for = ReportsFor(actor, m);
     v.measure = std::move(m);
     out.push_back(std::move(v));
   }
@@ -259,6 +269,7 @@ Result<std::pair<MeasureView, std::vector<domain::ProgressReport>>> PreventionSe
   MeasureView v;
   if (!reports.empty()) v.latest = reports.back();
   v.status = domain::StatusOf(*m, v.latest, app_.Today());
+  v.reader_reports_for = ReportsFor(actor, *m);
   v.measure = std::move(*m);
   return std::pair{std::move(v), std::move(reports)};
 }

@@ -35,6 +35,8 @@ struct MeasureView {
   domain::Measure measure;
   domain::MeasureStatus status = domain::MeasureStatus::kNotStarted;
   std::optional<domain::ProgressReport> latest;
+  // The bodies the reader may report progress for, as the access policy decides.
+  std::vector<Id> reader_reports_for;
 };
 
 struct StatusCounts {

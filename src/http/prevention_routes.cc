@@ -195,6 +195,7 @@ Json MeasureViewJson(const app::MeasureView& v) {
   Json j = MeasureJson(v.measure);
   j["status"] = Name(v.status);
   j["latest_progress"] = v.latest ? ProgressJson(*v.latest) : Json(nullptr);
+  j["you_report_for"] = v.reader_reports_for;
   return j;
 }
 
@@ -395,11 +396,17 @@ Status ImportMeasures(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
     problems.push_back({{"row", p.row}, {"field", p.field.empty() ? Json(nullptr) : Json(p.field)}, {"message", p.message}});
   Json measures = Json::array();
   for (const auto& m : result.measures) measures.push_back(MeasureJson(m));
-  // 201 when stored; 422 when a row could not be read (nothing stored); 200 for a dry run.
-  const int status = result.applied ? 201 : !result.problems.empty() ? 422 : 200;
-  SetJson(res, status, {{"applied", result.applied},
-                        {"measures", measures},
-                        {"problems", problems}});
+  // 201 when stored; 200 for a dry run (with what it found); 422 when a row could not be
+  // read, with an error as every refusal has it, and nothing stored.
+  const bool dry = dry_run.value_or(false);
+  const int status = result.applied ? 201 : dry || result.problems.empty() ? 200 : 422;
+  Json out = {{"applied", result.applied}, {"measures", measures}, {"problems", problems}};
+  if (status == 422)
+    out["error"] = {{"code", "invalid_rows"},
+                    {"message", fmt::format("{} row(s) of the file could not be read; nothing was stored",
+                                            result.problems.size())},
+                    {"field", "file"}};
+  SetJson(res, status, out);
   return {};
 }
 

@@ -130,6 +130,29 @@ TEST_F(PlanImport, EveryBadRowIsNamedWithWhyAndNothingIsStored) {
   EXPECT_EQ(MeasureCount(), 0u) << "nothing stored while a row is bad";
 }
 
+// A body whose name has a comma is one body; commas still separate names that have none.
+TEST_F(PlanImport, BodiesWithACommaInTheirNameAreRead) {
+  const long unit = in_->Organization("Anti-Trafficking Department, Ministry of Internal Affairs", "police");
+  const std::string csv =
+      "code,measure,responsible,deadline\n"
+      "1.1,Joint patrols,\"Anti-Trafficking Department, Ministry of Internal Affairs, Təmiz Dünya\",2012\n"
+      "1.2,Hotline,\"Təmiz Dünya; Ministry of Internal Affairs\",2012\n";
+  auto r = Import(csv, kCsv);
+  ASSERT_EQ(r.status, 201) << r.raw;
+  auto list = coord_->Get(plan_ + "/measures");
+  ASSERT_EQ(list.body["items"].size(), 2u);
+  EXPECT_EQ(list.body["items"][0]["responsible_organization_ids"], Json::array({unit, ngo_}));
+  EXPECT_EQ(list.body["items"][1]["responsible_organization_ids"], Json::array({ngo_, police_}));
+  // A dry run with a bad row answers 200 with the problems; the real import 422 with an error.
+  const std::string bad = "code,measure,responsible,deadline\n2.1,X,\"Təmiz Dünya, Nobody\",2012\n";
+  auto dry = Import(bad, kCsv, "?dry_run=true");
+  EXPECT_EQ(dry.status, 200) << dry.raw;
+  EXPECT_EQ(dry.body["problems"][0]["message"], "no organisation named \"Nobody\" in the directory");
+  auto refused = Import(bad, kCsv);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.ErrorCode(), "invalid_rows");
+}
+
 TEST_F(PlanImport, AFileWithoutAColumnTheMeasuresNeedIsRefused) {
   auto r = Import("code,measure,responsible\n1.1,A measure,Təmiz Dünya\n", kCsv);
   ASSERT_EQ(r.status, 400) << r.raw;

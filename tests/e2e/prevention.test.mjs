@@ -91,8 +91,8 @@ test('a caseworker records an awareness event and finds it in the list', async (
   await form.getByRole('group', { name: 'Topics' }).getByLabel('Safe migration').check();
   await form.getByRole('group', { name: 'Topics' }).getByLabel('Online recruitment').check();
   await form.getByRole('group', { name: 'Audience' }).getByLabel('Students and pupils').check();
-  await form.getByLabel('Female participants').fill('18');
-  await form.getByLabel('Male participants').fill('12');
+  await form.getByLabel('Female participants', { exact: true }).fill('18');
+  await form.getByLabel('Male participants', { exact: true }).fill('12');
   // Counted by age too, first with groups that do not add up.
   await form.getByRole('group', { name: 'Were the participants counted by age group?' }).getByLabel('Yes').check();
   await form.getByLabel('Age group: Under 18').fill('20');

@@ -45,6 +45,7 @@ test('an analyst reads a report as table and chart, downloads it, in three langu
   await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Reports' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
   assert.equal(await page.getByLabel('Year of identification').inputValue(), String(year));
+  await page.locator('.report-list__title').first().waitFor();
   const titles = await page.locator('.report-list__title').allTextContents();
   assert.equal(titles.length, 7);
   await page.getByText('The headline figures for OSCE reporting, each with its total.').waitFor();

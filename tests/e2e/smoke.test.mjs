@@ -15,13 +15,13 @@ after(async () => {
 });
 
 const MENUS = {
-  caseworker: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances'],
-  supervisor: ['Cases', 'Tasks', 'Closure requests', 'Referrals', 'Shelters', 'Allowances'],
-  shelter: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances'],
-  coordinator: ['Cases', 'Referrals', 'Shelters', 'Allowances', 'Reports', 'Organisations', 'Users'],
-  analyst: ['Reports'],
-  auditor: ['Audit log'],
-  admin: ['Organisations', 'Users'],
+  caseworker: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
+  supervisor: ['Cases', 'Tasks', 'Closure requests', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
+  shelter: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
+  coordinator: ['Cases', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'Reports', 'Organisations', 'Users'],
+  analyst: ['Awareness work', 'Action plan', 'Reports'],
+  auditor: ['Awareness work', 'Action plan', 'Audit log'],
+  admin: ['Awareness work', 'Action plan', 'Organisations', 'Users'],
 };
 
 for (const [username, menu] of Object.entries(MENUS)) {

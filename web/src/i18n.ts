@@ -117,14 +117,24 @@ export function formatMonth(yearMonth: string): string {
   return `${t(`common:months.m${Number(m[2])}`)} ${m[1]}`;
 }
 
+// The locale numbers are written in. Chromium says it knows Azerbaijani but prints its
+// numbers in English (1,599.5); Azerbaijani writes 1.599,5, with German's symbols (CLDR).
+let azNumbers: string | null = null;
+function numberLocale(): string {
+  const l = locale();
+  if (currentLanguage() !== 'az') return l;
+  azNumbers ??= new Intl.NumberFormat(l).format(1.5) === '1,5' ? l : 'de-DE';
+  return azNumbers;
+}
+
 export function formatNumber(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined) return '';
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+  return new Intl.NumberFormat(numberLocale(), { maximumFractionDigits: digits }).format(n);
 }
 
 // Money in minor units (qəpik, cents) of an ISO 4217 currency.
 export function formatMoney(minor: number, currency: string): string {
-  const f = new Intl.NumberFormat(locale(), { style: 'currency', currency });
+  const f = new Intl.NumberFormat(numberLocale(), { style: 'currency', currency });
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(minor / 10 ** digits);
 }

@@ -163,8 +163,8 @@ export function RecordForm(p: RecordFormProps) {
   ];
 
   return (
-    <section class="section record-form" aria-labelledby={`${prefix}-title`}>
-      <h3 id={`${prefix}-title`}>{p.title}</h3>
+    <section class="section record-form" aria-labelledby={`${prefix}--title`}>
+      <h3 id={`${prefix}--title`}>{p.title}</h3>
       {done && p.doneMessage && <Notice kind="success">{p.doneMessage}</Notice>}
       <ErrorSummary errors={summary} labels={summaryLabels} />
       <form onSubmit={submit} noValidate>

@@ -13,6 +13,7 @@ import { useOrganizations } from '../../organizations';
 import { can } from '../../session';
 import { useLabels, type Labels } from '../../vocab';
 import { STATUSES, namesOf, organizationOptions, periodOf, statusTone, type ActionPlan as Plan, type Measure, type MeasureView, type PlanSummary, type StatusCounts } from './types';
+import { useReveal } from './reveal';
 import './prevention.css';
 
 export default function ActionPlan(props: { params?: { id?: string }; id?: string }) {
@@ -23,12 +24,14 @@ export default function ActionPlan(props: { params?: { id?: string }; id?: strin
   const id = Number(props.params?.id ?? props.id);
   const body = /^\d+$/.test(query.body ?? '') ? query.body : '';
   const summary = useAsync(() => api.get<PlanSummary>(`/api/v1/action-plans/${id}/summary`), [id]);
+  // The answer keeps the body it is for: while another body's measures load, the
+  // table shown and its caption stay those of the last answer.
   const measures = useAsync(
-    () => api.get<{ items: MeasureView[] }>(`/api/v1/action-plans/${id}/measures`, { responsible_organization_id: body }),
+    () => api.get<{ items: MeasureView[] }>(`/api/v1/action-plans/${id}/measures`, { responsible_organization_id: body }).then((r) => ({ body, items: r.items })),
     [id, body],
   );
   usePageTitle(summary.data?.plan.title ?? T('prevention:plans.title'));
-  const [adding, setAdding] = useState(false);
+  const adding = useReveal();
   const [notice, setNotice] = useState('');
   const noticeRef = useRef<HTMLDivElement>(null);
 
@@ -83,8 +86,8 @@ export default function ActionPlan(props: { params?: { id?: string }; id?: strin
           <h2 id="plan-measures">{T('prevention:plan.measures')}</h2>
           {manage && (
             <div class="button-row prevention-actions">
-              {!adding && (
-                <button type="button" class="button" onClick={() => setAdding(true)}>
+              {!adding.open && (
+                <button type="button" class="button" ref={adding.button} onClick={adding.show}>
                   {T('prevention:plan.add_measure')}
                 </button>
               )}
@@ -94,20 +97,21 @@ export default function ActionPlan(props: { params?: { id?: string }; id?: strin
             </div>
           )}
         </div>
-        {manage && adding && (
-          <AddMeasure
-            plan={s.plan}
-            labels={labels}
-            options={organizationOptions(orgs.list)}
-            onDone={(m) => {
-              setAdding(false);
-              setNotice(T('prevention:plan.measure_added', { code: m.code }));
-              summary.reload();
-              measures.reload();
-              setTimeout(() => noticeRef.current?.focus(), 0);
-            }}
-            onCancel={() => setAdding(false)}
-          />
+        {manage && adding.open && (
+          <div ref={adding.area}>
+            <AddMeasure
+              plan={s.plan}
+              options={organizationOptions(orgs.list)}
+              onDone={(m) => {
+                adding.hide(false);
+                setNotice(T('prevention:plan.measure_added', { code: m.code }));
+                summary.reload();
+                measures.reload();
+                setTimeout(() => noticeRef.current?.focus(), 0);
+              }}
+              onCancel={() => adding.hide(true)}
+            />
+          </div>
         )}
         {s.by_body.length > 0 && (
           <div class="filters">
@@ -124,27 +128,29 @@ export default function ActionPlan(props: { params?: { id?: string }; id?: strin
         <Loaded value={measures}>
           {(d) =>
             d.items.length === 0 ? (
-              <p>{body ? T('prevention:plan.none_for_body') : T('prevention:plan.no_measures')}</p>
+              <p>{d.body ? T('prevention:plan.none_for_body') : T('prevention:plan.no_measures')}</p>
             ) : (
-              <DataTable
-                caption={body ? T('prevention:plan.measures_of', { name: orgs.name(Number(body)) }) : T('prevention:plan.measures_caption')}
-                columns={[T('prevention:measure.code'), T('prevention:measure.text'), T('prevention:measure.responsible'), T('prevention:measure.deadline'), T('prevention:measure.status'), T('prevention:plan.last_report')]}
-              >
-                {d.items.map((m) => (
-                  <tr key={m.id}>
-                    <td class="nowrap">{m.code}</td>
-                    <td>
-                      <a href={`/measures/${m.id}`}>{m.text}</a>
-                    </td>
-                    <td>{namesOf(m.responsible_organization_ids, orgs.name)}</td>
-                    <td class="nowrap">{formatDate(m.deadline)}</td>
-                    <td>
-                      <Tag tone={statusTone(m.status)}>{labels.label('measure_statuses', m.status)}</Tag>
-                    </td>
-                    <td class="nowrap">{m.latest_progress ? formatDate(m.latest_progress.reported_on) : T('prevention:plan.no_report')}</td>
-                  </tr>
-                ))}
-              </DataTable>
+              <div aria-busy={measures.loading ? 'true' : undefined}>
+                <DataTable
+                  caption={d.body ? T('prevention:plan.measures_of', { name: orgs.name(Number(d.body)) }) : T('prevention:plan.measures_caption')}
+                  columns={[T('prevention:measure.code'), T('prevention:measure.text'), T('prevention:measure.responsible'), T('prevention:measure.deadline'), T('prevention:measure.status'), T('prevention:plan.last_report')]}
+                >
+                  {d.items.map((m) => (
+                    <tr key={m.id}>
+                      <td class="nowrap">{m.code}</td>
+                      <td>
+                        <a href={`/measures/${m.id}`}>{m.text}</a>
+                      </td>
+                      <td>{namesOf(m.responsible_organization_ids, orgs.name)}</td>
+                      <td class="nowrap">{formatDate(m.deadline)}</td>
+                      <td>
+                        <Tag tone={statusTone(m.status)}>{labels.label('measure_statuses', m.status)}</Tag>
+                      </td>
+                      <td class="nowrap">{m.latest_progress ? formatDate(m.latest_progress.reported_on) : T('prevention:plan.no_report')}</td>
+                    </tr>
+                  ))}
+                </DataTable>
+              </div>
             )
           }
         </Loaded>
@@ -173,7 +179,7 @@ function StatusLine({ counts, labels }: { counts: StatusCounts; labels: Labels }
 function ByBody({ summary, labels }: { summary: PlanSummary; labels: Labels }) {
   const T = useT();
   return (
-    <>
+    <div class="narrow-table">
       <DataTable
         caption={T('prevention:plan.by_body')}
         captionShown
@@ -198,7 +204,7 @@ function ByBody({ summary, labels }: { summary: PlanSummary; labels: Labels }) {
         ))}
       </DataTable>
       <p class="muted">{T('prevention:plan.by_body_note')}</p>
-    </>
+    </div>
   );
 }
 
@@ -253,7 +259,6 @@ function AddMeasure({
   onCancel,
 }: {
   plan: Plan;
-  labels: Labels;
   options: ReturnType<typeof organizationOptions>;
   onDone: (m: Measure) => void;
   onCancel: () => void;

@@ -1,7 +1,6 @@
 // The national action plans, newest period first; the coordinating body starts a new
 // one (its measures are then added one by one or imported on the plan's page).
 import { useLocation } from 'preact-iso';
-import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import type { FieldErrors } from '../../components/forms';
 import { RecordForm, type FieldSpec, type Values } from '../../components/RecordForm';
@@ -9,6 +8,7 @@ import { DataTable, Loaded, useAsync, usePageTitle } from '../../components/ui';
 import { useT } from '../../i18n';
 import { can } from '../../session';
 import { periodOf, type ActionPlan } from './types';
+import { useReveal } from './reveal';
 import './prevention.css';
 
 export default function ActionPlans() {
@@ -16,7 +16,7 @@ export default function ActionPlans() {
   const { route } = useLocation();
   usePageTitle(T('prevention:plans.title'));
   const plans = useAsync(() => api.get<{ items: ActionPlan[] }>('/api/v1/action-plans'), []);
-  const [creating, setCreating] = useState(false);
+  const form = useReveal();
   const fields: FieldSpec[] = [
     { name: 'title', kind: 'text', label: T('prevention:plans.plan_title'), hint: T('prevention:plans.plan_title_hint'), required: true },
     { name: 'period_start', kind: 'date', label: T('prevention:plans.period_start'), required: true },
@@ -29,23 +29,25 @@ export default function ActionPlans() {
     <>
       <div class="toolbar">
         <h1>{T('prevention:plans.title')}</h1>
-        {can('manage_plans') && !creating && (
-          <button type="button" class="button" onClick={() => setCreating(true)}>
+        {can('manage_plans') && !form.open && (
+          <button type="button" class="button" ref={form.button} onClick={form.show}>
             {T('prevention:plans.new')}
           </button>
         )}
       </div>
       <p class="lead">{T('prevention:plans.intro')}</p>
-      {creating && (
-        <RecordForm
-          title={T('prevention:plans.new')}
-          fields={fields}
-          submitLabel={T('prevention:plans.create')}
-          check={check}
-          submit={(body, headers) => api.post<ActionPlan>('/api/v1/action-plans', body, headers)}
-          onDone={(p) => route(`/action-plans/${(p as ActionPlan).id}`)}
-          onCancel={() => setCreating(false)}
-        />
+      {form.open && (
+        <div ref={form.area}>
+          <RecordForm
+            title={T('prevention:plans.new')}
+            fields={fields}
+            submitLabel={T('prevention:plans.create')}
+            check={check}
+            submit={(body, headers) => api.post<ActionPlan>('/api/v1/action-plans', body, headers)}
+            onDone={(p) => route(`/action-plans/${(p as ActionPlan).id}`)}
+            onCancel={() => form.hide(true)}
+          />
+        </div>
       )}
       <Loaded value={plans}>
         {(d) =>

@@ -9,6 +9,7 @@ import { SelectField } from '../../components/forms';
 import { DataTable, ErrorNotice, Loaded, Tag, useAsync, usePageTitle } from '../../components/ui';
 import { formatDate, formatNumber, locale, useT } from '../../i18n';
 import { useLabels } from '../../vocab';
+import { distinctRegions, regionName } from './types';
 import './prevention.css';
 
 interface RegionCoverage {
@@ -89,7 +90,9 @@ export default function Coverage() {
       <ErrorNotice error={downloadError} />
       <Loaded value={report}>
         {(r) => {
-          const codes = Object.keys(r.regions).sort((a, b) => labels.region(a).localeCompare(labels.region(b), locale()));
+          const regions = distinctRegions(labels);
+          const name = (code: string) => regionName(regions, code);
+          const codes = Object.keys(r.regions).sort((a, b) => name(a).localeCompare(name(b), locale()));
           const without = r.regions_without_events;
           const shown = onlyWithout ? codes.filter((c) => r.regions[c].without_event_in_window) : codes;
           const events = codes.reduce((n, c) => n + r.regions[c].events, 0);
@@ -129,7 +132,7 @@ export default function Coverage() {
                   return (
                     <tr key={code} class={c.without_event_in_window ? 'row--attention' : undefined}>
                       <th scope="row" class="row-head">
-                        {labels.region(code)}
+                        {name(code)}
                       </th>
                       <td class="num">{formatNumber(c.events)}</td>
                       <td class="num">{formatNumber(c.participants.total)}</td>

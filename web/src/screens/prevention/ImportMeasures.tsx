@@ -181,7 +181,7 @@ export default function ImportMeasures(props: { params?: { id?: string }; id?: s
         </DataTable>
         <p>{T('prevention:import.bodies')}</p>
         <details class="import-directory">
-          <summary>{T('prevention:import.directory', { count: orgs.list.length })}</summary>
+          <summary>{T('prevention:import.directory', { count: orgs.list.filter((o) => o.active).length })}</summary>
           <ul>
             {orgs.list
               .filter((o) => o.active)

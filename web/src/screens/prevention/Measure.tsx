@@ -9,9 +9,10 @@ import { RecordForm, type FieldSpec } from '../../components/RecordForm';
 import { DataTable, ErrorNotice, Facts, Loading, Notice, Tag, useAsync, usePageTitle } from '../../components/ui';
 import { formatDate, formatNumber, t, todayIso, useT } from '../../i18n';
 import { useOrganizations } from '../../organizations';
-import { can, session } from '../../session';
+import { can } from '../../session';
 import { useLabels, type Labels } from '../../vocab';
 import { namesOf, statusTone, withUnit, type ActionPlan, type MeasureView, type ProgressReport } from './types';
+import { useReveal } from './reveal';
 import './prevention.css';
 
 interface MeasureDetail extends MeasureView {
@@ -30,7 +31,7 @@ export default function Measure(props: { params?: { id?: string }; id?: string }
   const planId = measure.data?.plan_id;
   const plan = useAsync(() => (planId ? api.get<ActionPlan>(`/api/v1/action-plans/${planId}`) : Promise.resolve(null)), [planId]);
   usePageTitle(measure.data ? T('prevention:measure.title', { code: measure.data.code }) : T('prevention:plans.title'));
-  const [reporting, setReporting] = useState(false);
+  const reporting = useReveal();
   const [notice, setNotice] = useState('');
   const noticeRef = useRef<HTMLDivElement>(null);
 
@@ -42,9 +43,8 @@ export default function Measure(props: { params?: { id?: string }; id?: string }
   // Who may report, as the access policy has it (the server decides all the same): the
   // coordinating body for any body the measure names; a supervisor for her own
   // organisation when it is responsible.
-  const own = session.get()?.user.organization_id ?? 0;
-  const named = [...m.responsible_organization_ids, ...m.partner_organization_ids];
-  const bodies = can('manage_plans') ? named : can('report_progress') && m.responsible_organization_ids.includes(own) ? [own] : [];
+  // The bodies she may report for, as the server's access policy says.
+  const bodies = m.you_report_for ?? [];
   const latest = m.latest_progress;
   const newestFirst = [...m.progress].reverse();
 
@@ -127,27 +127,29 @@ export default function Measure(props: { params?: { id?: string }; id?: string }
       <section class="section" aria-labelledby="measure-progress">
         <div class="toolbar">
           <h2 id="measure-progress">{T('prevention:measure.progress')}</h2>
-          {bodies.length > 0 && !reporting && (
-            <button type="button" class="button" onClick={() => setReporting(true)}>
+          {bodies.length > 0 && !reporting.open && (
+            <button type="button" class="button" ref={reporting.button} onClick={reporting.show}>
               {T('prevention:measure.report')}
             </button>
           )}
         </div>
-        {reporting && (
-          <ReportProgress
-            measure={m}
-            bodies={bodies}
-            chooseBody={can('manage_plans')}
-            labels={labels}
-            name={orgs.name}
-            onDone={(r) => {
-              setReporting(false);
-              setNotice(T('prevention:measure.reported', { revision: r.revision }));
-              measure.reload();
-              setTimeout(() => noticeRef.current?.focus(), 0);
-            }}
-            onCancel={() => setReporting(false)}
-          />
+        {reporting.open && (
+          <div ref={reporting.area}>
+            <ReportProgress
+              measure={m}
+              bodies={bodies}
+              chooseBody={bodies.length > 1}
+              labels={labels}
+              name={orgs.name}
+              onDone={(r) => {
+                reporting.hide(false);
+                setNotice(T('prevention:measure.reported', { revision: r.revision }));
+                measure.reload();
+                setTimeout(() => noticeRef.current?.focus(), 0);
+              }}
+              onCancel={() => reporting.hide(true)}
+            />
+          </div>
         )}
         {newestFirst.length === 0 ? (
           <p>{T('prevention:measure.no_progress')}</p>

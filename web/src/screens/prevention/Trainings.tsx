@@ -1,5 +1,5 @@
 // The awareness work of the coalition: trainings, seminars, campaigns and information
-// sessions, newest first, by year and region (kept in the address); case staff record
+// sessions, the most recently recorded first, by year and region (kept in the address); case staff record
 // their own organisation's events, the coordinating body any. Nothing here is about a
 // person: participants are counts.
 import { useLocation } from 'preact-iso';
@@ -12,7 +12,8 @@ import { formatNumber, t, todayIso, useT } from '../../i18n';
 import { useOrganizations } from '../../organizations';
 import { can, session } from '../../session';
 import { useLabels, type Labels } from '../../vocab';
-import { eventDates, namesOf, organizationOptions, type AwarenessEvent } from './types';
+import { distinctRegions, eventDates, namesOf, organizationOptions, regionName, type AwarenessEvent } from './types';
+import { useReveal } from './reveal';
 import './prevention.css';
 
 const PAGE = 25;
@@ -34,10 +35,10 @@ export default function Trainings() {
   );
   const [draft, setDraft] = useState({ year, region });
   useEffect(() => setDraft({ year, region }), [key]);
-  const [recording, setRecording] = useState(false);
+  const regions = distinctRegions(labels);
+  const form = useReveal();
   const [notice, setNotice] = useState('');
   const noticeRef = useRef<HTMLDivElement>(null);
-  const formRef = useRef<HTMLDivElement>(null);
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -47,11 +48,11 @@ export default function Trainings() {
     const qs = params.toString();
     location.route(qs ? `/trainings?${qs}` : '/trainings');
   };
-  const years = Array.from({ length: 12 }, (_, i) => String(new Date().getFullYear() - i));
+  // As the statistics: from 2000 to this year.
+  const years = Array.from({ length: new Date().getFullYear() - 1999 }, (_, i) => String(new Date().getFullYear() - i));
   const open = () => {
-    setRecording(true);
     setNotice('');
-    setTimeout(() => formRef.current?.querySelector('h3')?.scrollIntoView({ block: 'start' }), 0);
+    form.show();
   };
 
   return (
@@ -64,8 +65,8 @@ export default function Trainings() {
               {T('prevention:coverage.title')}
             </a>
           )}
-          {can('record_events') && !recording && (
-            <button type="button" class="button" onClick={open}>
+          {can('record_events') && !form.open && (
+            <button type="button" class="button" ref={form.button} onClick={open}>
               {T('prevention:events.record')}
             </button>
           )}
@@ -77,20 +78,20 @@ export default function Trainings() {
           <Notice kind="success">{notice}</Notice>
         </div>
       )}
-      {recording && (
-        <div ref={formRef}>
+      {form.open && (
+        <div ref={form.area}>
           {orgs.ready ? (
             <RecordEventForm
               labels={labels}
               options={organizationOptions(orgs.list, [session.get()?.user.organization_id ?? 0])}
               onDone={(e) => {
-                setRecording(false);
-                setNotice(T('prevention:events.recorded', { what: labels.label('event_kinds', e.kind), region: labels.region(e.region) }));
+                form.hide(false);
+                setNotice(T('prevention:events.recorded', { what: labels.label('event_kinds', e.kind), region: regionName(regions, e.region) }));
                 pager.reset();
                 events.reload();
                 setTimeout(() => noticeRef.current?.focus(), 0);
               }}
-              onCancel={() => setRecording(false)}
+              onCancel={() => form.hide(true)}
             />
           ) : (
             <>{orgs.error ? <ErrorNotice error={orgs.error} /> : <Loading />}</>
@@ -112,7 +113,7 @@ export default function Trainings() {
           value={draft.region}
           onChange={(v) => setDraft((d) => ({ ...d, region: v }))}
           empty={T('common:any')}
-          options={labels.regions.map((r) => ({ value: r.code, label: r.label }))}
+          options={regions.map((r) => ({ value: r.code, label: r.label }))}
         />
         <div class="field button-row">
           <button type="submit" class="button">
@@ -148,14 +149,14 @@ export default function Trainings() {
                       {e.title && <div class="cell-note">{e.title}</div>}
                     </td>
                     <td>
-                      {labels.region(e.region)}
+                      {regionName(regions, e.region)}
                       {e.place && <div class="cell-note">{e.place}</div>}
                     </td>
                     <td>{namesOf(e.organizer_organization_ids, orgs.name)}</td>
                     <td>{e.topics.map((x) => labels.label('event_topics', x)).join(', ')}</td>
                     <td class="num">
                       {formatNumber(e.participants.total)}
-                      <div class="cell-note">
+                      <div class="cell-note num-note">
                         {T('prevention:events.by_sex', { female: formatNumber(e.participants.female), male: formatNumber(e.participants.male) })}
                       </div>
                     </td>
@@ -181,7 +182,7 @@ function eventFields(T: Tr, labels: Labels, options: ReturnType<typeof organizat
     { name: 'title', kind: 'text', label: T('prevention:event.title'), hint: T('prevention:event.title_hint') },
     { name: 'starts_on', kind: 'date', label: T('prevention:event.starts_on'), hint: T('prevention:event.starts_on_hint'), required: true },
     { name: 'ends_on', kind: 'date', label: T('prevention:event.ends_on'), hint: T('prevention:event.ends_on_hint') },
-    { name: 'region', kind: 'select', label: T('prevention:events.region'), options: labels.regions.map((r) => ({ value: r.code, label: r.label })), required: true },
+    { name: 'region', kind: 'select', label: T('prevention:events.region'), options: distinctRegions(labels).map((r) => ({ value: r.code, label: r.label })), required: true },
     { name: 'place', kind: 'text', label: T('prevention:event.place'), hint: T('prevention:event.place_hint') },
     {
       name: 'organizer_organization_ids',

@@ -4,6 +4,7 @@
 import { formatDate, formatNumber, locale } from '../../i18n';
 import type { Option } from '../../components/forms';
 import type { Organization } from '../../organizations';
+import type { Labels, Term } from '../../vocab';
 
 export interface Participants {
   female: number;
@@ -73,6 +74,8 @@ export interface Measure {
 export interface MeasureView extends Measure {
   status: MeasureStatus;
   latest_progress: ProgressReport | null;
+  // The bodies the reader may report progress for (the server's access policy).
+  you_report_for: number[];
 }
 
 export interface StatusCounts {
@@ -138,4 +141,17 @@ export function organizationOptions(list: Organization[], keep: number[] = []): 
 export function withUnit(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined) return '';
   return unit ? `${formatNumber(value, 2)} ${unit}` : formatNumber(value, 2);
+}
+
+// The regions with a name each can be told by: a city and the district around it share
+// their name in the server's labels (Lənkəran, Naxçıvan, Şəki, Yevlax), so those get
+// their code beside it.
+export function distinctRegions(labels: Labels): Term[] {
+  const seen = new Map<string, number>();
+  for (const r of labels.regions) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
+  return labels.regions.map((r) => ((seen.get(r.label) ?? 0) > 1 ? { code: r.code, label: `${r.label} (${r.code})` } : r));
+}
+
+export function regionName(regions: Term[], code: string): string {
+  return regions.find((r) => r.code === code)?.label ?? code;
 }
