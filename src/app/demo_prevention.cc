@@ -133,7 +133,22 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
       TRY(auto org, app.GetOrganization(coordinator, id));
       ngos.emplace_back(id, org.region.value_or("AZ-BA"));
     }
-  const std::vector<Id> funders = {orgs.at(kIom), orgs.at("OSCE Project Co-ordinator")};
+  // The other international partners, added here so that the cases the demo made before
+  // stay as they were.
+  std::map<std::string, Id> partners;
+  for (const char* name : {"Council of Europe Office in Baku", "International Labour Organization",
+                           "International Centre for Migration Policy Development",
+                           "United Nations Office on Drugs and Crime",
+                           "Embassy of the Republic of Uzbekistan", "La Strada International"}) {
+    domain::Organization o;
+    o.name = name;
+    o.kind = domain::OrgKind::kInternationalOrganization;
+    o.region = "AZ-BA";
+    TRY(auto created, app.CreateOrganization(Actor::System("demo"), o));
+    partners[name] = created.id;
+  }
+  const std::vector<Id> funders = {orgs.at(kIom), orgs.at("OSCE Project Co-ordinator"),
+                                   partners.at("International Labour Organization")};
 
   // The agreements with the partners, and the Council of Europe Convention with GRETA's
   // evaluation rounds.
@@ -157,13 +172,21 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
        {"OSCE Project Co-ordinator", kPolice}, Date::FromYmd(first_year + 1, 6, 1),
        Date::FromYmd(first_year + 5, 5, 31),
        "Training of police, prosecutors and judges; review of the referral rules."},
+      {"Forced labour: labour inspection and recruitment agencies", domain::AgreementKind::kGrant,
+       {"International Labour Organization", kLabour}, Date::FromYmd(first_year + 2, 1, 1),
+       Date::FromYmd(first_year + 4, 12, 31),
+       "Training of labour inspectors; a code of conduct for private employment agencies."},
+      {"Identification and return of Uzbek nationals", domain::AgreementKind::kMemorandum,
+       {"Embassy of the Republic of Uzbekistan", kMigration}, Date::FromYmd(first_year + 3, 9, 1),
+       std::nullopt, "Consular help, travel documents and safe return for victims who are Uzbek nationals."},
   };
   std::vector<std::pair<AgreementView, Id>> by_funder;  // each with its first party, who pays
   for (const auto& t : agreements) {
     domain::Agreement a;
     a.title = t.title;
     a.kind = t.kind;
-    for (const char* party : t.parties) a.party_organization_ids.push_back(orgs.at(party));
+    for (const char* party : t.parties)
+      a.party_organization_ids.push_back(orgs.contains(party) ? orgs.at(party) : partners.at(party));
     a.starts_on = std::min(t.starts_on, today);
     a.signed_on = a.starts_on.PlusDays(-20);
     a.ends_on = t.ends_on;
@@ -223,7 +246,7 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
                                  {domain::ParticipantAge::k30To49, people - minors - young}};
       }
       e.materials_distributed = t.kind == K::kAwarenessCampaign ? people * 5 : people;
-      if (pick(0, 2) == 0) e.funded_by_organization_id = funders[static_cast<std::size_t>(pick(0, 1))];
+      if (pick(0, 2) == 0) e.funded_by_organization_id = funders[static_cast<std::size_t>(pick(0, 2))];
       // An event a partner paid for while one of its agreements ran was held under it.
       for (const auto& [agreement, funder] : by_funder) {
         const auto& a = agreement.agreement;
@@ -251,7 +274,9 @@ Status GeneratePreventionDemo(App& app, const std::map<std::string, Id>& orgs,
       m.code = t.code;
       m.text = t.text;
       for (const char* body : t.responsible) m.responsible_organization_ids.push_back(orgs.at(body));
-      if (m.responsible_organization_ids.front() != orgs.at(kIom) && pick(0, 2) == 0)
+      const auto& responsible = m.responsible_organization_ids;
+      if (std::find(responsible.begin(), responsible.end(), orgs.at(kIom)) == responsible.end() &&
+          pick(0, 2) == 0)
         m.partner_organization_ids.push_back(orgs.at(kIom));
       m.deadline = Date(std::chrono::sys_days(std::chrono::year(t.year) / t.month / std::chrono::last));
       if (*t.indicator) m.indicators.push_back({t.indicator, t.unit, 0.0, t.target});

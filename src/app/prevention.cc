@@ -103,14 +103,27 @@ Result<Page<domain::AwarenessEvent>> PreventionService::ListEvents(const Actor& 
   TRY_STATUS(CheckLimit(q.page.limit));
   if (q.region) TRY_STATUS(domain::CheckAzRegion(*q.region, "region"));
   store::EventFilter f;
-  TRY(f.after_id, ParseCursor(q.page.cursor));
+  if (!q.page.cursor.empty()) {
+    // "2026-02-10.15": the date and id of the last event handed out.
+    const auto dot = q.page.cursor.find('.');
+    auto on = domain::Date::Parse(q.page.cursor.substr(0, dot), "cursor");
+    if (dot == std::string::npos || !on) return Invalid("cursor", "is not a cursor this server handed out");
+    TRY(auto id, ParseCursor(q.page.cursor.substr(dot + 1)));
+    f.after = std::pair{*on, id};
+  }
   f.year = q.year;
   f.region = q.region;
   f.organization_id = q.organization_id;
   f.limit = q.page.limit + 1;
   TRY(auto tx, app_.Store().Begin(false));
   TRY(auto rows, tx->Prevention().ListEvents(f));
-  return MakePage(std::move(rows), q.page.limit, [](const auto& e) { return e.id; });
+  Page<domain::AwarenessEvent> page;
+  if (static_cast<int>(rows.size()) > q.page.limit) {
+    rows.resize(q.page.limit);
+    page.next_cursor = fmt::format("{}.{}", rows.back().starts_on.ToString(), rows.back().id);
+  }
+  page.items = std::move(rows);
+  return page;
 }
 
 Result<domain::AwarenessEvent> PreventionService::GetEvent(const Actor& actor, Id id) {

@@ -257,14 +257,13 @@ Result<std::vector<Table>> BuildReferrals(const ReportInput& in) {
 // and the events by topic, audience and the age of their participants.
 Result<std::vector<Table>> BuildAwareness(const ReportInput& in) {
   std::vector<domain::AwarenessEvent> events;
-  for (domain::Id after = 0;;) {
-    store::EventFilter f;
-    f.year = in.params.year;
-    f.after_id = after;
-    f.limit = 500;
+  store::EventFilter f;
+  f.year = in.params.year;
+  f.limit = 500;
+  while (true) {
     TRY(auto page, in.tx.Prevention().ListEvents(f));
     if (page.empty()) break;
-    after = page.back().id;
+    f.after = std::pair{page.back().starts_on, page.back().id};
     events.insert(events.end(), page.begin(), page.end());
   }
   std::vector<std::string> regions;

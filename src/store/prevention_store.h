@@ -19,7 +19,8 @@ struct EventFilter {
   std::optional<int> year;  // by starts_on
   std::optional<std::string> region;
   std::optional<domain::Id> organization_id;  // among the organisers
-  domain::Id after_id = 0;  // the page after this id (newest first: ids below it)
+  // The page after this event (by starts_on, then id; the latest first).
+  std::optional<std::pair<domain::Date, domain::Id>> after;
   int limit = 50;
 };
 
@@ -52,7 +53,7 @@ class PreventionStore {
   // ---- awareness events
   virtual Result<domain::Id> InsertEvent(const domain::AwarenessEvent& e) = 0;
   virtual Result<std::optional<domain::AwarenessEvent>> GetEvent(domain::Id id) = 0;
-  // Newest first (by id).
+  // The latest first (by starts_on, then the last recorded).
   virtual Result<std::vector<domain::AwarenessEvent>> ListEvents(const EventFilter& f) = 0;
   // Every region that had an event from `from` to `to` (inclusive, by starts_on), with
   // its counts; `last_event_on` also for regions without one in the period.

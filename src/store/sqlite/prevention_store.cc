@@ -350,15 +350,15 @@ class SqlitePreventionStore final : public PreventionStore {
 
   Result<std::vector<domain::AwarenessEvent>> ListEvents(const EventFilter& f) override {
     std::string sql = fmt::format("SELECT {} FROM awareness_events e WHERE 1 = 1", kEventCols);
-    if (f.after_id > 0) sql += " AND id < ?";
+    if (f.after) sql += " AND (starts_on < ? OR (starts_on = ? AND id < ?))";
     if (f.year) sql += " AND starts_on >= ? AND starts_on < ?";
     if (f.region) sql += " AND region = ?";
     if (f.organization_id)
       sql += " AND EXISTS (SELECT 1 FROM awareness_event_organizers o"
              " WHERE o.event_id = e.id AND o.organization_id = ?)";
-    sql += " ORDER BY id DESC LIMIT ?";
+    sql += " ORDER BY starts_on DESC, id DESC LIMIT ?";
     Stmt q(db_, sql);
-    if (f.after_id > 0) q.Bind(f.after_id);
+    if (f.after) q.Bind(f.after->first).Bind(f.after->first).Bind(f.after->second);
     if (f.year) q.Bind(fmt::format("{:04d}-01-01", *f.year)).Bind(fmt::format("{:04d}-01-01", *f.year + 1));
     if (f.region) q.Bind(*f.region);
     if (f.organization_id) q.Bind(*f.organization_id);
