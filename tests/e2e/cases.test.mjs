@@ -3,19 +3,11 @@
 // find that view in the audit log, record a service, move the case on; the form
 // survives an ended session; the screens are translated, accessible, and no name or
 // birth date reaches an address, a title or the console.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, screenshot, signIn } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
+const demo = demoInstance();
 
 // Unusual on purpose: any appearance of these is this test's person.
 const GIVEN = 'Zəminə';
@@ -51,7 +43,7 @@ function noIdentityIn(page, extra = []) {
 }
 
 test('a caseworker signs in with the keyboard only', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await page.goto('/');
   await page.getByLabel('İstifadəçi adı').waitFor();
   await page.keyboard.press('Tab'); // skip the language buttons to the first field
@@ -67,7 +59,7 @@ test('a caseworker signs in with the keyboard only', async () => {
 });
 
 test('an empty registration names every missing field, at the top and next to each', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker');
   await english(page);
   await page.goto('/cases/new');
@@ -87,7 +79,7 @@ test('an empty registration names every missing field, at the top and next to ea
 });
 
 test('register a person and a case; the case is listed by code, without the name', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   page.on('framenavigated', async () => titles.push(await page.title().catch(() => '')));
   await signIn(page, 'caseworker');
   await english(page);
@@ -116,7 +108,7 @@ test('register a person and a case; the case is listed by code, without the name
 });
 
 test('a second registration of the same person warns before saving', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker');
   await english(page);
   await page.goto('/cases/new');
@@ -133,10 +125,10 @@ test('a second registration of the same person warns before saving', async () =>
 });
 
 test('past the hourly limit of look-ups, the case page shows what the save found', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'police');
   await english(page);
-  // Use up the hour's look-ups (30 in haven.toml's default).
+  // Use up the hour's look-ups (30 in demo.haven.toml's default).
   for (let i = 0; i < 40; i++) {
     const r = await apiAs(page, 'POST', '/api/v1/persons/lookup', { given_name: `Nobody${i}`, family_name: 'Example' });
     if (r.status === 429) break;
@@ -154,7 +146,7 @@ test('past the hourly limit of look-ups, the case page shows what the save found
 });
 
 test('show the identity with a reason; it hides on leaving; the auditor finds the view', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker');
   await english(page);
   await page.goto(`/cases/${caseId}`);
@@ -176,7 +168,7 @@ test('show the identity with a reason; it hides on leaving; the auditor finds th
   noIdentityIn(page);
   await page.context().close();
 
-  const auditor = await newPage(browser, haven.url);
+  const auditor = await demo.page();
   await signIn(auditor, 'auditor');
   const log = await apiAs(auditor, 'GET', `/api/v1/audit?action=case.identity_view&object_id=${caseId}`);
   assert.equal(log.status, 200);
@@ -189,7 +181,7 @@ test('show the identity with a reason; it hides on leaving; the auditor finds th
 });
 
 test('record a service and move the case on; both appear on the timeline', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker');
   await english(page);
   await page.goto(`/cases/${caseId}`);
@@ -218,7 +210,7 @@ test('record a service and move the case on; both appear on the timeline', async
 });
 
 test('an ended session asks to sign in again and the half-filled form is kept', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker');
   await english(page);
   await page.goto(`/cases/${caseId}`);
@@ -239,7 +231,7 @@ test('an ended session asks to sign in again and the half-filled form is kept', 
 });
 
 test('Russian and English, and the language is remembered with the account', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'caseworker2');
   await page.getByRole('button', { name: 'Русский', exact: true }).click();
   await page.getByRole('navigation', { name: 'Главное меню' }).getByRole('link', { name: 'Дела' }).click();
@@ -249,7 +241,7 @@ test('Russian and English, and the language is remembered with the account', asy
   await page.context().close();
 
   // A new browser: the account remembers Russian.
-  const again = await newPage(browser, haven.url);
+  const again = await demo.page();
   await signIn(again, 'caseworker2');
   await again.getByRole('navigation', { name: 'Главное меню' }).waitFor();
   await chooseLanguage(again, 'English', { remembered: true });
@@ -259,7 +251,7 @@ test('Russian and English, and the language is remembered with the account', asy
 });
 
 test('the Azerbaijani screens (the default), for the documentation', async () => {
-  const page = await newPage(browser, haven.url, { locale: 'az-AZ' });
+  const page = await demo.page({ locale: 'az-AZ' });
   await page.goto('/');
   await screenshot(page, 'sign-in-az');
   await signIn(page, 'caseworker');

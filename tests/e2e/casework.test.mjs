@@ -3,26 +3,11 @@
 // leaves nobody in charge of the case; the caseworker corrects the case's facts and the
 // person's identity, takes the case herself, adds a document and downloads it again. Each form tells what is missing before it sends, the
 // server holds what the screens show, and the screens pass axe-core.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, noIdentityLeak, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, noIdentityLeak, screenshot } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
-
-async function signedIn(username) {
-  const page = await newPage(browser, haven.url);
-  await signIn(page, username);
-  await chooseLanguage(page, 'English', { remembered: true });
-  return page;
-}
+const demo = demoInstance();
 
 // The state the tests build on (they run in order).
 const shared = {};
@@ -39,7 +24,7 @@ async function openCase(page) {
 const region = (page, name) => page.getByRole('region', { name });
 
 test('a caseworker records a permit and its decision, a proceeding and a claim', async () => {
-  const page = await signedIn('caseworker');
+  const page = await demo.signedIn('caseworker');
   const c = await openCase(page);
   shared.caseId = c.id;
   await page.goto(`/cases/${c.id}`);
@@ -115,7 +100,7 @@ test('a caseworker records a permit and its decision, a proceeding and a claim',
 });
 
 test('a supervisor sees who may hold the case and leaves nobody in charge', async () => {
-  const page = await signedIn('supervisor');
+  const page = await demo.signedIn('supervisor');
   await page.goto(`/cases/${shared.caseId}`);
   const inCharge = region(page, 'Caseworker in charge');
   await inCharge.getByLabel('Put in charge').waitFor();
@@ -134,7 +119,7 @@ test('a supervisor sees who may hold the case and leaves nobody in charge', asyn
 });
 
 test('a caseworker corrects the facts and the identity, takes the case, adds a document and opens it', async () => {
-  const page = await signedIn('caseworker');
+  const page = await demo.signedIn('caseworker');
   const before = await apiAs(page, 'GET', `/api/v1/cases/${shared.caseId}`);
   await page.goto(`/cases/${shared.caseId}`);
   await page.getByRole('button', { name: 'Correct the facts' }).click();
@@ -191,7 +176,7 @@ test('a caseworker corrects the facts and the identity, takes the case, adds a d
 
 
 test('a coordinator refers a case without consent on a stated legal ground', async () => {
-  const page = await signedIn('coordinator');
+  const page = await demo.signedIn('coordinator');
   await page.goto(`/cases/${shared.caseId}`);
   await page.getByRole('button', { name: 'Refer without consent' }).click();
   const form = region(page, 'Refer this case without consent');

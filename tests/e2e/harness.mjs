@@ -6,6 +6,7 @@
 //   CHROMIUM_BIN   the browser (default: /usr/bin/chromium)
 //   HAVEN_SCREENSHOTS  a folder to write screenshots to (the docs' are made so)
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -147,4 +148,27 @@ export async function apiAs(page, method, path, body) {
     },
     { method, path, body },
   );
+}
+
+// One demo instance and one browser for the tests of a file: started before them and
+// stopped after. `page()` opens a page on it; `signedIn(username)` one signed in, in
+// English (remembered with the account, so that it holds across reloads).
+export function demoInstance(options = {}) {
+  const at = { haven: null, browser: null };
+  before(async () => {
+    at.haven = await startHaven(options);
+    at.browser = await startBrowser();
+  });
+  after(async () => {
+    await at.browser?.close();
+    await at.haven?.stop();
+  });
+  at.page = (pageOptions) => newPage(at.browser, at.haven.url, pageOptions);
+  at.signedIn = async (username, language = 'English') => {
+    const page = await at.page();
+    await signIn(page, username);
+    await chooseLanguage(page, language, { remembered: true });
+    return page;
+  };
+  return at;
 }

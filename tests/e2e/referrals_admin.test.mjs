@@ -3,43 +3,28 @@
 // accepts it from the inbox; an administrator creates an account and resets a
 // password (the one-time password shown once); an auditor filters the audit log and
 // verifies its chain. Each screen is checked with axe-core.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, screenshot } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
+const demo = demoInstance();
 
 // The language, remembered for the next page load (the switch saves it to her account).
 const speak = (page, name) => chooseLanguage(page, name, { remembered: true });
-
-async function signedIn(username) {
-  const page = await newPage(browser, haven.url);
-  await signIn(page, username);
-  await speak(page, 'English');
-  return page;
-}
 
 // The state the test builds on, shared between its steps (they run in order).
 const shared = {};
 
 test('a caseworker records a consent and refers a case to another NGO', async () => {
   // The receiving organisation: caseworker2's.
-  const other = await signedIn('caseworker2');
+  const other = await demo.signedIn('caseworker2');
   const me2 = await apiAs(other, 'GET', '/api/v1/me');
   shared.toOrg = me2.body.organization_id;
   const org = await apiAs(other, 'GET', `/api/v1/organizations/${shared.toOrg}`);
   shared.toOrgName = org.body.name;
   await other.context().close();
 
-  const page = await signedIn('caseworker');
+  const page = await demo.signedIn('caseworker');
   const cases = await apiAs(page, 'GET', '/api/v1/cases?limit=20&status=identified');
   assert.equal(cases.status, 200);
   // A case of her own not yet referred to that organisation.
@@ -111,7 +96,7 @@ test('a caseworker records a consent and refers a case to another NGO', async ()
 
 test('the receiving caseworker accepts the referral from her inbox', async () => {
   assert.ok(shared.referralId, 'the referral of the test before');
-  const page = await signedIn('caseworker2');
+  const page = await demo.signedIn('caseworker2');
   await page.goto('/referrals');
   const panel = page.getByRole('tabpanel');
   await panel.getByLabel('Status').selectOption('pending');
@@ -144,7 +129,7 @@ test('the receiving caseworker accepts the referral from her inbox', async () =>
 });
 
 test('an administrator creates a user and resets a password, shown once', async () => {
-  const page = await signedIn('admin');
+  const page = await demo.signedIn('admin');
   await page.goto('/admin/users');
   await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   await page.locator('tbody tr').first().waitFor();
@@ -187,7 +172,7 @@ test('an administrator creates a user and resets a password, shown once', async 
   await page.context().close();
 
   // The one-time password signs her in, and she must choose her own at once.
-  const her = await newPage(browser, haven.url);
+  const her = await demo.page();
   await her.goto('/');
   await her.getByLabel(/^(Username|İstifadəçi adı)$/).fill(username);
   await her.getByLabel(/^(Password|Parol)$/).fill(otp);
@@ -199,7 +184,7 @@ test('an administrator creates a user and resets a password, shown once', async 
 });
 
 test('an auditor filters the audit log and verifies its chain', async () => {
-  const page = await signedIn('auditor');
+  const page = await demo.signedIn('auditor');
   await page.goto('/audit');
   await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
   await page.locator('tbody tr').first().waitFor();

@@ -2,21 +2,12 @@
 // (hidden small counts shown as the server marks them) and its charts (drawn, with
 // hidden cells left out), downloads the CSV, and reads the screen in Russian and
 // Azerbaijani. Chart.js is fetched only once a report is open.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { apiAs, axeViolations, chooseLanguage, newPage, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, screenshot, signIn } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  // Enough cases that a year has counts above the suppression threshold to draw.
-  haven = await startHaven({ cases: 400 });
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
+const demo = demoInstance({ cases: 400 });
 
 const chartRequested = (page) => page.seen.urls.some((u) => /\/assets\/chart[-.][^/]*\.js/.test(u));
 
@@ -36,7 +27,7 @@ async function waitForDrawing(page, selector) {
 }
 
 test('an analyst reads a report as table and chart, downloads it, in three languages', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'analyst');
   await chooseLanguage(page, 'English');
   const year = new Date().getFullYear();
@@ -134,7 +125,7 @@ test('an analyst reads a report as table and chart, downloads it, in three langu
 });
 
 test('a report with two-way tables draws a bar per column and leaves hidden cells out', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await signIn(page, 'coordinator');
   await chooseLanguage(page, 'English');
   const year = new Date().getFullYear();

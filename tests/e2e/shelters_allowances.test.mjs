@@ -2,27 +2,11 @@
 // code and sees a bed taken, then discharges it and sees the bed free again; a
 // coordinator approves and rejects payments awaiting approval and sees them leave the
 // queue; the screens pass axe-core and are translated.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, noIdentityLeak, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, noIdentityLeak, screenshot } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
-
-async function signedIn(username) {
-  const page = await newPage(browser, haven.url);
-  await signIn(page, username);
-  await chooseLanguage(page, 'English');
-  await page.getByRole('navigation', { name: 'Main menu' }).waitFor();
-  return page;
-}
+const demo = demoInstance();
 
 // A payment request needs an Idempotency-Key header, which apiAs does not send.
 async function requestPayment(page, caseId, paidOn) {
@@ -59,7 +43,7 @@ async function caseOutOfShelter(page) {
 }
 
 test('a shelter manager admits a case by its code and discharges it; the beds follow', async () => {
-  const page = await signedIn('shelter');
+  const page = await demo.signedIn('shelter');
   const c = await caseOutOfShelter(page);
 
   await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Shelters' }).click();
@@ -127,7 +111,7 @@ test('a shelter manager admits a case by its code and discharges it; the beds fo
 });
 
 test('who stays now is listed by case code, and a stay admitted elsewhere is discharged from it', async () => {
-  const page = await signedIn('shelter');
+  const page = await demo.signedIn('shelter');
   const c = await caseOutOfShelter(page);
   const admitted = await page.evaluate(async (caseId) => {
     const s = await fetch('/api/v1/auth/session').then((r) => r.json());
@@ -156,7 +140,7 @@ test('who stays now is listed by case code, and a stay admitted elsewhere is dis
 
 test('a coordinator approves one payment and rejects another; both leave the queue', async () => {
   // The caseworker requests two payments for this month (the demo approved all of its own).
-  const cw = await signedIn('caseworker');
+  const cw = await demo.signedIn('caseworker');
   const cases = await apiAs(cw, 'GET', '/api/v1/cases?limit=200');
   const eligible = cases.body.items.filter((c) => c.victim_status === 'granted' && c.status !== 'closed' && c.access.basis === 'owner');
   const requested = [];
@@ -168,7 +152,7 @@ test('a coordinator approves one payment and rejects another; both leave the que
   assert.equal(requested.length, 2, 'two payments requested');
   await cw.context().close();
 
-  const page = await signedIn('coordinator');
+  const page = await demo.signedIn('coordinator');
   await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Allowances' }).click();
   await page.getByRole('heading', { level: 2, name: 'Payments awaiting approval' }).waitFor();
   const [toApprove, toReject] = requested;
@@ -211,7 +195,7 @@ test('a coordinator approves one payment and rejects another; both leave the que
 });
 
 test('a coordinator sets a rate; a wrong amount is refused next to the field', async () => {
-  const page = await signedIn('coordinator');
+  const page = await demo.signedIn('coordinator');
   await page.goto('/allowances');
   await page.getByRole('heading', { level: 3, name: 'Set a new rate' }).waitFor();
   await page.getByLabel('Kind of allowance').fill('one_time_grant');
@@ -235,7 +219,7 @@ test('a coordinator sets a rate; a wrong amount is refused next to the field', a
 });
 
 test('the shelters screen in Russian and Azerbaijani', async () => {
-  const page = await signedIn('shelter');
+  const page = await demo.signedIn('shelter');
   await page.goto('/shelters');
   await page.getByRole('heading', { level: 1, name: 'Shelters' }).waitFor();
   await chooseLanguage(page, 'Русский');
@@ -258,7 +242,7 @@ test('the shelters screen in Russian and Azerbaijani', async () => {
 
 test("on a case's page, its shelter stays and its payments", async () => {
   // The shelter manager admits her own case from its page, and discharges it there.
-  const page = await signedIn('shelter');
+  const page = await demo.signedIn('shelter');
   const c = await caseOutOfShelter(page);
   await page.goto(`/cases/${c.id}`);
   await page.getByRole('tab', { name: /^Shelter/ }).click();
@@ -282,7 +266,7 @@ test("on a case's page, its shelter stays and its payments", async () => {
 
   // The caseworker requests a payment on a case's page (the amount from the rate
   // schedule), sees it await approval, and cancels her request with a reason.
-  const cw = await signedIn('caseworker');
+  const cw = await demo.signedIn('caseworker');
   const cases = await apiAs(cw, 'GET', '/api/v1/cases?limit=200');
   const now = new Date();
   const month = (back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
