@@ -114,6 +114,7 @@ Result<Page<domain::AwarenessEvent>> PreventionService::ListEvents(const Actor& 
   f.year = q.year;
   f.region = q.region;
   f.organization_id = q.organization_id;
+  f.agreement_id = q.agreement_id;
   f.limit = q.page.limit + 1;
   TRY(auto tx, app_.Store().Begin(false));
   TRY(auto rows, tx->Prevention().ListEvents(f));

@@ -28,6 +28,7 @@ struct EventQuery {
   std::optional<int> year;
   std::optional<std::string> region;
   std::optional<Id> organization_id;
+  std::optional<Id> agreement_id;
 };
 
 // A measure as the plan's screen shows it: where it stands today and its last report.

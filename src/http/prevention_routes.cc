@@ -226,6 +226,10 @@ Status ListEvents(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
     TRY(int org, IntParam(req, "organization_id", 0, 1, std::numeric_limits<int>::max()));
     q.organization_id = org;
   }
+  if (req.has_param("agreement_id")) {
+    TRY(int agreement, IntParam(req, "agreement_id", 0, 1, std::numeric_limits<int>::max()));
+    q.agreement_id = agreement;
+  }
   TRY(auto page, app::PreventionService(app).ListEvents(ctx.Actor(), q));
   SetJson(res, 200, PageJson(page, EventJson));
   return {};
@@ -415,7 +419,7 @@ Status ImportMeasures(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 std::vector<Route> PreventionRoutes() {
   return {
       {"POST", "/api/v1/trainings", false, RecordEvent},
-      {"GET", "/api/v1/trainings", false, ListEvents, {"limit", "cursor", "year", "region", "organization_id"}},
+      {"GET", "/api/v1/trainings", false, ListEvents, {"limit", "cursor", "year", "region", "organization_id", "agreement_id"}},
       {"GET", "/api/v1/trainings/{id}", false, GetEvent},
       {"GET", "/api/v1/reports/awareness", false, Awareness, {"year", "months", "format"}},
       {"POST", "/api/v1/action-plans", false, CreatePlan},

@@ -19,6 +19,7 @@ struct EventFilter {
   std::optional<int> year;  // by starts_on
   std::optional<std::string> region;
   std::optional<domain::Id> organization_id;  // among the organisers
+  std::optional<domain::Id> agreement_id;     // held under it
   // The page after this event (by starts_on, then id; the latest first).
   std::optional<std::pair<domain::Date, domain::Id>> after;
   int limit = 50;

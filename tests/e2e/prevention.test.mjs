@@ -4,28 +4,15 @@
 // more from a CSV file (a bad row named with its number, then a good file), reports
 // progress and sees the plan's summary change, a measure past its deadline overdue; a
 // supervisor may report only where her organisation is responsible; the analyst reads
-// the coverage by region with Ganja's events. The screens pass axe-core and switch to
-// Azerbaijani.
-import { after, before, test } from 'node:test';
+// the coverage by region with Ganja's events; the coordinator records an agreement with
+// partners, changes it (and is refused when someone changed it meanwhile), records a
+// convention with a round and its GRETA report links, which a caseworker reads without
+// recording. The screens pass axe-core and switch to Azerbaijani.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiAs, axeViolations, chooseLanguage, newPage, noIdentityLeak, screenshot, signIn, startBrowser, startHaven } from './harness.mjs';
+import { apiAs, axeViolations, chooseLanguage, demoInstance, noIdentityLeak, screenshot } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
-
-async function signedIn(username) {
-  const page = await newPage(browser, haven.url);
-  await signIn(page, username);
-  await chooseLanguage(page, 'English', { remembered: true });
-  return page;
-}
+const demo = demoInstance();
 
 const region = (page, name) => page.getByRole('region', { name });
 const menu = (page) => page.getByRole('navigation', { name: 'Main menu' });
@@ -59,7 +46,7 @@ const shared = {};
 const EVENT_TITLE = 'Safe migration for school leavers (e2e)';
 
 test('a caseworker records an awareness event and finds it in the list', async () => {
-  const page = await signedIn('caseworker');
+  const page = await demo.signedIn('caseworker');
   await menu(page).getByRole('link', { name: 'Awareness work' }).click();
   await page.getByRole('heading', { level: 1, name: 'Awareness work' }).waitFor();
   // The coverage is for the statistics roles only.
@@ -145,7 +132,7 @@ test('a caseworker records an awareness event and finds it in the list', async (
 });
 
 test('the coordinator creates a plan, adds a measure, imports more and reports progress', async () => {
-  const page = await signedIn('coordinator');
+  const page = await demo.signedIn('coordinator');
   const orgId = await organisationIds(page);
   // Another event in Ganja, recorded for a partner (the coordinating body records any).
   const other = await apiAs(page, 'POST', '/api/v1/trainings', {
@@ -318,7 +305,7 @@ test('the coordinator creates a plan, adds a measure, imports more and reports p
 });
 
 test('a supervisor reports progress only where her organisation is responsible', async () => {
-  const page = await signedIn('supervisor');
+  const page = await demo.signedIn('supervisor');
   const items = (await apiAs(page, 'GET', `/api/v1/action-plans/${shared.planId}/measures`)).body.items;
   const ours = items.find((m) => m.code === '2.3');
   const theirs = items.find((m) => m.code === '2.1');
@@ -343,7 +330,7 @@ test('a supervisor reports progress only where her organisation is responsible',
 });
 
 test('the analyst reads the coverage by region, with Ganja’s events', async () => {
-  const page = await signedIn('analyst');
+  const page = await demo.signedIn('analyst');
   await menu(page).getByRole('link', { name: 'Awareness work' }).click();
   await page.getByRole('heading', { level: 1, name: 'Awareness work' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Record an event' }).count(), 0, 'an analyst records no event');
@@ -385,4 +372,172 @@ test('the analyst reads the coverage by region, with Ganja’s events', async ()
   await page.getByRole('row', { name: /^Гянджа/ }).getByText('Мероприятия были').waitFor();
   noIdentityLeak(page);
   await page.close();
+});
+
+test('the coordinator records an agreement and a convention’s round; a caseworker reads them', async () => {
+  const page = await demo.signedIn('coordinator');
+  const fmt = (iso) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  await menu(page).getByRole('link', { name: 'International cooperation' }).click();
+  await page.getByRole('heading', { level: 1, name: 'International cooperation' }).waitFor();
+
+  // An agreement with two partners through the form, first with its end before its start.
+  const TITLE = 'Safe migration of seasonal workers (e2e)';
+  const agreements = region(page, 'Agreements');
+  await agreements.getByRole('button', { name: 'Record an agreement' }).click();
+  const form = region(page, 'Record an agreement');
+  await form.getByLabel('Title').fill(TITLE);
+  await form.getByLabel('Kind').selectOption('memorandum');
+  const partners = form.getByRole('group', { name: 'Partners' });
+  for (const name of [OSCE, MIGRATION]) {
+    await partners.getByLabel('Add a partner').selectOption({ label: name });
+    await partners.getByRole('button', { name: 'Add', exact: true }).click();
+    await partners.getByRole('button', { name: `Remove ${name}` }).waitFor();
+  }
+  // Terminated is asked only once it is signed.
+  assert.equal(await form.getByLabel('Terminated on').count(), 0);
+  await form.getByLabel('Signed on').fill(`${year - 1}-12-01`);
+  await form.getByLabel('Terminated on').waitFor();
+  await form.getByLabel('Starts on').fill(`${year}-01-01`);
+  await form.getByLabel('Ends on').fill(`${year - 1}-12-31`);
+  await form.getByLabel('Scope').fill('Information for seasonal workers before they leave, and a hotline abroad.');
+  await form.getByRole('button', { name: 'Record the agreement' }).click();
+  await form.getByRole('alert').getByRole('link', { name: /Ends on: The end cannot be before the start/ }).waitFor();
+  await form.getByLabel('Ends on').fill(`${year + 2}-12-31`);
+  await form.getByRole('button', { name: 'Record the agreement' }).click();
+  await page.getByText(`The agreement was recorded: ${TITLE}.`).waitFor();
+
+  const row = agreements.getByRole('row', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) });
+  const cells = await row.getByRole('cell').allTextContents();
+  assert.equal(cells[1], 'Memorandum of understanding');
+  assert.deepEqual(cells[2].split('; ').sort(), [MIGRATION, OSCE].sort());
+  assert.equal(cells[3], `${fmt(`${year}-01-01`)} – ${fmt(`${year + 2}-12-31`)}`);
+  assert.equal(cells[4], 'In force');
+
+  // By one partner, kept in the address: the demo's agreement with IOM alone is not among them.
+  await agreements.getByLabel('Partner', { exact: true }).selectOption({ label: OSCE });
+  await page.waitForURL(/partner=\d+/);
+  const withOsce = agreements.getByRole('table', { name: `Agreements with ${OSCE}` });
+  await withOsce.getByRole('row', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) }).waitFor();
+  assert.equal(await withOsce.getByRole('row', { name: /Reintegration of returning victims/ }).count(), 0);
+  await agreements.getByLabel('Partner', { exact: true }).selectOption('');
+  await agreements.getByRole('table', { name: 'Agreements, the latest start first' }).waitFor();
+
+  // Its page: the facts, what was done under it (counts), and a change of its end.
+  await row.getByRole('link', { name: TITLE }).click();
+  await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  const facts = page.locator('dl.facts').first();
+  await facts.getByText('In force').waitFor();
+  await facts.getByText(fmt(`${year + 2}-12-31`)).waitFor();
+  const activity = region(page, 'What was done under it');
+  await activity.getByText('Awareness events held under it').waitFor();
+  await activity.getByRole('link', { name: 'See the awareness work' }).waitFor();
+  await activity.getByText('Cases its partners received').waitFor();
+  await activity.getByText(/A count of the cases .* No case is shown or named here\./).waitFor();
+
+  await page.getByRole('button', { name: 'Change', exact: true }).click();
+  const change = region(page, 'Change the agreement');
+  assert.equal(await change.getByLabel('Title').inputValue(), TITLE);
+  assert.equal(await change.getByLabel('Ends on').inputValue(), `${year + 2}-12-31`);
+  await change.getByLabel('Ends on').fill(`${year + 1}-06-30`);
+  await change.getByRole('button', { name: 'Save the changes' }).click();
+  await page.getByText('The agreement was changed.').waitFor();
+  await facts.getByText(fmt(`${year + 1}-06-30`)).waitFor();
+  const id = Number(/\/agreements\/(\d+)$/.exec(page.url())[1]);
+  const stored = (await apiAs(page, 'GET', `/api/v1/agreements/${id}`)).body;
+  assert.equal(stored.ends_on, `${year + 1}-06-30`);
+  assert.equal(stored.version, 2);
+  assert.equal(stored.scope, 'Information for seasonal workers before they leave, and a hotline abroad.');
+
+  // Changed by someone else meanwhile: refused, with the common text.
+  await page.getByRole('button', { name: 'Change', exact: true }).click();
+  const { title, kind, party_organization_ids, signed_on, starts_on, ends_on, version } = stored;
+  const elsewhere = { title, kind, party_organization_ids, signed_on, starts_on, ends_on, version, scope: 'Changed elsewhere.' };
+  assert.equal((await apiAs(page, 'PUT', `/api/v1/agreements/${id}`, elsewhere)).status, 200);
+  await change.getByLabel('Ends on').fill(`${year + 1}-03-31`);
+  await change.getByRole('button', { name: 'Save the changes' }).click();
+  await change.getByRole('alert').getByText('Someone changed this record while you were editing it.', { exact: false }).waitFor();
+  assert.equal((await apiAs(page, 'GET', `/api/v1/agreements/${id}`)).body.ends_on, `${year + 1}-06-30`);
+  assert.deepEqual(await axeViolations(page), []);
+
+  // A convention and a round, through the forms.
+  const CONVENTION = 'Convention on Action against Trafficking (e2e)';
+  await page.getByRole('link', { name: 'All agreements' }).click();
+  await page.getByRole('heading', { level: 1, name: 'International cooperation' }).waitFor();
+  const conventions = region(page, 'Conventions');
+  await conventions.getByRole('button', { name: 'Record a convention' }).click();
+  const cform = region(page, 'Record a convention');
+  await cform.getByLabel('Title').fill(CONVENTION);
+  await cform.getByLabel('Monitoring body').fill('GRETA');
+  await cform.getByLabel('Joined on').fill('2010-06-23');
+  await cform.getByRole('button', { name: 'Record the convention' }).click();
+  await page.getByText(`The convention was recorded: ${CONVENTION}.`).waitFor();
+  const convention = page.getByRole('article', { name: CONVENTION });
+  await convention.getByText('No reporting round has been recorded yet.').waitFor();
+
+  await convention.getByRole('button', { name: /^Add a round/ }).click();
+  const rform = region(page, `Add a reporting round: ${CONVENTION}`);
+  assert.equal(await rform.getByLabel('Number of the round').inputValue(), '1');
+  await rform.getByLabel('First year covered').fill('2008');
+  await rform.getByLabel('Last year covered').fill('2022');
+  await rform.getByRole('button', { name: 'Add the round' }).click();
+  await rform.getByRole('alert').getByRole('link', { name: /First year covered: The round cannot cover a year before the state joined the convention \(2010\)/ }).waitFor();
+  await rform.getByLabel('First year covered').fill('2019');
+  await rform.getByLabel('Due').fill('2023-10-31');
+  await rform.getByLabel('Submitted').fill('2023-10-16');
+  await rform.getByRole('button', { name: 'Add the round' }).click();
+  await page.getByText(`Round 1 was added: ${CONVENTION}.`).waitFor();
+  const rounds = convention.getByRole('table', { name: `Reporting rounds: ${CONVENTION}` });
+  await rounds.getByRole('row', { name: /2019–2022/ }).waitFor();
+  const round = await rounds.locator('tbody tr').first().getByRole('cell').allTextContents();
+  assert.deepEqual(round.slice(0, 4), ['1', '2019–2022', fmt('2023-10-31'), fmt('2023-10-16')]);
+  for (const y of [2019, 2020, 2021, 2022])
+    assert.equal(await rounds.getByRole('link', { name: `GRETA report, ${y}` }).getAttribute('href'), `/reports/greta?year=${y}`);
+
+  // The same number again: refused by the server, said at the field.
+  await convention.getByRole('button', { name: /^Add a round/ }).click();
+  assert.equal(await rform.getByLabel('Number of the round').inputValue(), '2');
+  await rform.getByLabel('Number of the round').fill('1');
+  await rform.getByLabel('First year covered').fill('2023');
+  await rform.getByLabel('Last year covered').fill('2026');
+  await rform.getByRole('button', { name: 'Add the round' }).click();
+  await rform.getByRole('alert').getByRole('link', { name: /Number of the round: The convention already has a round with this number/ }).waitFor();
+  await rform.getByRole('button', { name: 'Cancel' }).click();
+
+  // A report link opens the report screen for that year.
+  await rounds.getByRole('link', { name: 'GRETA report, 2021' }).click();
+  await page.waitForURL(/\/reports\/greta\?year=2021$/);
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'International cooperation' }).waitFor();
+  await row.waitFor();
+
+  assert.deepEqual(await axeViolations(page), []);
+  await screenshot(page, 'cooperation-en');
+  await chooseLanguage(page, 'Azərbaycanca');
+  await page.getByRole('heading', { level: 1, name: 'Beynəlxalq əməkdaşlıq' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Sazişlər' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Konvensiyalar' }).waitFor();
+  const azRow = page.getByRole('row', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) });
+  await azRow.getByText('Qüvvədədir').waitFor();
+  await azRow.getByText('Anlaşma memorandumu').waitFor();
+  assert.equal(await page.getByText(/^(in_force|memorandum|draft|ended)$/).count(), 0);
+  noIdentityLeak(page);
+  await page.close();
+
+  // A caseworker reads them, and records none.
+  const reader = await demo.signedIn('caseworker');
+  await menu(reader).getByRole('link', { name: 'International cooperation' }).click();
+  await reader.getByRole('heading', { level: 1, name: 'International cooperation' }).waitFor();
+  await reader.getByRole('row', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) }).getByText('In force').waitFor();
+  const theRound = reader.getByRole('article', { name: CONVENTION }).locator('tbody tr').first();
+  await theRound.getByText('2019–2022').waitFor();
+  assert.equal(await reader.getByRole('button', { name: /^Record/ }).count(), 0);
+  assert.equal(await reader.getByRole('button', { name: /^Add a round/ }).count(), 0);
+  // The reports are the statistics roles': the years without links.
+  assert.equal(await theRound.getByRole('link').count(), 0);
+  await reader.getByRole('link', { name: TITLE }).click();
+  await reader.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  assert.equal(await reader.getByRole('button', { name: 'Change', exact: true }).count(), 0);
+  assert.deepEqual(await axeViolations(reader), []);
+  noIdentityLeak(reader);
+  await reader.close();
 });

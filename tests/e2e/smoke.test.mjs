@@ -1,32 +1,24 @@
 // The application starts, every role signs in and sees only its own screens, sign-out
 // ends the session.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, signIn, startBrowser, startHaven } from './harness.mjs';
+import { demoInstance, signIn } from './harness.mjs';
 
-let haven, browser;
-before(async () => {
-  haven = await startHaven();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await haven?.stop();
-});
+const demo = demoInstance();
 
 const MENUS = {
-  caseworker: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
-  supervisor: ['Cases', 'Tasks', 'Closure requests', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
-  shelter: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan'],
-  coordinator: ['Cases', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'Reports', 'Organisations', 'Users'],
-  analyst: ['Awareness work', 'Action plan', 'Reports'],
-  auditor: ['Awareness work', 'Action plan', 'Audit log'],
-  admin: ['Awareness work', 'Action plan', 'Organisations', 'Users'],
+  caseworker: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'International cooperation'],
+  supervisor: ['Cases', 'Tasks', 'Closure requests', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'International cooperation'],
+  shelter: ['Cases', 'Tasks', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'International cooperation'],
+  coordinator: ['Cases', 'Referrals', 'Shelters', 'Allowances', 'Awareness work', 'Action plan', 'International cooperation', 'Reports', 'Organisations', 'Users'],
+  analyst: ['Awareness work', 'Action plan', 'International cooperation', 'Reports'],
+  auditor: ['Awareness work', 'Action plan', 'International cooperation', 'Audit log'],
+  admin: ['Awareness work', 'Action plan', 'International cooperation', 'Organisations', 'Users'],
 };
 
 for (const [username, menu] of Object.entries(MENUS)) {
   test(`${username} sees the screens of the role, and no other`, async () => {
-    const page = await newPage(browser, haven.url);
+    const page = await demo.page();
     await signIn(page, username);
     await page.getByRole('button', { name: 'English', exact: true }).click();
     const nav = page.getByRole('navigation', { name: 'Main menu' });
@@ -38,7 +30,7 @@ for (const [username, menu] of Object.entries(MENUS)) {
 }
 
 test('a wrong password is refused with a message, and the right one signs in', async () => {
-  const page = await newPage(browser, haven.url);
+  const page = await demo.page();
   await page.goto('/');
   await page.getByRole('button', { name: 'English', exact: true }).click();
   await page.getByLabel('Username').fill('caseworker');

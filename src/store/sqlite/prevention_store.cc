@@ -353,6 +353,7 @@ class SqlitePreventionStore final : public PreventionStore {
     if (f.after) sql += " AND (starts_on < ? OR (starts_on = ? AND id < ?))";
     if (f.year) sql += " AND starts_on >= ? AND starts_on < ?";
     if (f.region) sql += " AND region = ?";
+    if (f.agreement_id) sql += " AND agreement_id = ?";
     if (f.organization_id)
       sql += " AND EXISTS (SELECT 1 FROM awareness_event_organizers o"
              " WHERE o.event_id = e.id AND o.organization_id = ?)";
@@ -361,6 +362,7 @@ class SqlitePreventionStore final : public PreventionStore {
     if (f.after) q.Bind(f.after->first).Bind(f.after->first).Bind(f.after->second);
     if (f.year) q.Bind(fmt::format("{:04d}-01-01", *f.year)).Bind(fmt::format("{:04d}-01-01", *f.year + 1));
     if (f.region) q.Bind(*f.region);
+    if (f.agreement_id) q.Bind(*f.agreement_id);
     if (f.organization_id) q.Bind(*f.organization_id);
     q.Bind(f.limit);
     TRY(auto out, (All<domain::AwarenessEvent>(q, EventFrom)));

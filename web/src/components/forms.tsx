@@ -55,7 +55,7 @@ export function errorText(e: unknown): string {
 export function fieldErrorsOf(e: unknown, known: string[], alias: Record<string, string> = {}): FieldErrors | null {
   if (e instanceof ApiError && e.field) {
     if (alias[e.field]) return { [alias[e.field]]: errorText(e) };
-    const field = known.find((k) => e.field === k || e.field!.startsWith(`${k}.`) || e.field!.endsWith(`.${k}`));
+    const field = known.find((k) => e.field === k || e.field!.startsWith(`${k}.`) || e.field!.startsWith(`${k}[`) || e.field!.endsWith(`.${k}`));
     if (field) return { [field]: errorText(e) };
   }
   return null;

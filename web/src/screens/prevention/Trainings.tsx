@@ -1,11 +1,12 @@
 // The awareness work of the coalition: trainings, seminars, campaigns and information
-// sessions, the most recently recorded first, by year and region (kept in the address); case staff record
+// sessions, the latest first, by year and region (kept in the address; an agreement's page
+// links to the events held under it); case staff record
 // their own organisation's events, the coordinating body any. Nothing here is about a
 // person: participants are counts.
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../../api';
-import { SelectField, type FieldErrors } from '../../components/forms';
+import { SelectField, type FieldErrors, type Option } from '../../components/forms';
 import { RecordForm, type FieldSpec, type Values } from '../../components/RecordForm';
 import { DataTable, ErrorNotice, Loaded, Loading, Notice, Pager, useAsync, usePageTitle, usePager } from '../../components/ui';
 import { formatNumber, t, todayIso, useT } from '../../i18n';
@@ -27,10 +28,11 @@ export default function Trainings() {
   usePageTitle(T('prevention:events.title'));
   const year = location.query.year ?? '';
   const region = location.query.region ?? '';
-  const key = `${year}|${region}`;
+  const agreement = location.query.agreement ?? '';
+  const key = `${year}|${region}|${agreement}`;
   const pager = usePager(key);
   const events = useAsync(
-    () => api.get<Page<AwarenessEvent>>('/api/v1/trainings', { year, region, limit: PAGE, cursor: pager.cursor }),
+    () => api.get<Page<AwarenessEvent>>('/api/v1/trainings', { year, region, agreement_id: agreement || undefined, limit: PAGE, cursor: pager.cursor }),
     [key, pager.cursor],
   );
   const [draft, setDraft] = useState({ year, region });
@@ -175,7 +177,7 @@ export default function Trainings() {
 type Tr = typeof t;
 const termOptions = (labels: Labels, vocabulary: string) => labels.terms(vocabulary).map((x) => ({ value: x.code, label: x.label }));
 
-function eventFields(T: Tr, labels: Labels, options: ReturnType<typeof organizationOptions>, forAny: boolean): FieldSpec[] {
+function eventFields(T: Tr, labels: Labels, options: ReturnType<typeof organizationOptions>, forAny: boolean, agreements: Option[]): FieldSpec[] {
   const byAge = (v: Values) => v.by_age === 'yes';
   return [
     { name: 'kind', kind: 'select', label: T('prevention:events.kind'), options: termOptions(labels, 'event_kinds'), required: true },
@@ -199,6 +201,7 @@ function eventFields(T: Tr, labels: Labels, options: ReturnType<typeof organizat
     { name: 'male', kind: 'integer', label: T('prevention:event.male'), required: true },
     { name: 'materials_distributed', kind: 'integer', label: T('prevention:event.materials'), hint: T('prevention:event.materials_hint') },
     { name: 'funded_by_organization_id', kind: 'select', label: T('prevention:event.funded_by'), hint: T('prevention:event.funded_by_hint'), options },
+    { name: 'agreement_id', kind: 'select', label: T('prevention:event.agreement'), hint: T('prevention:event.agreement_hint'), options: agreements },
     { name: 'by_age', kind: 'yesno', label: T('prevention:event.by_age'), hint: T('prevention:event.by_age_hint') },
     ...AGE_GROUPS.map(
       (g): FieldSpec => ({ name: g, kind: 'integer', label: T('prevention:event.age_group', { group: labels.label('participant_age_groups', g) }), when: byAge }),
@@ -210,7 +213,7 @@ const count = (v: Values, name: string) => Number((v[name] as string | undefined
 
 // What the server takes: the participants as one object, organisations by number.
 function eventBody(b: Record<string, unknown>): Record<string, unknown> {
-  const { female, male, by_age: _, materials_distributed, funded_by_organization_id, organizer_organization_ids, ...rest } = b;
+  const { female, male, by_age: _, materials_distributed, funded_by_organization_id, agreement_id, organizer_organization_ids, ...rest } = b;
   const body: Record<string, unknown> = {
     ...rest,
     organizer_organization_ids: (organizer_organization_ids as string[]).map(Number),
@@ -221,6 +224,7 @@ function eventBody(b: Record<string, unknown>): Record<string, unknown> {
   if (b.by_age === true && ages.length) (body.participants as Record<string, unknown>).by_age = Object.fromEntries(ages.map((g) => [g, b[g]]));
   if (materials_distributed !== undefined) body.materials_distributed = materials_distributed;
   if (funded_by_organization_id) body.funded_by_organization_id = Number(funded_by_organization_id);
+  if (agreement_id) body.agreement_id = Number(agreement_id);
   return body;
 }
 
@@ -237,6 +241,11 @@ function RecordEventForm({
 }) {
   const T = useT();
   const own = session.get()?.user.organization_id;
+  // The agreements an event may be held under: those not yet ended or terminated.
+  const agreements = useAsync(() => api.get<{ items: Array<{ id: number; title: string; status: string }> }>('/api/v1/agreements'), []);
+  const agreementOptions: Option[] = (agreements.data?.items ?? [])
+    .filter((a) => a.status === 'in_force' || a.status === 'draft')
+    .map((a) => ({ value: String(a.id), label: a.title }));
   // The coordinating body records any organisation's events; case staff their own's.
   const forAny = can('manage_plans');
   const check = (v: Values): FieldErrors => {
@@ -255,7 +264,7 @@ function RecordEventForm({
   return (
     <RecordForm
       title={T('prevention:events.record')}
-      fields={eventFields(T, labels, options, forAny)}
+      fields={eventFields(T, labels, options, forAny, agreementOptions)}
       initial={{ organizer_organization_ids: own ? [String(own)] : [], by_age: 'no' }}
       submitLabel={T('prevention:event.submit')}
       check={check}

@@ -155,3 +155,53 @@ export function distinctRegions(labels: Labels): Term[] {
 export function regionName(regions: Term[], code: string): string {
   return regions.find((r) => r.code === code)?.label ?? code;
 }
+
+// ---- international cooperation
+
+export type AgreementStatus = 'draft' | 'in_force' | 'ended' | 'terminated';
+
+export interface Agreement {
+  id: number;
+  title: string;
+  kind: string;
+  party_organization_ids: number[];
+  signed_on: string | null;
+  starts_on: string;
+  ends_on: string | null;
+  terminated_on: string | null;
+  scope: string;
+  // From the dates, today (the server's).
+  status: AgreementStatus;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+// What was done under an agreement in its period: counts only.
+export interface AgreementDetail extends Agreement {
+  activity: { event_ids: number[]; events: number; participants: number; cases_received: number };
+}
+
+export interface ReportingRound {
+  id: number;
+  convention_id: number;
+  number: number;
+  first_year: number;
+  last_year: number;
+  due_on: string | null;
+  submitted_on: string | null;
+  // The GRETA report of each year the round covers, by its API address.
+  reports: Array<{ year: number; report: string }>;
+}
+
+export interface Convention {
+  id: number;
+  title: string;
+  monitoring_body: string;
+  joined_on: string;
+  rounds: ReportingRound[];
+}
+
+export function agreementTone(status: string): 'neutral' | 'good' | 'bad' {
+  return status === 'in_force' ? 'good' : status === 'terminated' ? 'bad' : 'neutral';
+}
