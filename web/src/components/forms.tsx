@@ -224,15 +224,11 @@ interface CheckboxesProps {
   error?: string;
 }
 
-export function Checkboxes(p: CheckboxesProps) {
-  const toggle = (v: string, on: boolean) =>
-    p.onChange(on ? [...p.values, v] : p.values.filter((x) => x !== v));
+// The frame of a group of choices (checkboxes, radios): a fieldset whose legend is the
+// question, the hint and the error under it, then the choices.
+function ChoiceGroup(p: { id: string; legend: string; hint?: string; error?: string; children: ComponentChildren }) {
   return (
-    <fieldset
-      id={p.id}
-      class={`field fieldset${p.error ? ' field--error' : ''}`}
-      aria-describedby={describedBy(p.id, p.hint, p.error)}
-    >
+    <fieldset id={p.id} class={`field fieldset${p.error ? ' field--error' : ''}`} aria-describedby={describedBy(p.id, p.hint, p.error)}>
       <legend class="field__label">{p.legend}</legend>
       {p.hint && (
         <div id={`${p.id}-hint`} class="field__hint">
@@ -244,7 +240,16 @@ export function Checkboxes(p: CheckboxesProps) {
           {p.error}
         </p>
       )}
-      <div class="checkboxes">
+      <div class="checkboxes">{p.children}</div>
+    </fieldset>
+  );
+}
+
+export function Checkboxes(p: CheckboxesProps) {
+  const toggle = (v: string, on: boolean) =>
+    p.onChange(on ? [...p.values, v] : p.values.filter((x) => x !== v));
+  return (
+    <ChoiceGroup id={p.id} legend={p.legend} hint={p.hint} error={p.error}>
         {p.options.map((o) => (
           <div class="checkbox" key={o.value}>
             <input
@@ -256,8 +261,7 @@ export function Checkboxes(p: CheckboxesProps) {
             <label for={`${p.id}-${o.value}`}>{o.label}</label>
           </div>
         ))}
-      </div>
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 
@@ -364,23 +368,7 @@ interface RadiosProps {
 // One choice of a few, all in view (yes / no).
 export function Radios(p: RadiosProps) {
   return (
-    <fieldset
-      id={p.id}
-      class={`field fieldset${p.error ? ' field--error' : ''}`}
-      aria-describedby={describedBy(p.id, p.hint, p.error)}
-    >
-      <legend class="field__label">{p.legend}</legend>
-      {p.hint && (
-        <div id={`${p.id}-hint`} class="field__hint">
-          {p.hint}
-        </div>
-      )}
-      {p.error && (
-        <p id={`${p.id}-error`} class="field__error">
-          {p.error}
-        </p>
-      )}
-      <div class="checkboxes">
+    <ChoiceGroup id={p.id} legend={p.legend} hint={p.hint} error={p.error}>
         {p.options.map((o) => (
           <div class="checkbox" key={o.value}>
             <input
@@ -394,8 +382,7 @@ export function Radios(p: RadiosProps) {
             <label for={`${p.id}-${o.value}`}>{o.label}</label>
           </div>
         ))}
-      </div>
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 
