@@ -1,5 +1,7 @@
 #include "app/cooperation.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "app/permissions.h"
@@ -176,6 +178,31 @@ Result<domain::ReportingRound> CooperationService::AddRound(const Actor& actor, 
                                    {"last_year", r.last_year}}.dump()));
         return App::Written<domain::ReportingRound>{r, r.id};
       });
+}
+
+Result<domain::ReportingRound> CooperationService::UpdateRound(const Actor& actor, Id convention_id,
+                                                               int number, domain::ReportingRound r) {
+  TRY_STATUS(Require(actor.role, P::kManageCooperation));
+  TRY(auto tx, app_.Store().Begin(true));
+  TRY(auto c, tx->Prevention().GetConvention(convention_id));
+  if (!c) return Fail(ErrorCode::kNotFound, "not_found", "no such convention");
+  TRY(auto rounds, tx->Prevention().RoundsOf(c->id));
+  auto it = std::find_if(rounds.begin(), rounds.end(), [&](const auto& x) { return x.number == number; });
+  if (it == rounds.end())
+    return Fail(ErrorCode::kNotFound, "not_found", fmt::format("the convention has no round {}", number));
+  r.id = it->id;
+  r.convention_id = c->id;
+  r.number = number;
+  r.recorded_by = it->recorded_by;
+  r.created_at = it->created_at;
+  TRY_STATUS(domain::CheckRound(r, *c, app_.Today()));
+  TRY_STATUS(tx->Prevention().UpdateRound(r));
+  Json details = {{"number", r.number}, {"first_year", r.first_year}, {"last_year", r.last_year}};
+  if (r.submitted_on) details["submitted_on"] = r.submitted_on->ToString();
+  TRY_STATUS(app_.Audit(*tx, actor, "convention.round_update", "convention", std::to_string(c->id),
+                        details.dump()));
+  TRY_STATUS(tx->Commit());
+  return r;
 }
 
 }  // namespace haven::app

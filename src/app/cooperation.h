@@ -48,6 +48,10 @@ class CooperationService {
   Result<ConventionView> GetConvention(const Actor& actor, Id id);
   Result<domain::ReportingRound> AddRound(const Actor& actor, Id convention_id,
                                           domain::ReportingRound r, const WriteOptions& w = {});
+  // Corrects round `number` of the convention: its years, due date, or the day the state's
+  // answers were submitted (recorded once they were).
+  Result<domain::ReportingRound> UpdateRound(const Actor& actor, Id convention_id, int number,
+                                             domain::ReportingRound r);
 
  private:
   App& app_;

@@ -2,6 +2,7 @@
 // under them, conventions and their reporting rounds. Every handler parses, calls one
 // CooperationService use case and renders.
 
+#include <charconv>
 #include <limits>
 
 #include <fmt/format.h>
@@ -167,11 +168,14 @@ Status GetConvention(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
-Status AddRound(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
-  TRY(auto id, PathId(req, "convention"));
-  TRY(Json body, ParseBody(req));
+// The fields of a round as a body gives them; `with_number`: a new round names its number.
+Result<domain::ReportingRound> RoundFrom(const Json& body, bool with_number) {
   domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"number", "first_year", "last_year", "due_on", "submitted_on"}));
+  if (with_number) {
+    TRY_STATUS(r.OnlyKeys({"number", "first_year", "last_year", "due_on", "submitted_on"}));
+  } else {
+    TRY_STATUS(r.OnlyKeys({"first_year", "last_year", "due_on", "submitted_on"}));
+  }
   domain::ReportingRound round;
   auto int_of = [&](std::string_view key) -> Result<int> {
     TRY(auto v, r.OptionalInt(key));
@@ -179,13 +183,36 @@ Status AddRound(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
     if (*v < 0 || *v > 100000) return Invalid(std::string(key), "is out of range");
     return static_cast<int>(*v);
   };
-  TRY(round.number, int_of("number"));
+  if (with_number) {
+    TRY(round.number, int_of("number"));
+  }
   TRY(round.first_year, int_of("first_year"));
   TRY(round.last_year, int_of("last_year"));
   TRY(round.due_on, r.OptionalDate("due_on"));
   TRY(round.submitted_on, r.OptionalDate("submitted_on"));
+  return round;
+}
+
+Status AddRound(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "convention"));
+  TRY(Json body, ParseBody(req));
+  TRY(auto round, RoundFrom(body, true));
   TRY(auto created, app::CooperationService(app).AddRound(ctx.Actor(), id, std::move(round), WriteOptionsOf(req)));
   SetJson(res, 201, RoundJson(created));
+  return {};
+}
+
+Status UpdateRound(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto id, PathId(req, "convention"));
+  const std::string n = req.matches[2];
+  int number = 0;
+  auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), number);
+  if (ec != std::errc() || p != n.data() + n.size() || number < 1)
+    return Fail(ErrorCode::kNotFound, "not_found", "no such round");
+  TRY(Json body, ParseBody(req));
+  TRY(auto round, RoundFrom(body, false));
+  TRY(auto updated, app::CooperationService(app).UpdateRound(ctx.Actor(), id, number, std::move(round)));
+  SetJson(res, 200, RoundJson(updated));
   return {};
 }
 
@@ -201,6 +228,7 @@ std::vector<Route> CooperationRoutes() {
       {"GET", "/api/v1/conventions", false, ListConventions},
       {"GET", "/api/v1/conventions/{id}", false, GetConvention},
       {"POST", "/api/v1/conventions/{id}/rounds", false, AddRound},
+      {"PUT", "/api/v1/conventions/{id}/rounds/{number}", false, UpdateRound},
   };
 }
 

@@ -93,6 +93,8 @@ class PreventionStore {
   // Fails with reason "constraint" when the convention has a round of that number.
   virtual Result<domain::Id> InsertRound(const domain::ReportingRound& r) = 0;
   virtual Result<std::vector<domain::ReportingRound>> RoundsOf(domain::Id convention_id) = 0;  // by number
+  // Its years, due and submission dates (by id; the number and convention stay).
+  virtual Status UpdateRound(const domain::ReportingRound& r) = 0;
 };
 
 }  // namespace haven::store

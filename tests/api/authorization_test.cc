@@ -120,6 +120,10 @@ class Authorization : public ::testing::Test {
                                                               {"joined_on", "2010-01-01"}});
     ASSERT_EQ(convention.status, 201) << convention.raw;
     convention_ = convention.body["id"];
+    ASSERT_EQ(C("coord").Post("/api/v1/conventions/" + std::to_string(convention_) + "/rounds",
+                              {{"number", 100}, {"first_year", 2019}, {"last_year", 2022}})
+                  .status,
+              201);
     auto event = C("cw-a").Post("/api/v1/trainings", TrainingBody());
     ASSERT_EQ(event.status, 201) << event.raw;
     event_ = event.body["id"];
@@ -526,6 +530,10 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     static int number = 0;
     return Request{"POST", "/api/v1/conventions/" + std::to_string(convention_) + "/rounds",
                    {{"number", ++number}, {"first_year", 2019}, {"last_year", 2022}}, {}};
+  }));
+  e.push_back(post("PUT", "/api/v1/conventions/{id}/rounds/{number}", false, "", [](const Subject&, Scenario, int) {
+    return Request{"PUT", "/api/v1/conventions/" + std::to_string(convention_) + "/rounds/100",
+                   {{"first_year", 2019}, {"last_year", 2022}, {"submitted_on", "2026-06-01"}}, {}};
   }));
 
   // ---- reads of one case

@@ -407,6 +407,7 @@ test('the coordinator records an agreement and a convention’s round; a casewor
   await page.getByText(`The agreement was recorded: ${TITLE}.`).waitFor();
 
   const row = agreements.getByRole('row', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) });
+  await row.waitFor();
   const cells = await row.getByRole('cell').allTextContents();
   assert.equal(cells[1], 'Memorandum of understanding');
   assert.deepEqual(cells[2].split('; ').sort(), [MIGRATION, OSCE].sort());
@@ -502,6 +503,16 @@ test('the coordinator records an agreement and a convention’s round; a casewor
   await rform.getByRole('button', { name: 'Add the round' }).click();
   await rform.getByRole('alert').getByRole('link', { name: /Number of the round: The convention already has a round with this number/ }).waitFor();
   await rform.getByRole('button', { name: 'Cancel' }).click();
+
+  // The round's submission date corrected later, through its "Change".
+  await rounds.getByRole('button', { name: 'Change Round 1' }).click();
+  const roundForm = region(page, 'Change round 1');
+  await roundForm.getByLabel('Submitted', { exact: true }).fill('2023-10-20');
+  await roundForm.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(`Round 1 of ${CONVENTION} was changed.`).waitFor();
+  await rounds.locator('tbody tr').first().getByRole('cell', { name: fmt('2023-10-20') }).waitFor();
+  const changed = await rounds.locator('tbody tr').first().getByRole('cell').allTextContents();
+  assert.deepEqual(changed.slice(0, 4), ['1', '2019–2022', fmt('2023-10-31'), fmt('2023-10-20')]);
 
   // A report link opens the report screen for that year.
   await rounds.getByRole('link', { name: 'GRETA report, 2021' }).click();

@@ -685,6 +685,14 @@ class SqlitePreventionStore final : public PreventionStore {
     return sqlite3_last_insert_rowid(db_);
   }
 
+  Status UpdateRound(const domain::ReportingRound& r) override {
+    Stmt q(db_,
+           "UPDATE reporting_rounds SET first_year = ?, last_year = ?, due_on = ?, submitted_on = ?"
+           " WHERE id = ?");
+    q.Bind(r.first_year).Bind(r.last_year).Bind(r.due_on).Bind(r.submitted_on).Bind(r.id);
+    return q.Run();
+  }
+
   static constexpr std::string_view kRoundCols =
       "id, convention_id, number, first_year, last_year, due_on, submitted_on, recorded_by,"
       " created_at";

@@ -6,7 +6,7 @@ import { useLocation } from 'preact-iso';
 import { useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { SelectField, type FieldErrors } from '../../components/forms';
-import { RecordForm, type FieldSpec, type Values } from '../../components/RecordForm';
+import { RecordForm, valuesOf, type FieldSpec, type Values } from '../../components/RecordForm';
 import { DataTable, ErrorNotice, Facts, Loaded, Loading, Notice, Tag, useAsync, usePageTitle } from '../../components/ui';
 import { formatDate, locale, t, todayIso, useT } from '../../i18n';
 import { useOrganizations } from '../../organizations';
@@ -235,8 +235,8 @@ function Conventions() {
                   key={c.id}
                   convention={c}
                   manage={manage}
-                  onRound={(r) => {
-                    notice.show(T('prevention:cooperation.round_added', { number: r.number, title: c.title }));
+                  onRound={(r, changed) => {
+                    notice.show(T(changed ? 'prevention:cooperation.round_changed' : 'prevention:cooperation.round_added', { number: r.number, title: c.title }));
                     conventions.reload();
                   }}
                 />
@@ -249,9 +249,10 @@ function Conventions() {
   );
 }
 
-function ConventionBlock({ convention: c, manage, onRound }: { convention: Convention; manage: boolean; onRound: (r: ReportingRound) => void }) {
+function ConventionBlock({ convention: c, manage, onRound }: { convention: Convention; manage: boolean; onRound: (r: ReportingRound, changed: boolean) => void }) {
   const T = useT();
   const adding = useReveal();
+  const [editing, setEditing] = useState<ReportingRound | null>(null);
   const headingId = `convention-${c.id}`;
   // The reports are the statistics roles' (the server decides all the same).
   const reports = can('read_statistics');
@@ -302,7 +303,7 @@ function ConventionBlock({ convention: c, manage, onRound }: { convention: Conve
             submit={(b, headers) => api.post<ReportingRound>(`/api/v1/conventions/${c.id}/rounds`, b, headers)}
             onDone={(r) => {
               adding.hide(false);
-              onRound(r as ReportingRound);
+              onRound(r as ReportingRound, false);
             }}
             onCancel={() => adding.hide(true)}
           />
@@ -319,6 +320,7 @@ function ConventionBlock({ convention: c, manage, onRound }: { convention: Conve
             T('prevention:cooperation.due_on'),
             T('prevention:cooperation.submitted_on'),
             T('prevention:cooperation.reports'),
+            ...(manage ? [T('prevention:cooperation.round_change_column')] : []),
           ]}
         >
           {c.rounds.map((r) => (
@@ -343,9 +345,33 @@ function ConventionBlock({ convention: c, manage, onRound }: { convention: Conve
                   ))}
                 </ul>
               </td>
+              {manage && (
+                <td>
+                  <button type="button" class="button button--secondary" onClick={() => setEditing(r)}>
+                    {T('common:change')}
+                    <span class="visually-hidden"> {T('prevention:cooperation.round')} {r.number}</span>
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </DataTable>
+      )}
+      {manage && editing && (
+        <RecordForm
+          key={editing.id}
+          title={T('prevention:cooperation.change_round', { number: editing.number })}
+          fields={fields.filter((f) => f.name !== 'number')}
+          initial={valuesOf(editing as unknown as Record<string, unknown>, fields.filter((f) => f.name !== 'number'))}
+          submitLabel={T('common:save')}
+          check={check}
+          submit={(b) => api.put<ReportingRound>(`/api/v1/conventions/${c.id}/rounds/${editing.number}`, b)}
+          onDone={(r) => {
+            setEditing(null);
+            onRound(r as ReportingRound, true);
+          }}
+          onCancel={() => setEditing(null)}
+        />
       )}
     </article>
   );
