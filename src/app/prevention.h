@@ -18,7 +18,6 @@
 #include "app/app.h"
 #include "app/reports.h"
 #include "domain/prevention.h"
-#include "report/table.h"
 #include "store/store.h"
 
 namespace haven::app {
