@@ -62,6 +62,10 @@ struct Table {
   // column totals then count mentions, not persons.
   bool rows_partition = true;
   bool columns_partition = true;
+  // Whether the totals add like things. False when the rows (or columns) count
+  // different units (stays, cases and bed-days): that total is not published.
+  bool column_totals = true;  // the "total" row: each column summed over the rows
+  bool row_totals = true;     // the "total" column: each row summed over the columns
   // How much one person can add to the inner cells, for differential privacy;
   // 0: the table cannot be released with noise (e.g. sums of money).
   double sensitivity = 1;
@@ -103,6 +107,9 @@ struct Report {
   std::optional<int> year;
   Timestamp generated_at{};
   std::string unit = "persons";
+  // The sources counted: "haven" (Haven's own cases), or "ctdc" and the like
+  // (imported records), each with the import batches it covers.
+  std::vector<std::string> sources = {"haven"};
   LinkageInfo linkage;
   SuppressionSummary suppression;
   std::optional<DpInfo> dp;
@@ -120,6 +127,7 @@ struct CountTable {
   std::vector<std::string> dimensions;
   std::optional<int> year;
   Timestamp generated_at{};
+  std::vector<std::string> sources = {"haven"};
   LinkageInfo linkage;
   SuppressionSummary suppression;
   std::optional<DpInfo> dp;
