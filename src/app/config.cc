@@ -68,8 +68,9 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
                     "lookups_per_hour"}},
       {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir"}},
       {"cases", {"reflection_days"}},
-      {"statistics", {"suppression_threshold", "dp_epsilon_budget"}},
-      {"linkage", {"duplicate_warning_threshold", "link_threshold"}},
+      {"statistics", {"suppression_threshold", "dp_epsilon_budget", "dp_epsilon_per_analyst"}},
+      {"linkage", {"duplicate_warning_threshold", "link_threshold", "max_joined_share",
+                   "max_cluster_size"}},
   };
   for (auto& [section, node] : t) {
     auto known = kKnown.find(std::string(section.str()));
@@ -100,8 +101,11 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
   TRY_STATUS(Read(t, "statistics", "dp_epsilon_budget", c.dp_epsilon_budget));
+  TRY_STATUS(Read(t, "statistics", "dp_epsilon_per_analyst", c.dp_epsilon_per_analyst));
   TRY_STATUS(Read(t, "linkage", "duplicate_warning_threshold", c.duplicate_warning_threshold));
   TRY_STATUS(Read(t, "linkage", "link_threshold", c.link_threshold));
+  TRY_STATUS(Read(t, "linkage", "max_joined_share", c.link_max_joined_share));
+  TRY_STATUS(Read(t, "linkage", "max_cluster_size", c.link_max_cluster_size));
   if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
   if (c.threads < 1 || c.threads > 256) return Invalid("server.threads", "must be 1 to 256");
   if (c.session_hours < 1) return Invalid("security.session_hours", "must be at least 1");
@@ -115,8 +119,15 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
     if (!(value > 0 && value <= 1))
       return Invalid(fmt::format("linkage.{}", key), "must be a number in (0, 1]");
   }
+  if (!(c.link_max_joined_share > 0 && c.link_max_joined_share <= 1))
+    return Invalid("linkage.max_joined_share", "must be a number in (0, 1]");
+  if (c.link_max_cluster_size < 2 || c.link_max_cluster_size > 1000000)
+    return Invalid("linkage.max_cluster_size", "must be 2 to 1000000");
   if (!(c.dp_epsilon_budget > 0 && c.dp_epsilon_budget <= 1000))
     return Invalid("statistics.dp_epsilon_budget", "must be more than 0 and at most 1000");
+  if (!(c.dp_epsilon_per_analyst >= 0 && c.dp_epsilon_per_analyst <= c.dp_epsilon_budget))
+    return Invalid("statistics.dp_epsilon_per_analyst",
+                   "must be from 0 (no share: one budget for everyone) to dp_epsilon_budget");
   if (c.country_code.size() != 2) return Invalid("instance.country_code", "must be 2 letters");
   return c;
 }
@@ -162,6 +173,9 @@ suppression_threshold = {11}
 # Privacy budget: the total epsilon of differentially private releases about one
 # year of data (a release over all years counts against every year).
 dp_epsilon_budget = {14}
+# The share of it one user may spend about one year; 0: one budget for everyone.
+# A question asked again gets the answer released before and spends nothing.
+dp_epsilon_per_analyst = {18}
 
 [linkage]
 # Dice similarity of linkage keys (CLKs) from which a registration warns that the
@@ -169,11 +183,17 @@ dp_epsilon_budget = {14}
 # two registrations as one person.
 duplicate_warning_threshold = {12}
 link_threshold = {13}
+# Guard rails of `haven link --apply`: a run that would join more than this share of
+# all persons with another registration, or whose largest cluster would hold more
+# registrations than this, is refused unless --force is given (1 turns the share off).
+max_joined_share = {16}
+max_cluster_size = {17}
 )",
                      country_code, database.string(), keyring.string(), session_hours,
                      max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
                      reflection_days, suppression_threshold, duplicate_warning_threshold,
-                     link_threshold, dp_epsilon_budget, lookups_per_hour);
+                     link_threshold, dp_epsilon_budget, lookups_per_hour,
+                     link_max_joined_share, link_max_cluster_size, dp_epsilon_per_analyst);
 }
 
 }  // namespace haven::app

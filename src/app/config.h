@@ -42,11 +42,22 @@ struct Config {
   // Total ε of differentially private releases about one year of data (releases over
   // all years count against every year); a release beyond it is refused.
   double dp_epsilon_budget = 10.0;
+  // The share of that budget one user may spend about one year (0: the whole budget
+  // is shared by everyone). Lets several analysts work without one of them spending
+  // everyone's budget.
+  double dp_epsilon_per_analyst = 0.0;
   // Dice similarity of CLKs at or above which a registration warns "possibly
   // already known to the NRM".
   double duplicate_warning_threshold = 0.85;
   // Dice similarity at or above which `haven link` joins two persons.
   double link_threshold = 0.85;
+  // Guard rails of `haven link --apply`: a run that would join more than this share of
+  // all persons with another registration is refused unless forced (--force). A share
+  // in (0, 1]; 1 turns the rule off.
+  double link_max_joined_share = 0.2;
+  // ... and so is a run whose largest cluster would hold more registrations than this
+  // (one person registered by this many organisations is already extreme). At least 2.
+  int link_max_cluster_size = 10;
 
   std::filesystem::path DatabasePath() const { return dir / database; }
   std::filesystem::path KeyringPath() const;

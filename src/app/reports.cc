@@ -7,6 +7,7 @@
 #include "privacy/crypto.h"
 #include "report/counts.h"
 #include "report/named_reports.h"
+#include "report/release.h"
 
 namespace haven::app {
 namespace {
@@ -53,20 +54,52 @@ Result<double> Spent(store::Transaction& tx, std::optional<int> year) {
   return own + all;
 }
 
-// Refuses a release that would take the spending about `year` beyond the budget.
-Result<double> SpendBudget(store::Transaction& tx, std::optional<int> year, double epsilon,
-                           double budget) {
-  TRY(double spent, Spent(tx, year));
-  constexpr double kSlack = 1e-9;  // sums of decimal ε values are not exact
-  if (spent + epsilon > budget + kSlack) {
-    return Fail(ErrorCode::kConflict, "privacy_budget_exhausted",
-                fmt::format("this release would spend ε = {:g}, but only {:g} of the privacy "
-                            "budget of {:g} for {} is left (statistics.dp_epsilon_budget)",
-                            epsilon, std::max(0.0, budget - spent), budget,
-                            year ? std::to_string(*year) : std::string("all years")),
-                "dp_epsilon");
+// "haven", "ctdc" or both, comma-separated: whose records a report counts.
+Result<store::FactSources> ParseSources(std::string_view text) {
+  store::FactSources out;
+  out.haven = false;
+  bool any = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view part = text.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    const bool repeated = (part == "haven" && out.haven) ||
+                          (part == "ctdc" && !out.imported.empty());
+    if ((part != "haven" && part != "ctdc") || repeated)
+      return Invalid("source", "must be haven (Haven's own cases), ctdc (imported CTDC records) "
+                               "or both, as haven,ctdc");
+    if (part == "haven") out.haven = true;
+    else out.imported.emplace_back(part);
+    any = true;
+    start = end + 1;
   }
-  return spent;
+  if (!any) return Invalid("source", "must name at least one source: haven or ctdc");
+  return out;
+}
+
+std::string SourcesKey(const store::FactSources& sources) {
+  std::string out;
+  for (const auto& s : report::SourceNames(sources)) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+// The question a differentially private release answers, canonically: asked again,
+// it gets the same answer.
+std::string QueryKey(const std::string& release, const report::DpParams& dp, int threshold,
+                     const store::FactSources& sources) {
+  return fmt::format("{}|{}|epsilon={:.17g}|delta={:.17g}|suppress={}|sources={}", release,
+                     dp.mechanism, dp.epsilon, dp.mechanism == "gaussian" ? dp.delta : 0.0,
+                     threshold, SourcesKey(sources));
+}
+
+std::string RepeatedNote(Timestamp first) {
+  return fmt::format(
+      "The same question was answered on {}: this is that answer again, and no privacy "
+      "budget was spent now.",
+      FormatTimestamp(first));
 }
 
 }  // namespace
@@ -90,6 +123,40 @@ report::FactContext ReportService::Context() const {
   ctx.last_year = app_.Today().Year();
   ctx.first_year = std::min(2000, ctx.last_year);
   return ctx;
+}
+
+Result<double> ReportService::SpendBudget(store::Transaction& tx, const Actor& actor,
+                                          std::optional<int> year, double epsilon) const {
+  const double budget = app_.config().dp_epsilon_budget;
+  const double share = app_.config().dp_epsilon_per_analyst;
+  const std::string for_year = year ? std::to_string(*year) : std::string("all years");
+  TRY(double spent, Spent(tx, year));
+  constexpr double kSlack = 1e-9;  // sums of decimal ε values are not exact
+  if (spent + epsilon > budget + kSlack) {
+    return Fail(ErrorCode::kConflict, "privacy_budget_exhausted",
+                fmt::format("this release would spend ε = {:g}, but only {:g} of the privacy "
+                            "budget of {:g} for {} is left (statistics.dp_epsilon_budget)",
+                            epsilon, std::max(0.0, budget - spent), budget, for_year),
+                "dp_epsilon");
+  }
+  if (share > 0 && !actor.IsSystem()) {
+    double own = 0;
+    if (year) {
+      TRY(double of_year, tx.Reports().DpEpsilonSpent(BudgetKey(year), actor.user_id));
+      TRY(double of_all, tx.Reports().DpEpsilonSpent(BudgetKey(std::nullopt), actor.user_id));
+      own = of_year + of_all;
+    } else {
+      TRY(own, tx.Reports().DpEpsilonSpent("", actor.user_id));
+    }
+    if (own + epsilon > share + kSlack)
+      return Fail(ErrorCode::kConflict, "privacy_budget_exhausted",
+                  fmt::format("this release would spend ε = {:g}, but only {:g} of your share "
+                              "of {:g} of the privacy budget for {} is left "
+                              "(statistics.dp_epsilon_per_analyst)",
+                              epsilon, std::max(0.0, share - own), share, for_year),
+                  "dp_epsilon");
+  }
+  return spent;
 }
 
 Result<int> ReportService::Threshold(const Actor& actor, std::optional<int> requested) const {
@@ -124,6 +191,7 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
   }
   TRY_STATUS(CheckYear(request.year, true));
   TRY(auto format, report::ParseFormat(request.format, "format"));
+  TRY(auto sources, ParseSources(request.source));
   TRY(int threshold, Threshold(actor, request.suppress));
   if (request.dp) TRY_STATUS(report::ValidateDp(*request.dp, "dp_epsilon"));
   report::RandomSource* random = nullptr;
@@ -133,27 +201,49 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
 
   report::ReportParams params;
   params.year = *request.year;
+  params.sources = sources;
   params.threshold = threshold;
   params.context = Context();
   params.dp = request.dp;
   params.now = app_.Now();
 
   TRY(auto tx, app_.Store().Begin(true));
-  double spent = 0;
+  TRY(params.batches, tx->Reports().ListImports());
+  const std::string release = BudgetKey(request.year) + "report:" + request.name;
+  const std::string query =
+      request.dp ? QueryKey(release, *request.dp, threshold, sources) : std::string();
+  std::optional<report::Report> kept;
   if (request.dp) {
-    TRY(spent, SpendBudget(*tx, request.year, request.dp->epsilon,
-                           app_.config().dp_epsilon_budget));
+    TRY(auto earlier, tx->Reports().FindDpRelease(query));
+    if (earlier) {
+      TRY(kept, report::ParseReportRelease(earlier->answer));
+      kept->dp->repeated = true;
+      kept->dp->released_at = earlier->at;
+      kept->notes.push_back(RepeatedNote(earlier->at));
+    }
   }
-  TRY(auto rep, report::RunNamedReport(request.name, *tx, params, random));
-  std::string release = BudgetKey(request.year) + "report:" + request.name;
-  if (request.dp) {
-    rep.dp->epsilon_spent_before = spent;
-    TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id, release,
-                                              request.dp->mechanism, request.dp->epsilon,
-                                              rep.dp->delta}));
+  report::Report rep;
+  if (kept) {
+    rep = std::move(*kept);
+  } else {
+    double spent = 0;
+    if (request.dp) {
+      TRY(spent, SpendBudget(*tx, actor, request.year, request.dp->epsilon));
+    }
+    TRY(rep, report::RunNamedReport(request.name, *tx, params, random));
+    if (request.dp) {
+      rep.dp->epsilon_spent_before = spent;
+      TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id, release,
+                                                request.dp->mechanism, request.dp->epsilon,
+                                                rep.dp->delta, query,
+                                                report::SerializeRelease(rep)}));
+    }
   }
   TRY(std::string body, report::RenderReport(rep, format));
+  const bool repeated = rep.dp && rep.dp->repeated;
   Json details = {{"year", *request.year},
+                  {"sources", rep.sources},
+                  {"repeated_release", repeated},
                   {"format", report::FormatName(format)},
                   {"suppression_threshold", threshold},
                   {"cells_hidden", rep.suppression.primary + rep.suppression.secondary},
@@ -168,6 +258,8 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
   out.file_name = fmt::format("{}-{}.{}", request.name, *request.year, report::FormatName(format));
   out.linkage_applied = rep.linkage.applied;
   out.suppression = rep.suppression;
+  out.sources = rep.sources;
+  out.repeated_release = repeated;
   return out;
 }
 
@@ -176,6 +268,7 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   TRY(auto dims, report::ParseDimensions(request.by, "by"));
   TRY_STATUS(CheckYear(request.year, false));
   TRY(auto format, report::ParseFormat(request.format, "format", false));
+  TRY(auto sources, ParseSources(request.source));
   TRY(int threshold, Threshold(actor, request.suppress));
   if (request.dp) TRY_STATUS(report::ValidateDp(*request.dp, "dp_epsilon"));
   report::RandomSource* random = nullptr;
@@ -191,28 +284,51 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   if (request.year) options.context.first_year = options.context.last_year = *request.year;
 
   TRY(auto tx, app_.Store().Begin(true));
-  double spent = 0;
-  if (request.dp) {
-    TRY(spent, SpendBudget(*tx, request.year, request.dp->epsilon,
-                           app_.config().dp_epsilon_budget));
-  }
-  TRY(auto facts, tx->Reports().CaseFacts(request.year));
-  TRY(auto table, report::CountBy(facts, options, random));
-  table.year = request.year;
-  table.generated_at = app_.Now();
-  TRY(table.linkage, report::LinkageOf(*tx));
   std::string by;
-  for (const auto& d : table.dimensions) by += (by.empty() ? "" : ",") + d;
+  for (auto d : dims) by += (by.empty() ? "" : ",") + std::string(report::DimensionName(d));
+  const std::string release = BudgetKey(request.year) + "counts:" + by;
+  const std::string query =
+      request.dp ? QueryKey(release, *request.dp, threshold, sources) : std::string();
+  std::optional<report::CountTable> kept;
   if (request.dp) {
-    table.dp->epsilon_spent_before = spent;
-    TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id,
-                                              BudgetKey(request.year) + "counts:" + by,
-                                              request.dp->mechanism, request.dp->epsilon,
-                                              table.dp->delta}));
+    TRY(auto earlier, tx->Reports().FindDpRelease(query));
+    if (earlier) {
+      TRY(kept, report::ParseCountsRelease(earlier->answer));
+      kept->dp->repeated = true;
+      kept->dp->released_at = earlier->at;
+      kept->notes.push_back(RepeatedNote(earlier->at));
+    }
   }
+  report::CountTable table;
+  if (kept) {
+    table = std::move(*kept);
+  } else {
+    double spent = 0;
+    if (request.dp) {
+      TRY(spent, SpendBudget(*tx, actor, request.year, request.dp->epsilon));
+    }
+    TRY(auto facts, tx->Reports().CaseFacts(request.year, sources));
+    TRY(table, report::CountBy(facts, options, random));
+    table.year = request.year;
+    table.generated_at = app_.Now();
+    table.sources = report::SourceNames(sources);
+    TRY(auto batches, tx->Reports().ListImports());
+    table.notes.push_back(report::SourcesNote(sources, batches));
+    TRY(table.linkage, report::LinkageOf(*tx));
+    if (request.dp) {
+      table.dp->epsilon_spent_before = spent;
+      TRY_STATUS(tx->Reports().InsertDpRelease({app_.Now(), actor.user_id, release,
+                                                request.dp->mechanism, request.dp->epsilon,
+                                                table.dp->delta, query,
+                                                report::SerializeRelease(table)}));
+    }
+  }
+  const bool repeated = table.dp && table.dp->repeated;
   TRY(std::string body, report::RenderCounts(table, format));
   Json details = {{"by", by},
                   {"year", request.year ? Json(*request.year) : Json(nullptr)},
+                  {"sources", table.sources},
+                  {"repeated_release", repeated},
                   {"format", report::FormatName(format)},
                   {"suppression_threshold", threshold},
                   {"cells_hidden", table.suppression.primary + table.suppression.secondary},
@@ -227,6 +343,8 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   out.file_name = fmt::format("counts.{}", report::FormatName(format));
   out.linkage_applied = table.linkage.applied;
   out.suppression = table.suppression;
+  out.sources = table.sources;
+  out.repeated_release = repeated;
   return out;
 }
 
@@ -278,7 +396,8 @@ Result<CtdcExportSummary> ReportService::ExportCtdc(const Actor& actor, int k) {
   if (k < 2) return Invalid("k", "must be at least 2 (CTDC publishes with k = 11)");
   if (k > 1000) return Invalid("k", "must be at most 1000");
   TRY(auto tx, app_.Store().Begin(true));
-  TRY(auto facts, tx->Reports().CaseFacts(std::nullopt));
+  // Only Haven's own cases: imported records are CTDC's already.
+  TRY(auto facts, tx->Reports().CaseFacts(std::nullopt, store::FactSources::HavenOnly()));
   report::CtdcExportOptions options;
   options.k = k;
   TRY(auto exported, report::ExportCtdc(facts, options));
@@ -296,6 +415,87 @@ Result<CtdcExportSummary> ReportService::ExportCtdc(const Actor& actor, int k) {
   out.records = exported.records;
   out.generalised = exported.generalised;
   out.suppressed = exported.suppressed;
+  return out;
+}
+
+Result<std::vector<store::ImportBatch>> ReportService::ListImports(const Actor& actor) {
+  TRY_STATUS(Require(actor.role, Permission::kImportData));
+  TRY(auto tx, app_.Store().Begin(false));
+  return tx->Reports().ListImports();
+}
+
+Result<std::int64_t> ReportService::RemoveImport(const Actor& actor, Id batch) {
+  TRY_STATUS(Require(actor.role, Permission::kImportData));
+  TRY(auto tx, app_.Store().Begin(true));
+  TRY(auto batches, tx->Reports().ListImports());
+  std::string source;
+  for (const auto& b : batches)
+    if (b.id == batch) source = b.source;
+  TRY(std::int64_t removed, tx->Reports().RemoveImport(batch, app_.Now()));
+  Json details = {{"source", source}, {"records_removed", removed}};
+  TRY_STATUS(app_.Audit(*tx, actor, "import.remove", "import_batch", std::to_string(batch),
+                        details.dump()));
+  TRY_STATUS(tx->Commit());
+  return removed;
+}
+
+Result<PrivacyBudget> ReportService::Budget(const Actor& actor, std::optional<int> year) {
+  TRY_STATUS(RequireStatistics(actor));
+  TRY_STATUS(CheckYear(year, false));
+  TRY(auto tx, app_.Store().Begin(false));
+  TRY(auto releases, tx->Reports().ListDpReleases());
+  auto key_of = [](const std::string& release) { return release.substr(0, release.find(':')); };
+  std::vector<std::string> keys;
+  if (year) {
+    keys.push_back(std::to_string(*year));
+  } else {
+    bool all = false;
+    for (const auto& r : releases) {
+      std::string k = key_of(r.release);
+      if (k == "all") all = true;
+      else if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    if (all) keys.emplace_back("all");
+  }
+  PrivacyBudget out;
+  out.budget = app_.config().dp_epsilon_budget;
+  out.per_analyst = app_.config().dp_epsilon_per_analyst;
+  std::map<Id, std::string> names;
+  for (const auto& key : keys) {
+    YearBudget y;
+    y.year = key;
+    y.budget = out.budget;
+    std::map<Id, BudgetUse> by;
+    for (const auto& r : releases) {
+      const std::string k = key_of(r.release);
+      // As Spent(): a year's budget pays for its own releases and those over all years;
+      // the budget over all years for every release.
+      if (key != "all" && k != key && k != "all") continue;
+      y.spent += r.epsilon;
+      BudgetUse& use = by[r.actor_user_id];
+      use.user_id = r.actor_user_id;
+      use.spent += r.epsilon;
+      ++use.releases;
+    }
+    y.left = std::max(0.0, y.budget - y.spent);
+    for (auto& [id, use] : by) {
+      if (!names.count(id)) {
+        std::string name = "operator";
+        if (id != 0) {
+          TRY(auto user, tx->GetUser(id));
+          name = user ? user->user.username : "user " + std::to_string(id);
+        }
+        names[id] = name;
+      }
+      use.username = names[id];
+      y.by.push_back(use);
+    }
+    std::sort(y.by.begin(), y.by.end(), [](const BudgetUse& a, const BudgetUse& b) {
+      return std::tie(b.spent, a.username) < std::tie(a.spent, b.username);
+    });
+    out.years.push_back(std::move(y));
+  }
   return out;
 }
 

@@ -35,6 +35,9 @@ struct ReportListing {
 struct ReportRequest {
   std::string name;
   std::optional<int> year;  // required
+  // Whose records: "haven" (the default: Haven's own cases), "ctdc" (imported
+  // records), or both, "haven,ctdc".
+  std::string source = "haven";
   std::string format = "json";  // json, csv or xlsx
   // The suppression threshold; the configured one when empty. 0 or 1: none
   // (not for analysts, who cannot go below the configured threshold).
@@ -46,6 +49,7 @@ struct ReportRequest {
 struct CountsRequest {
   std::string by;  // "year,sex"
   std::optional<int> year;
+  std::string source = "haven";  // as ReportRequest::source
   std::string format = "json";  // json or csv
   std::optional<int> suppress;
   std::optional<report::DpParams> dp;
@@ -57,6 +61,32 @@ struct RenderedReport {
   std::string file_name;  // a suggestion, e.g. "greta-2024.csv"
   bool linkage_applied = false;
   report::SuppressionSummary suppression;
+  std::vector<std::string> sources;
+  // A differentially private release asked for before: the answer given then.
+  bool repeated_release = false;
+};
+
+// What one user spent of a year's privacy budget.
+struct BudgetUse {
+  Id user_id = 0;  // 0: the operator at the server's console
+  std::string username;
+  double spent = 0;
+  std::int64_t releases = 0;
+};
+
+// The privacy budget about one year of data ("2024"), or about all years ("all").
+struct YearBudget {
+  std::string year;
+  double budget = 0;
+  double spent = 0;  // by releases about the year and about all years
+  double left = 0;
+  std::vector<BudgetUse> by;  // who spent it, most first
+};
+
+struct PrivacyBudget {
+  double budget = 0;       // statistics.dp_epsilon_budget
+  double per_analyst = 0;  // statistics.dp_epsilon_per_analyst; 0: one shared budget
+  std::vector<YearBudget> years;  // the year asked for, or every year with a release
 };
 
 struct CtdcImportSummary {
@@ -95,9 +125,20 @@ class ReportService {
   Result<CtdcImportSummary> ImportCtdc(const Actor& actor, std::string_view content,
                                        const ImportProgress& progress = {});
   Result<CtdcExportSummary> ExportCtdc(const Actor& actor, int k);
+  // The import batches (coordinators, admins and the operator).
+  Result<std::vector<store::ImportBatch>> ListImports(const Actor& actor);
+  // Takes a batch's records out of every figure (audited as import.remove); returns
+  // how many records went. The batch stays listed as removed.
+  Result<std::int64_t> RemoveImport(const Actor& actor, Id batch);
+  // What is spent and left of the privacy budget, per year and by whom.
+  Result<PrivacyBudget> Budget(const Actor& actor, std::optional<int> year);
 
  private:
   Result<int> Threshold(const Actor& actor, std::optional<int> requested) const;
+  // Refuses a release beyond the year's budget or the actor's share of it; returns
+  // what was spent before.
+  Result<double> SpendBudget(store::Transaction& tx, const Actor& actor, std::optional<int> year,
+                             double epsilon) const;
   report::FactContext Context() const;
   Result<report::RandomSource*> Random();
 

@@ -80,6 +80,7 @@ struct ReportArgs {
   std::string format;
   std::string out;
   std::string by;
+  std::string source = "haven";
   std::optional<int> suppress;
   std::optional<double> dp_epsilon;
   std::string dp_mechanism = "laplace";
@@ -119,6 +120,7 @@ void RunReport(const ReportArgs& args) {
     r.by = args.by;
     if (r.by.empty()) Die("report counts needs --by DIM[,DIM…]: " + report::DimensionNames(), 2);
     r.year = args.year;
+    r.source = args.source;
     r.format = args.format.empty() ? "csv" : args.format;
     r.suppress = args.suppress;
     r.dp = dp;
@@ -131,6 +133,7 @@ void RunReport(const ReportArgs& args) {
   app::ReportRequest r;
   r.name = args.name;
   r.year = args.year;
+  r.source = args.source;
   r.format = args.format.empty() ? "json" : args.format;
   r.suppress = args.suppress;
   r.dp = dp;
@@ -168,6 +171,36 @@ void RunImport(const ImportArgs& args) {
   fmt::print("read {}, imported {} ({} new, {} already present), rejected {}\n", summary->read,
              summary->imported, summary->added, summary->already_present, summary->rejected);
   if (!rejects_path.empty()) fmt::print("rejected rows (line and reason): {}\n", rejects_path);
+}
+
+struct ImportBatchArgs {
+  std::string dir;
+  std::int64_t batch = 0;
+};
+
+void RunImportList(const ImportBatchArgs& args) {
+  auto instance = OpenInstance(args.dir);
+  app::ReportService service(*instance);
+  auto batches = service.ListImports(app::Actor::System("cli"));
+  if (!batches) Die(batches.error());
+  if (batches->empty()) {
+    fmt::print("no import batches\n");
+    return;
+  }
+  fmt::print("{:>5}  {:<6}  {:<20}  {:>8}  {:>8}  {:>8}  {:>8}  {:<20}  {}\n", "batch", "source",
+             "imported at", "read", "added", "rejected", "counted", "removed at", "file digest");
+  for (const auto& b : *batches)
+    fmt::print("{:>5}  {:<6}  {:<20}  {:>8}  {:>8}  {:>8}  {:>8}  {:<20}  {}\n", b.id, b.source,
+               FormatTimestamp(b.at), b.read, b.added, b.rejected, b.records,
+               b.removed_at ? FormatTimestamp(*b.removed_at) : "-", b.file_digest.substr(0, 16));
+}
+
+void RunImportRemove(const ImportBatchArgs& args) {
+  auto instance = OpenInstance(args.dir);
+  app::ReportService service(*instance);
+  auto removed = service.RemoveImport(app::Actor::System("cli"), args.batch);
+  if (!removed) Die(removed.error());
+  fmt::print("removed import batch {}: {} records no longer counted\n", args.batch, *removed);
 }
 
 struct ExportArgs {
@@ -215,6 +248,10 @@ void AddReportCommands(CLI::App& app) {
                   "json, csv or xlsx (default json; counts: csv or json, default csv)");
   rep->add_option("--out", rargs->out, "write to this file instead of standard output");
   rep->add_option("--by", rargs->by, "counts: dimensions, comma-separated: " + report::DimensionNames());
+  rep->add_option("--source", rargs->source,
+                  "whose records: haven (Haven's own cases), ctdc (imported records) or "
+                  "haven,ctdc")
+      ->capture_default_str();
   rep->add_option("--suppress", rargs->suppress,
                   "hide counts below N (default: suppression_threshold of haven.toml; 0: none)");
   rep->add_option("--dp-epsilon", rargs->dp_epsilon,
@@ -233,6 +270,16 @@ void AddReportCommands(CLI::App& app) {
                           "where to write the rejected rows with line and reason (default: in the "
                           "instance folder, when there are any)");
   import_ctdc->callback([iargs] { RunImport(*iargs); });
+  auto bargs = std::make_shared<ImportBatchArgs>();
+  CLI::App* import_list = import->add_subcommand("list", "List the import batches");
+  import_list->add_option("--dir", bargs->dir, "instance folder (default: $HAVEN_DIR, else ./haven-data)");
+  import_list->callback([bargs] { RunImportList(*bargs); });
+  CLI::App* import_remove = import->add_subcommand(
+      "remove", "Take the records an import batch added out of every figure");
+  import_remove->add_option("BATCH", bargs->batch, "the batch number, as `haven import list` shows")
+      ->required();
+  import_remove->add_option("--dir", bargs->dir, "instance folder (default: $HAVEN_DIR, else ./haven-data)");
+  import_remove->callback([bargs] { RunImportRemove(*bargs); });
 
   auto eargs = std::make_shared<ExportArgs>();
   CLI::App* exp = SubcommandOf(app, "export", "Export data for partners");
@@ -250,6 +297,8 @@ bool ReportCommandRan(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands()) {
     if (sub->get_name() == "report") return true;
     if ((sub->get_name() == "import" || sub->get_name() == "export") && sub->got_subcommand("ctdc"))
+      return true;
+    if (sub->get_name() == "import" && (sub->got_subcommand("list") || sub->got_subcommand("remove")))
       return true;
   }
   return false;

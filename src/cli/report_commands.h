@@ -4,8 +4,11 @@
 //   haven report list --dir DIR
 //   haven report NAME --year Y [--format json|csv|xlsx] [--out FILE] --dir DIR
 //   haven report counts --by DIM[,DIM…] [--year Y] [--format csv|json] [--suppress N] --dir DIR
-//     (both also take --suppress N and --dp-epsilon E [--dp-mechanism laplace|gaussian])
+//     (both also take --source haven|ctdc|haven,ctdc, --suppress N and
+//      --dp-epsilon E [--dp-mechanism laplace|gaussian])
 //   haven import ctdc FILE --dir DIR [--rejects FILE]
+//   haven import list --dir DIR
+//   haven import remove BATCH --dir DIR
 //   haven export ctdc --out FILE [--k 11] --dir DIR
 //
 // They act as the system actor through app::ReportService, so their work is

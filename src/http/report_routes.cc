@@ -53,6 +53,10 @@ void SetRendered(Res& res, const app::RenderedReport& r) {
   res.status = 200;
   res.set_header("X-Haven-Linkage-Applied", r.linkage_applied ? "true" : "false");
   res.set_header("X-Haven-Suppression-Threshold", std::to_string(r.suppression.threshold));
+  std::string sources;
+  for (const auto& s : r.sources) sources += (sources.empty() ? "" : ",") + s;
+  res.set_header("X-Haven-Sources", sources);
+  if (r.repeated_release) res.set_header("X-Haven-Release", "repeated");
   if (r.format != report::Format::kJson)
     res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", r.file_name));
   res.set_content(r.body, std::string(report::ContentType(r.format)));
@@ -74,6 +78,7 @@ Status ListReports(app::App& app, const Req&, Res& res, const Ctx& ctx) {
 Status Counts(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::CountsRequest r;
   r.by = req.get_param_value("by");
+  if (req.has_param("source")) r.source = req.get_param_value("source");
   TRY(r.year, OptionalInt(req, "year", 1900, 2200));
   TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
   if (req.has_param("format")) r.format = req.get_param_value("format");
@@ -87,6 +92,7 @@ Status Counts(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
 Status NamedReport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::ReportRequest r;
   r.name = req.matches[1];
+  if (req.has_param("source")) r.source = req.get_param_value("source");
   TRY(r.year, OptionalInt(req, "year", 1900, 2200));
   TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
   if (req.has_param("format")) r.format = req.get_param_value("format");
@@ -97,14 +103,43 @@ Status NamedReport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+Status PrivacyBudget(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto year, OptionalInt(req, "year", 1900, 2200));
+  app::ReportService service(app);
+  TRY(auto budget, service.Budget(ctx.Actor(), year));
+  Json years = Json::array();
+  for (const auto& y : budget.years) {
+    Json by = Json::array();
+    for (const auto& u : y.by)
+      by.push_back({{"user_id", u.user_id},
+                    {"username", u.username},
+                    {"spent", u.spent},
+                    {"releases", u.releases},
+                    {"left", budget.per_analyst > 0 && u.user_id != 0
+                                 ? Json(std::max(0.0, budget.per_analyst - u.spent))
+                                 : Json(nullptr)}});
+    years.push_back({{"year", y.year == "all" ? Json("all") : Json(std::stoi(y.year))},
+                     {"budget", y.budget},
+                     {"spent", y.spent},
+                     {"left", y.left},
+                     {"by", by}});
+  }
+  SetJson(res, 200,
+          {{"budget", budget.budget},
+           {"per_analyst", budget.per_analyst > 0 ? Json(budget.per_analyst) : Json(nullptr)},
+           {"years", years}});
+  return {};
+}
+
 }  // namespace
 
-// /counts comes before /{name}: httplib tries routes in the order registered.
+// /counts and /privacy-budget come before /{name}: httplib tries routes in the order registered.
 std::vector<Route> ReportRoutes() {
   return {
       {"GET", "/api/v1/reports", false, ListReports},
-      {"GET", "/api/v1/reports/counts", false, Counts, {"by", "year", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
-      {"GET", "/api/v1/reports/{name}", false, NamedReport, {"year", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
+      {"GET", "/api/v1/reports/counts", false, Counts, {"by", "year", "source", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
+      {"GET", "/api/v1/reports/privacy-budget", false, PrivacyBudget, {"year"}},
+      {"GET", "/api/v1/reports/{name}", false, NamedReport, {"year", "source", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
   };
 }
 

@@ -61,6 +61,7 @@ std::string MarginKey(std::string_view dimension, const std::string& label) {
 std::vector<std::string> Labels(Dimension d, const FactContext& ctx, bool complete,
                                 const std::vector<std::string>& observed) {
   std::vector<std::string> out;
+  std::vector<std::string> tail;  // after what occurs
   switch (d) {
     case Dimension::kSex: out = EnumLabels<domain::Sex>(); break;
     case Dimension::kIdentifiedBy: out = EnumLabels<domain::IdentifiedBy>(); break;
@@ -75,24 +76,25 @@ std::vector<std::string> Labels(Dimension d, const FactContext& ctx, bool comple
     case Dimension::kTransnational: out = {"internal", "transnational"}; break;
     case Dimension::kSource: out = {"haven", "ctdc"}; break;
     case Dimension::kAgeSex: out = {"women", "men", "girls", "boys", "unknown"}; break;
+    // A fixed layout: every band of Haven's, also when nobody falls in it; CTDC's
+    // coarser 9-17 only where imported records bring it.
     case Dimension::kAgeGroup:
-      if (complete) out = AgeBands();
-      else
-        for (const auto& band : AgeBands())
-          if (std::find(observed.begin(), observed.end(), band) != observed.end()) out.push_back(band);
+      for (const auto& band : AgeBands())
+        if (complete || band != "9-17" ||
+            std::find(observed.begin(), observed.end(), band) != observed.end())
+          out.push_back(band);
       break;
+    // Countries are an open vocabulary: the reporting country, stateless and unknown
+    // always, other countries where they occur.
     case Dimension::kCitizenship:
-      if (complete) {
-        out = Countries();
-        out.push_back("stateless");
-        out.push_back("unknown");
-      }
+      if (complete) out = Countries();
+      else out = {ctx.own_country};
+      tail = {"stateless", "unknown"};
       break;
     case Dimension::kCountryOfExploitation:
-      if (complete) {
-        out = Countries();
-        out.push_back("unknown");
-      }
+      if (complete) out = Countries();
+      else out = {ctx.own_country};
+      tail = {"unknown"};
       break;
     case Dimension::kYear:
       if (complete)
@@ -103,12 +105,14 @@ std::vector<std::string> Labels(Dimension d, const FactContext& ctx, bool comple
   std::vector<std::string> extra;
   for (const auto& o : observed)
     if (std::find(out.begin(), out.end(), o) == out.end() &&
+        std::find(tail.begin(), tail.end(), o) == tail.end() &&
         std::find(extra.begin(), extra.end(), o) == extra.end())
       extra.push_back(o);
   std::sort(extra.begin(), extra.end(), [](const std::string& a, const std::string& b) {
     return std::make_pair(a == "unknown", a) < std::make_pair(b == "unknown", b);
   });
   out.insert(out.end(), extra.begin(), extra.end());
+  out.insert(out.end(), tail.begin(), tail.end());
   return out;
 }
 
@@ -153,15 +157,20 @@ Table CrossTab(std::span<const store::CaseFact> persons, const CrossTabSpec& spe
   t.column_labels = cols.labels();
   t.rows_partition = !MultiValued(spec.rows);
   t.columns_partition = !spec.columns || !MultiValued(*spec.columns);
+  // A person in several rows (forms of exploitation): a column's total would count
+  // mentions beside tables whose totals count persons, so it is not published.
+  t.column_totals = t.rows_partition;
+  t.row_totals = t.columns_partition;
   std::vector<Dimension> dims = {spec.rows};
   if (spec.columns) dims.push_back(*spec.columns);
   t.sensitivity = Sensitivity(dims);
   t.sparse_rows = spec.rows == Dimension::kCitizenship ||
                   spec.rows == Dimension::kCountryOfExploitation || spec.rows == Dimension::kYear;
   t.notes = spec.notes;
-  if (!t.rows_partition)
-    t.notes.push_back("A person exploited in several forms is counted under each; the totals "
-                      "of the columns count mentions, not persons.");
+  if (!t.rows_partition || !t.columns_partition)
+    t.notes.push_back("A person exploited in several forms is counted under each, so the "
+                      "forms do not add up to the persons identified; no total is given "
+                      "across them.");
   t.grid = Grid(static_cast<int>(t.row_labels.size()), static_cast<int>(t.column_labels.size()));
   for (const auto& [rc, n] : counts) t.grid.At(rc.first, rc.second).value = n;
   t.grid.ComputeMargins();

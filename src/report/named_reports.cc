@@ -42,6 +42,8 @@ Table CountColumn(std::string id, std::string title, std::string row_dimension,
   }
   t.grid.ComputeMargins();
   t.rows_partition = rows_partition;
+  // Rows that are not parts of one whole (stays, cases and bed-days) have no total.
+  t.column_totals = rows_partition;
   t.sensitivity = 0;
   return t;
 }
@@ -108,8 +110,15 @@ Result<std::vector<Table>> BuildAnnual(const ReportInput& in) {
            Spec("by_victim_status_and_sex", "Persons identified, by formal victim status", D::kVictimStatus, D::kSex, all),
        })
     out.push_back(CrossTab(persons, spec, ctx));
-  TRY(auto assistance, AssistanceTables(in));
-  for (auto& t : assistance) out.push_back(std::move(t));
+  // Services, shelter and justice are Haven's own records, whatever source is counted.
+  if (in.params.sources.haven) {
+    TRY(auto assistance, AssistanceTables(in));
+    for (auto& t : assistance) {
+      if (!in.params.sources.imported.empty())
+        t.notes.push_back("From Haven's own records only: imported records hold no assistance.");
+      out.push_back(std::move(t));
+    }
+  }
   return out;
 }
 
@@ -300,10 +309,12 @@ Result<std::vector<Table>> BuildAwareness(const ReportInput& in) {
   Table by_topic = table("awareness_events_by_topic", "Awareness events by topic", "event_topic",
                          topics, "", {});
   by_topic.rows_partition = false;
+  by_topic.column_totals = false;
   by_topic.notes.push_back("An event on several topics counts under each of them.");
   Table by_audience = table("awareness_events_by_audience", "Awareness events by audience",
                             "audience", audiences, "", {});
   by_audience.rows_partition = false;
+  by_audience.column_totals = false;
   by_audience.notes.push_back("An event for several audiences counts under each of them.");
   Table by_age = table("awareness_participants_by_age", "Participants by age group, where counted",
                        "participant_age_group", ages, "", {});
@@ -384,6 +395,8 @@ std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
     t.column_labels = currencies;
     t.grid = Grid(static_cast<int>(row_labels.size()), static_cast<int>(currencies.size()));
     t.sensitivity = 0;
+    // Payments in different currencies do not add up.
+    t.row_totals = false;
     for (const auto& r : rows) {
       auto row = std::find(row_labels.begin(), row_labels.end(), r.period);
       if (row == row_labels.end()) continue;
@@ -408,7 +421,7 @@ std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
 }
 
 Result<std::vector<store::CaseFact>> ReportInput::Persons() const {
-  TRY(auto facts, tx.Reports().CaseFacts(params.year));
+  TRY(auto facts, tx.Reports().CaseFacts(params.year, params.sources));
   return UniquePersons(facts, true);
 }
 
@@ -418,6 +431,32 @@ const NamedReport* FindNamedReport(std::string_view name) {
   for (const auto& r : Registry())
     if (r.name == name) return &r;
   return nullptr;
+}
+
+std::vector<std::string> SourceNames(const store::FactSources& sources) {
+  std::vector<std::string> out;
+  if (sources.haven) out.emplace_back("haven");
+  for (const auto& s : sources.imported) out.push_back(s);
+  return out;
+}
+
+std::string SourcesNote(const store::FactSources& sources,
+                        const std::vector<store::ImportBatch>& batches) {
+  std::vector<std::string> parts;
+  if (sources.haven) parts.emplace_back("Haven's own cases");
+  for (const auto& source : sources.imported) {
+    std::string ids;
+    for (const auto& b : batches)
+      if (b.source == source && !b.removed_at && b.records > 0)
+        ids += (ids.empty() ? "" : ", ") + std::to_string(b.id);
+    parts.push_back(ids.empty() ? fmt::format("imported {} records (none are imported)", source)
+                                : fmt::format("imported {} records of import batch{} {}", source,
+                                              ids.find(',') == std::string::npos ? "" : "es", ids));
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    joined += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  return "Sources counted: " + joined + ".";
 }
 
 Result<LinkageInfo> LinkageOf(store::Transaction& tx) {
@@ -440,6 +479,10 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
     return Fail(ErrorCode::kNotFound, "unknown_report",
                 "no such report; the reports are " + names + " (and counts)", "name");
   }
+  if (named->unit != "persons" && (!params.sources.haven || !params.sources.imported.empty()))
+    return Invalid("source", fmt::format("the report {} counts Haven's own records only: "
+                                         "leave source out or give haven",
+                                         named->name));
   ReportInput input{tx, params};
   Report report;
   report.name = std::string(named->name);
@@ -448,6 +491,7 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
   report.description = std::string(named->description);
   report.year = params.year;
   report.generated_at = params.now;
+  report.sources = SourceNames(params.sources);
   TRY(report.linkage, LinkageOf(tx));
   TRY(report.tables, named->build(input));
   if (!named->disclosure_control) {
@@ -463,10 +507,10 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
     return report;
   }
   TRY_STATUS(ProtectReport(report, params.threshold, params.dp, random));
-  if (report.unit == "persons")
-    report.notes.push_back(fmt::format(
-        "Counts are persons identified in {}, from Haven's cases and imported CTDC records.",
-        params.year));
+  if (report.unit == "persons") {
+    report.notes.push_back(fmt::format("Counts are persons identified in {}.", params.year));
+    report.notes.push_back(SourcesNote(params.sources, params.batches));
+  }
   report.notes.push_back(
       report.linkage.applied
           ? "Linkage was applied: a person registered by several organisations is counted once."

@@ -24,6 +24,10 @@ namespace haven::report {
 
 struct ReportParams {
   int year = 0;
+  // Whose records are counted: Haven's own cases unless another source is asked for.
+  store::FactSources sources;
+  // The import batches the imported sources cover now, for the report's notes.
+  std::vector<store::ImportBatch> batches;
   int threshold = 5;
   FactContext context;
   std::optional<DpParams> dp;
@@ -35,7 +39,7 @@ struct ReportInput {
   store::Transaction& tx;
   const ReportParams& params;
 
-  // The persons identified in the year (unique after linkage), Haven's and imported.
+  // The persons identified in the year (unique after linkage) of the sources asked for.
   Result<std::vector<store::CaseFact>> Persons() const;
   // Their tables are complete (data-independent rows) when noise will be added.
   bool complete() const { return params.dp.has_value(); }
@@ -65,6 +69,12 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
 std::vector<Table> AllowanceTables(const std::vector<store::PaymentTotal>& rows,
                                    const std::string& row_dimension,
                                    const std::vector<std::string>& row_labels);
+
+// The names of the sources counted ("haven", "ctdc"), and the note that says which
+// import batches they cover.
+std::vector<std::string> SourceNames(const store::FactSources& sources);
+std::string SourcesNote(const store::FactSources& sources,
+                        const std::vector<store::ImportBatch>& batches);
 
 // The linkage statement every report carries.
 Result<LinkageInfo> LinkageOf(store::Transaction& tx);

@@ -92,6 +92,10 @@ struct DpInfo {
   double delta = 0;       // 0 for Laplace
   double epsilon_per_table = 0;
   double epsilon_spent_before = 0;  // by earlier releases of the same kind (from the ledger)
+  // The same question was asked before: this is the answer released then, and
+  // nothing was spent now.
+  bool repeated = false;
+  std::optional<Timestamp> released_at;  // when this answer was first released
 };
 
 struct SuppressionSummary {

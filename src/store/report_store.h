@@ -73,6 +73,7 @@ struct CtdcRecord {
 
 struct CtdcImportRecord {
   Timestamp at{};
+  std::string source = "ctdc";  // the source its records count as
   std::string file_digest;  // BLAKE2b of the file content
   std::int64_t read = 0;
   std::int64_t imported = 0;  // new + already present
@@ -80,13 +81,40 @@ struct CtdcImportRecord {
   std::int64_t rejected = 0;
 };
 
+// One import batch as `haven import list` shows it.
+struct ImportBatch {
+  domain::Id id = 0;
+  std::string source;  // "ctdc"
+  Timestamp at{};
+  std::string file_digest;
+  std::int64_t read = 0;
+  std::int64_t imported = 0;
+  std::int64_t added = 0;
+  std::int64_t rejected = 0;
+  std::int64_t records = 0;  // records of the batch counted now (0 once removed)
+  std::optional<Timestamp> removed_at;
+};
+
+// The sources statistics can count: Haven's own cases, and imported records by source.
+// An empty list counts nothing.
+struct FactSources {
+  bool haven = true;
+  std::vector<std::string> imported;  // e.g. {"ctdc"}
+
+  static FactSources HavenOnly() { return {}; }
+};
+
 struct DpRelease {
   Timestamp at{};
   domain::Id actor_user_id = 0;
-  std::string release;    // e.g. "report:greta:2024", "counts:year,sex"
+  std::string release;    // e.g. "2024:report:greta", "all:counts:year,sex"
   std::string mechanism;  // "laplace" or "gaussian"
   double epsilon = 0;
   double delta = 0;
+  // What was asked, canonically (release, parameters, sources), and the answer released
+  // (report/release.h): asked again, the same answer is returned and nothing is spent.
+  std::string query;
+  std::string answer;
 };
 
 class ReportStore {
@@ -94,9 +122,10 @@ class ReportStore {
   virtual ~ReportStore() = default;
   // The last `haven link` run, if any: reports say whether linkage was applied.
   virtual Result<std::optional<LinkageRun>> LastLinkageRun() = 0;
-  // Every case and imported record identified in `year` (all years when empty):
-  // Haven's cases first, oldest first, then imported records in import order.
-  virtual Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year) = 0;
+  // Every case and imported record of `sources` identified in `year` (all years when
+  // empty): Haven's cases first, oldest first, then imported records in import order.
+  virtual Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year,
+                                                  const FactSources& sources) = 0;
 
   // CTDC imports. Inserts the record unless one with the same record_key exists;
   // true when it was added.
@@ -104,11 +133,22 @@ class ReportStore {
   virtual Result<domain::Id> InsertCtdcImport(const CtdcImportRecord& r) = 0;
   virtual Status FinishCtdcImport(domain::Id import_id, const CtdcImportRecord& r) = 0;
   virtual Result<std::int64_t> CountCtdcRecords() = 0;
+  // Every import batch, oldest first, removed ones included.
+  virtual Result<std::vector<ImportBatch>> ListImports() = 0;
+  // Deletes the records the batch added and marks it removed; returns how many records
+  // went. kNotFound for no such batch, kConflict when it was removed before.
+  virtual Result<std::int64_t> RemoveImport(domain::Id import_id, Timestamp at) = 0;
 
   // The ledger of differentially private releases, for the privacy budget.
   virtual Status InsertDpRelease(const DpRelease& r) = 0;
-  // The epsilon spent so far by releases whose name starts with `prefix`.
-  virtual Result<double> DpEpsilonSpent(const std::string& prefix) = 0;
+  // The epsilon spent so far by releases whose name starts with `prefix`; by one
+  // user's releases only when `actor_user_id` is given.
+  virtual Result<double> DpEpsilonSpent(const std::string& prefix,
+                                        std::optional<domain::Id> actor_user_id = {}) = 0;
+  // The earlier release of exactly this query, with its answer.
+  virtual Result<std::optional<DpRelease>> FindDpRelease(const std::string& query) = 0;
+  // Every release, oldest first, without their answers.
+  virtual Result<std::vector<DpRelease>> ListDpReleases() = 0;
 };
 
 }  // namespace haven::store

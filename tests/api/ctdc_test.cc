@@ -94,8 +94,9 @@ Expected FromFile() {
 std::map<std::string, std::string> Counts(const std::filesystem::path& inst, const std::string& dim,
                                           const std::vector<std::string>& extra = {}) {
   auto out = inst.parent_path() / ("counts-" + dim + ".csv");
-  std::vector<std::string> args = {"report", "counts", "--by", dim, "--dir", inst.string(),
-                                   "--out", out.string()};
+  // Imported records are their own source: national figures leave them out unless asked.
+  std::vector<std::string> args = {"report", "counts", "--by", dim, "--source", "ctdc",
+                                   "--dir", inst.string(), "--out", out.string()};
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = RunHaven(args);
   EXPECT_EQ(r.exit_code, 0) << r.out;
@@ -163,7 +164,8 @@ TEST_F(Ctdc, ReportTotalsMatchTheFile) {
   check("exploitation", e.by_exploitation);
 
   // A named report over the same data: the OSCE summary's table by sex for 2019.
-  auto r = RunHaven({"report", "osce", "--year", "2019", "--suppress", "0", "--dir", Inst().string()});
+  auto r = RunHaven({"report", "osce", "--year", "2019", "--suppress", "0", "--source", "ctdc",
+                     "--dir", Inst().string()});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = Json::parse(r.out);
   EXPECT_EQ(j["linkage"]["applied"], false);
@@ -222,6 +224,93 @@ TEST_F(Ctdc, BadRowsGoToTheRejectsFileWithLineAndReason) {
   auto counts = Counts(dir / "inst", "year", {"--suppress", "0"});
   EXPECT_EQ(counts["2002"], "2");
   EXPECT_EQ(counts.size(), 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// The tables of a named report as JSON, from the CLI.
+Json ReportTables(const std::filesystem::path& inst, const std::string& name, int year,
+                  const std::string& source = "") {
+  std::vector<std::string> args = {"report", name, "--year", std::to_string(year), "--suppress", "0",
+                                   "--dir", inst.string()};
+  if (!source.empty()) args.insert(args.end(), {"--source", source});
+  auto r = RunHaven(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  return Json::parse(r.out);
+}
+
+long GrandTotal(const Json& report, const std::string& table) {
+  for (const auto& t : report["tables"])
+    if (t["id"] == table) return t["totals"]["total"].get<long>();
+  ADD_FAILURE() << "no table " << table;
+  return -1;
+}
+
+TEST(CtdcSources, NationalFiguresCountHavensOwnCasesUnlessAnotherSourceIsAsked) {
+  auto dir = TempDir("ctdc-sources");
+  auto inst = dir / "inst";
+  auto demo = RunHaven({"demo", "--no-serve", "--cases", "120", "--dir", inst.string()});
+  ASSERT_EQ(demo.exit_code, 0) << demo.out;
+  const Expected e = FromFile();
+  const Json before = ReportTables(inst, "greta", 2019);
+  const long haven_2019 = GrandTotal(before, "victims_by_sex_and_age");
+  EXPECT_EQ(before["sources"], Json({"haven"}));
+
+  ASSERT_EQ(RunHaven({"import", "ctdc", kSample, "--dir", inst.string()}).exit_code, 0);
+  // Unchanged by the import, and saying which source it counts.
+  const Json after = ReportTables(inst, "greta", 2019);
+  EXPECT_EQ(after["tables"], before["tables"]);
+  EXPECT_EQ(after["sources"], Json({"haven"}));
+  EXPECT_NE(after.dump().find("Sources counted: Haven's own cases."), std::string::npos);
+  // Changed only with the source asked for.
+  const Json imported = ReportTables(inst, "greta", 2019, "ctdc");
+  EXPECT_EQ(GrandTotal(imported, "victims_by_sex_and_age"), e.by_year.at("2019"));
+  EXPECT_EQ(imported["sources"], Json({"ctdc"}));
+  EXPECT_NE(imported.dump().find("imported ctdc records of import batch 1"), std::string::npos);
+  const Json both = ReportTables(inst, "greta", 2019, "haven,ctdc");
+  EXPECT_EQ(GrandTotal(both, "victims_by_sex_and_age"), haven_2019 + e.by_year.at("2019"));
+
+  // Reports of Haven's own records only refuse another source; an unknown source is named.
+  auto refused = RunHaven({"report", "allowances", "--year", "2019", "--source", "ctdc", "--dir",
+                           inst.string()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  EXPECT_NE(refused.out.find("(source)"), std::string::npos) << refused.out;
+  auto unknown = RunHaven({"report", "greta", "--year", "2019", "--source", "unhcr", "--dir",
+                           inst.string()});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("must be haven"), std::string::npos) << unknown.out;
+
+  // The batch is listed, and removing it restores the previous figures.
+  auto list = RunHaven({"import", "list", "--dir", inst.string()});
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_NE(list.out.find("    1  ctdc"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("    1191      1191         0      1191"), std::string::npos) << list.out;
+  auto removed = RunHaven({"import", "remove", "1", "--dir", inst.string()});
+  ASSERT_EQ(removed.exit_code, 0) << removed.out;
+  EXPECT_NE(removed.out.find("removed import batch 1: 1191 records no longer counted"),
+            std::string::npos) << removed.out;
+  EXPECT_EQ(ReportTables(inst, "greta", 2019, "haven,ctdc")["tables"], before["tables"]);
+  EXPECT_TRUE(Counts(inst, "year").empty());
+  auto listed = RunHaven({"import", "list", "--dir", inst.string()});
+  EXPECT_NE(listed.out.find("         0  20"), std::string::npos) << "counted 0, removed at a time: "
+                                                                   << listed.out;
+  auto again = RunHaven({"import", "remove", "1", "--dir", inst.string()});
+  EXPECT_EQ(again.exit_code, 3) << again.out;
+  EXPECT_NE(again.out.find("was removed on"), std::string::npos) << again.out;
+  auto missing = RunHaven({"import", "remove", "7", "--dir", inst.string()});
+  EXPECT_EQ(missing.exit_code, 4) << missing.out;
+
+  // Importing it again brings the records back as a new batch; the removal is audited.
+  auto reimported = RunHaven({"import", "ctdc", kSample, "--dir", inst.string()});
+  EXPECT_NE(reimported.out.find("(1191 new, 0 already present)"), std::string::npos) << reimported.out;
+  {
+    ServerProcess server(inst);
+    Client auditor(server.port());
+    ASSERT_EQ(auditor.Login("auditor", "haven-demo-2026").status, 200);
+    auto r = auditor.Get("/api/v1/audit?action=import.remove");
+    ASSERT_EQ(r.status, 200) << r.raw;
+    ASSERT_EQ(r.body["items"].size(), 1u) << r.raw;
+    EXPECT_EQ(r.body["items"][0]["object_id"], "1") << r.raw;
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -2,7 +2,9 @@
 // formats, suppression for analysts, bad input of every kind, and the audit
 // entry each report leaves.
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -100,7 +102,7 @@ TEST_F(Reports, ListNamesTheReportsAndDimensions) {
 
 TEST_F(Reports, CountsInJsonAndCsv) {
   Client analyst = As("analyst");
-  auto j = analyst.Get("/api/v1/reports/counts?by=year,sex&year=2019");
+  auto j = analyst.Get("/api/v1/reports/counts?by=year,sex&year=2019&source=ctdc");
   ASSERT_EQ(j.status, 200) << j.raw;
   EXPECT_EQ(j.body["dimensions"], Json({"year", "sex"}));
   EXPECT_EQ(j.body["linkage"]["applied"], false);
@@ -112,7 +114,7 @@ TEST_F(Reports, CountsInJsonAndCsv) {
   }
   EXPECT_EQ(sum, 213);  // all of the sample's 2019 rows are women or of unknown sex, none small
 
-  auto csv = analyst.Get("/api/v1/reports/counts?by=sex&year=2019&format=csv");
+  auto csv = analyst.Get("/api/v1/reports/counts?by=sex&year=2019&format=csv&source=ctdc");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.Header("Content-Type").rfind("text/csv", 0), 0u);
   EXPECT_EQ(csv.Header("X-Haven-Linkage-Applied"), "false");
@@ -141,7 +143,7 @@ TEST_F(Reports, SmallCellsStaySuppressedForAnalysts) {
   Client analyst = As("analyst");
   // In the sample, four persons of 2011 are Ukrainian: that cell is hidden,
   // and another cell of 2011 with it, or the total of 2011 would give it away.
-  auto r = analyst.Get("/api/v1/reports/counts?by=year,citizenship");
+  auto r = analyst.Get("/api/v1/reports/counts?by=year,citizenship&source=ctdc");
   ASSERT_EQ(r.status, 200);
   int hidden_2011 = 0;
   for (const auto& row : r.body["rows"]) {
@@ -172,6 +174,105 @@ TEST_F(Reports, DifferentiallyPrivateRelease) {
   EXPECT_EQ(bad.ErrorField(), "dp_epsilon");
 }
 
+TEST_F(Reports, ARepeatedQueryGetsTheSameAnswerAndSpendsNothing) {
+  Client analyst = As("analyst");
+  const std::string q = "/api/v1/reports/counts?by=sex&year=2018&source=ctdc&dp_epsilon=0.5";
+  auto first = analyst.Get(q);
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(first.Header("X-Haven-Release"), "");
+  auto second = As("coordinator").Get(q);
+  ASSERT_EQ(second.status, 200) << second.raw;
+  EXPECT_EQ(second.Header("X-Haven-Release"), "repeated");
+  EXPECT_EQ(second.body["rows"], first.body["rows"]);
+  EXPECT_EQ(second.body["total"], first.body["total"]);
+  // A named report, asked again in another format, is the same release.
+  auto report = analyst.Get("/api/v1/reports/osce?year=2018&source=ctdc&dp_epsilon=0.25");
+  ASSERT_EQ(report.status, 200) << report.raw;
+  auto csv = analyst.Get("/api/v1/reports/osce?year=2018&source=ctdc&dp_epsilon=0.25&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.raw;
+  EXPECT_EQ(csv.Header("X-Haven-Release"), "repeated");
+  const auto& sex = report.body["tables"][0];
+  ASSERT_EQ(sex["id"], "sex");
+  for (const auto& row : sex["rows"]) {
+    if (!row["values"][0].is_number()) continue;
+    const std::string line = "\nsex," + row["label"].get<std::string>() + ",count," +
+                             std::to_string(row["values"][0].get<long>());
+    const auto at = csv.raw.find(line);
+    ASSERT_NE(at, std::string::npos) << line << csv.raw;
+    const char next = csv.raw[at + line.size()];
+    EXPECT_TRUE(next == ',' || next == '\n') << line;
+  }
+
+  // The budget says what was spent, once per question, and by whom.
+  auto budget = analyst.Get("/api/v1/reports/privacy-budget?year=2018");
+  ASSERT_EQ(budget.status, 200) << budget.raw;
+  EXPECT_EQ(budget.body["budget"], 10.0);
+  ASSERT_EQ(budget.body["years"].size(), 1u) << budget.raw;
+  const auto& y = budget.body["years"][0];
+  EXPECT_EQ(y["year"], 2018);
+  EXPECT_DOUBLE_EQ(y["spent"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(y["left"].get<double>(), 9.25);
+  ASSERT_EQ(y["by"].size(), 1u) << budget.raw;
+  EXPECT_EQ(y["by"][0]["username"], "analyst");
+  EXPECT_EQ(y["by"][0]["releases"], 2);
+  // Without a year: every year with a release.
+  auto all = As("coordinator").Get("/api/v1/reports/privacy-budget");
+  ASSERT_EQ(all.status, 200);
+  bool has_2018 = false;
+  for (const auto& year : all.body["years"]) has_2018 |= year["year"] == 2018 && year["spent"] == 0.75;
+  EXPECT_TRUE(has_2018) << all.raw;
+  EXPECT_EQ(As("caseworker").Get("/api/v1/reports/privacy-budget").status, 403);
+}
+
+TEST(PrivacyBudget, EachAnalystHasAShareOfTheYearsBudget) {
+  auto dir = TempDir("budget-share");
+  auto inst = dir / "inst";
+  ASSERT_EQ(RunHaven({"init", "--dir", inst.string(), "--admin-password", kAdminPassword}).exit_code, 0);
+  std::string toml;
+  {
+    std::ifstream in(inst / "haven.toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    toml = ss.str();
+  }
+  const std::string key = "dp_epsilon_per_analyst = 0\n";
+  ASSERT_NE(toml.find(key), std::string::npos) << toml;
+  toml.replace(toml.find(key), key.size(), "dp_epsilon_per_analyst = 1.5\n");
+  std::ofstream(inst / "haven.toml") << toml;
+  ASSERT_EQ(RunHaven({"import", "ctdc", kSample, "--dir", inst.string()}).exit_code, 0);
+  ServerProcess server(inst);
+  Client admin(server.port());
+  ASSERT_EQ(admin.Login("admin", kAdminPassword).status, 200);
+  auto org = admin.Post("/api/v1/organizations", {{"name", "Statistics Office"}, {"kind", "state_body"}});
+  ASSERT_EQ(org.status, 201) << org.raw;
+  for (const char* name : {"first", "second"})
+    ASSERT_EQ(admin.Post("/api/v1/users", {{"username", name}, {"password", kPassword},
+                                            {"role", "analyst"}, {"organization_id", org.body["id"]}})
+                  .status,
+              201);
+  Client first(server.port()), second(server.port());
+  ASSERT_EQ(first.Login("first", kPassword).status, 200);
+  ASSERT_EQ(second.Login("second", kPassword).status, 200);
+  const std::string base = "/api/v1/reports/counts?year=2019&source=ctdc&dp_epsilon=1&by=";
+  ASSERT_EQ(first.Get(base + "sex").status, 200);
+  auto over = first.Get(base + "age_group");
+  EXPECT_EQ(over.status, 409) << over.raw;
+  EXPECT_EQ(over.ErrorCode(), "privacy_budget_exhausted");
+  EXPECT_NE(over.raw.find("dp_epsilon_per_analyst"), std::string::npos) << over.raw;
+  // The first analyst's spending leaves the second's share whole.
+  EXPECT_EQ(second.Get(base + "age_group").status, 200);
+  auto budget = second.Get("/api/v1/reports/privacy-budget?year=2019");
+  ASSERT_EQ(budget.status, 200);
+  EXPECT_EQ(budget.body["per_analyst"], 1.5);
+  EXPECT_DOUBLE_EQ(budget.body["years"][0]["spent"].get<double>(), 2.0);
+  ASSERT_EQ(budget.body["years"][0]["by"].size(), 2u);
+  for (const auto& u : budget.body["years"][0]["by"]) {
+    EXPECT_DOUBLE_EQ(u["spent"].get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(u["left"].get<double>(), 0.5);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(Reports, BadInputIsAClearErrorAndChangesNothing) {
   Client analyst = As("analyst");
   size_t before = ReportAuditEntries();
@@ -189,7 +290,11 @@ TEST_F(Reports, BadInputIsAClearErrorAndChangesNothing) {
            {"/api/v1/reports/counts?by=year&format=xlsx", 400, "format"},
            {"/api/v1/reports/counts?by=year&suppress=-1", 400, "suppress"},
            {"/api/v1/reports/greta", 400, "year"},
-           {"/api/v1/reports/greta?year=2019&format=pdf", 400, "format"},
+           {"/api/v1/reports/greta?year=2019&format=docx", 400, "format"},
+           {"/api/v1/reports/greta?year=2019&source=unhcr", 400, "source"},
+           {"/api/v1/reports/greta?year=2019&source=haven,haven", 400, "source"},
+           {"/api/v1/reports/referrals?year=2019&source=ctdc", 400, "source"},
+           {"/api/v1/reports/privacy-budget?year=20x9", 400, "year"},
            {"/api/v1/reports/nosuch?year=2019", 404, "name"},
        }) {
     auto r = analyst.Get(c.path);

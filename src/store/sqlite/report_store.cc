@@ -51,7 +51,19 @@ CREATE TABLE dp_releases (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kReports = {kV1};
+// Import batches name their source and can be removed (their records deleted, the
+// batch kept as history); a release keeps what was asked and the answer given, so
+// that the same question gets the same answer without spending the budget again.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE ctdc_imports ADD COLUMN source TEXT NOT NULL DEFAULT 'ctdc';
+ALTER TABLE ctdc_imports ADD COLUMN removed_at TEXT;
+CREATE INDEX ctdc_records_import ON ctdc_records(import_id);
+ALTER TABLE dp_releases ADD COLUMN query TEXT;
+ALTER TABLE dp_releases ADD COLUMN answer TEXT;
+CREATE INDEX dp_releases_query ON dp_releases(query);
+)sql";
+
+constexpr std::array<std::string_view, 2> kReports = {kV1, kV2};
 
 std::string MajorityOf(std::optional<int> age) {
   if (!age) return "unknown";
@@ -79,10 +91,12 @@ class SqliteReportStore final : public ReportStore {
  public:
   explicit SqliteReportStore(sqlite3* db) : db_(db) {}
 
-  Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year) override {
+  Result<std::vector<CaseFact>> CaseFacts(std::optional<int> year,
+                                          const FactSources& sources) override {
     std::vector<CaseFact> out;
-    TRY_STATUS(OwnCases(year, out));
-    TRY_STATUS(ImportedRecords(year, out));
+    if (sources.haven) TRY_STATUS(OwnCases(year, out));
+    for (const auto& source : sources.imported)
+      if (source == "ctdc") TRY_STATUS(ImportedRecords(year, out));
     return out;
   }
 
@@ -115,8 +129,8 @@ class SqliteReportStore final : public ReportStore {
   }
 
   Result<domain::Id> InsertCtdcImport(const CtdcImportRecord& r) override {
-    Stmt s(db_, "INSERT INTO ctdc_imports (at, file_digest) VALUES (?, ?)");
-    s.Bind(r.at).Bind(r.file_digest);
+    Stmt s(db_, "INSERT INTO ctdc_imports (at, file_digest, source) VALUES (?, ?, ?)");
+    s.Bind(r.at).Bind(r.file_digest).Bind(r.source);
     TRY_STATUS(s.Run());
     return sqlite3_last_insert_rowid(db_);
   }
@@ -134,23 +148,112 @@ class SqliteReportStore final : public ReportStore {
     return row ? s.Int(0) : 0;
   }
 
+  Result<std::vector<ImportBatch>> ListImports() override {
+    Stmt s(db_,
+           "SELECT i.id, i.source, i.at, i.file_digest, i.rows_read, i.imported, i.added,"
+           " i.rejected, (SELECT count(*) FROM ctdc_records r WHERE r.import_id = i.id),"
+           " i.removed_at FROM ctdc_imports i ORDER BY i.id");
+    std::vector<ImportBatch> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      ImportBatch b;
+      b.id = s.Int(0);
+      b.source = s.Text(1);
+      b.at = s.Time(2);
+      b.file_digest = s.Text(3);
+      b.read = s.Int(4);
+      b.imported = s.Int(5);
+      b.added = s.Int(6);
+      b.rejected = s.Int(7);
+      b.records = s.Int(8);
+      b.removed_at = s.OptTime(9);
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> RemoveImport(domain::Id import_id, Timestamp at) override {
+    {
+      Stmt s(db_, "SELECT removed_at FROM ctdc_imports WHERE id = ?");
+      s.Bind(import_id);
+      TRY(bool row, s.Step());
+      if (!row)
+        return Fail(ErrorCode::kNotFound, "import_not_found", "no import batch has this number",
+                    "batch");
+      if (s.OptText(0))
+        return Fail(ErrorCode::kConflict, "import_removed",
+                    "this import batch was removed on " + *s.OptText(0), "batch");
+    }
+    Stmt del(db_, "DELETE FROM ctdc_records WHERE import_id = ?");
+    del.Bind(import_id);
+    TRY_STATUS(del.Run());
+    const std::int64_t removed = sqlite3_changes(db_);
+    Stmt mark(db_, "UPDATE ctdc_imports SET removed_at = ? WHERE id = ?");
+    mark.Bind(at).Bind(import_id);
+    TRY_STATUS(mark.Run());
+    return removed;
+  }
+
   Status InsertDpRelease(const DpRelease& r) override {
     Stmt s(db_,
-           "INSERT INTO dp_releases (at, actor_user_id, release_name, mechanism, epsilon, delta)"
-           " VALUES (?,?,?,?,?,?)");
+           "INSERT INTO dp_releases (at, actor_user_id, release_name, mechanism, epsilon, delta,"
+           " query, answer) VALUES (?,?,?,?,?,?,?,?)");
     s.Bind(r.at).Bind(r.actor_user_id).Bind(r.release).Bind(r.mechanism).Bind(r.epsilon)
-        .Bind(r.delta);
+        .Bind(r.delta).Bind(r.query).Bind(r.answer);
     return s.Run();
   }
 
-  Result<double> DpEpsilonSpent(const std::string& prefix) override {
-    Stmt s(db_, "SELECT coalesce(sum(epsilon), 0) FROM dp_releases WHERE substr(release_name, 1, ?) = ?");
+  Result<double> DpEpsilonSpent(const std::string& prefix,
+                                std::optional<domain::Id> actor_user_id) override {
+    std::string sql =
+        "SELECT coalesce(sum(epsilon), 0) FROM dp_releases WHERE substr(release_name, 1, ?) = ?";
+    if (actor_user_id) sql += " AND actor_user_id = ?";
+    Stmt s(db_, sql);
     s.Bind(static_cast<int>(prefix.size())).Bind(prefix);
+    if (actor_user_id) s.Bind(*actor_user_id);
     TRY(bool row, s.Step());
     return row ? s.Double(0) : 0.0;
   }
 
+  Result<std::optional<DpRelease>> FindDpRelease(const std::string& query) override {
+    Stmt s(db_,
+           "SELECT at, actor_user_id, release_name, mechanism, epsilon, delta, query, answer"
+           " FROM dp_releases WHERE query = ? ORDER BY id LIMIT 1");
+    s.Bind(query);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<DpRelease>();
+    DpRelease r = ReleaseOf(s);
+    r.answer = s.Text(7);
+    return std::optional(std::move(r));
+  }
+
+  Result<std::vector<DpRelease>> ListDpReleases() override {
+    Stmt s(db_,
+           "SELECT at, actor_user_id, release_name, mechanism, epsilon, delta, coalesce(query, '')"
+           " FROM dp_releases ORDER BY id");
+    std::vector<DpRelease> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(ReleaseOf(s));
+    }
+    return out;
+  }
+
  private:
+  static DpRelease ReleaseOf(Stmt& s) {
+    DpRelease r;
+    r.at = s.Time(0);
+    r.actor_user_id = s.Int(1);
+    r.release = s.Text(2);
+    r.mechanism = s.Text(3);
+    r.epsilon = s.Double(4);
+    r.delta = s.Double(5);
+    r.query = s.Text(6);
+    return r;
+  }
+
   Status OwnCases(std::optional<int> year, std::vector<CaseFact>& out) {
     std::string sql =
         "SELECT c.id, c.organization_id, o.kind, c.person_id, c.identified_on, c.identified_by,"
