@@ -3,12 +3,41 @@
 import { useLocation } from 'preact-iso';
 import { api } from '../../api';
 import { SelectField } from '../../components/forms';
-import { Loaded, useAsync, usePageTitle } from '../../components/ui';
-import { useT, type t } from '../../i18n';
+import { DataTable, Loaded, useAsync, usePageTitle } from '../../components/ui';
+import { formatNumber, useT, type t } from '../../i18n';
 import './reports.css';
 
 interface ReportListJson {
   reports: Array<{ name: string; title: string; description: string }>;
+}
+
+// What GET /api/v1/reports/privacy-budget answers for one year.
+interface BudgetJson {
+  budget: number;
+  per_analyst: number | null;
+  years: Array<{
+    year: number | 'all';
+    budget: number;
+    spent: number;
+    left: number;
+    by: Array<{ user_id: number; username: string; spent: number; releases: number; left: number | null }>;
+  }>;
+}
+
+// Whose records a report counts (?source=): Haven's own cases unless asked otherwise.
+export type Source = 'haven' | 'ctdc' | 'haven,ctdc';
+
+export function sourceOf(query: Record<string, string> | undefined): Source {
+  const s = query?.source;
+  return s === 'ctdc' || s === 'haven,ctdc' ? s : 'haven';
+}
+
+export function sourceOptions(T: typeof t): Array<{ value: string; label: string }> {
+  return [
+    { value: 'haven', label: T('reports:source.haven') },
+    { value: 'ctdc', label: T('reports:source.ctdc') },
+    { value: 'haven,ctdc', label: T('reports:source.both') },
+  ];
 }
 
 // The years one can ask about: Haven's statistics start in 2000 (the server's range
@@ -100,6 +129,56 @@ export default function Reports() {
         )}
       </Loaded>
       <p class="report-list__protection">{T('reports:protection')}</p>
+      <PrivacyBudget year={year} />
     </>
+  );
+}
+
+// How much of the year's privacy budget noisy releases have spent, and by whom: an
+// analyst sees what is left before asking, and the coordinator who spent it.
+function PrivacyBudget({ year }: { year: number }) {
+  const T = useT();
+  const budget = useAsync(() => api.get<BudgetJson>('/api/v1/reports/privacy-budget', { year }), [year]);
+  const eps = (n: number) => formatNumber(n, 3);
+  return (
+    <section class="section report-budget" aria-labelledby="report-budget-title">
+      <h2 id="report-budget-title">{T('reports:budget.title', { year })}</h2>
+      <p>{T('reports:budget.intro')}</p>
+      <Loaded value={budget}>
+        {(b) => {
+          const y = b.years[0];
+          return (
+            <>
+              {b.per_analyst !== null && <p>{T('reports:budget.share', { share: eps(b.per_analyst) })}</p>}
+              {!y || y.by.length === 0 ? (
+                <p>{T('reports:budget.none', { year, budget: eps(b.budget) })}</p>
+              ) : (
+                <>
+                  <p>{T('reports:budget.spent', { spent: eps(y.spent), budget: eps(y.budget), left: eps(y.left) })}</p>
+                  <DataTable
+                    caption={T('reports:budget.title', { year })}
+                    columns={[
+                      T('reports:budget.user'),
+                      { label: T('reports:budget.releases'), numeric: true },
+                      { label: T('reports:budget.user_spent'), numeric: true },
+                      ...(b.per_analyst !== null ? [{ label: T('reports:budget.user_left'), numeric: true }] : []),
+                    ]}
+                  >
+                    {y.by.map((u) => (
+                      <tr key={u.user_id}>
+                        <th scope="row">{u.user_id === 0 ? T('reports:budget.operator') : u.username}</th>
+                        <td class="num">{formatNumber(u.releases)}</td>
+                        <td class="num">{eps(u.spent)}</td>
+                        {b.per_analyst !== null && <td class="num">{u.left === null ? '' : eps(u.left)}</td>}
+                      </tr>
+                    ))}
+                  </DataTable>
+                </>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </section>
   );
 }
