@@ -238,8 +238,8 @@ TEST(Writers, ReportFormatsSayWhetherLinkageWasApplied) {
   EXPECT_EQ(json["linkage"]["applied"], true);
   EXPECT_EQ(json["tables"][0]["rows"][0]["values"][0], 12);
   auto csv = ReportToCsv(r);
-  EXPECT_NE(csv.find("about,linkage_applied,,yes\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("sex,female,count,12\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("about,linkage_applied,,yes,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("sex,female,count,12,"), std::string::npos) << csv;
   auto xlsx = ReportToXlsx(r);
   ASSERT_TRUE(xlsx) << xlsx.error().message;
   EXPECT_EQ(xlsx->substr(0, 2), "PK");  // a zip container, as every .xlsx
