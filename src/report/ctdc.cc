@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "domain/iso_codes.h"
 #include "io/sheet.h"
 #include "privacy/crypto.h"
+#include "report/anonymize.h"
 #include "report/dimensions.h"
 #include "report/writers.h"
 
@@ -294,49 +296,142 @@ Result<store::CtdcRecord> MapRow(const Row& row) {
 
 // ---- Export
 
-struct Person {
-  int year = 0;
-  std::string datasource;
-  std::string gender;
-  std::string band;      // CTDC spelling
-  std::string majority;  // "Minor", "Adult" or ""
-  std::string citizenship;
-  std::string country;
-  std::vector<Exploitation> exploitation;
-  std::vector<MeansOfControl> moc;
-  std::optional<RecruiterRelation> recruiter;
-  int level = 0;
-  bool suppressed = false;
+// The quasi-identifiers, in this order. Each one's values are the text of its
+// CTDC fields joined by '|', so that equal values are equal rows in the file
+// and the k-anonymity the search reaches is that of the file as written.
+enum Qi : std::size_t { kYear, kSex, kAge, kCitizenship, kCountry, kForms, kQis };
+constexpr std::array<std::string_view, kQis> kQiNames = {
+    "year", "sex", "age_group", "citizenship", "country_of_exploitation", "exploitation"};
+
+constexpr std::array<std::string_view, 9> kExploitCells = {
+    "isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour", "isForcedMarriage",
+    "isForcedMilitary", "isOrganRemoval", "isSlaveryAndPractices", "typeOfExploitConcatenated"};
+
+// CTDC's forms of exploitation that Haven's map to.
+struct Forms {
+  bool labour = false;  // forced labour, begging, domestic servitude, forced criminality
+  bool sexual = false;
+  bool marriage = false;
+  bool organs = false;
+  bool other = false;
+  bool Any() const { return labour || sexual || marriage || organs || other; }
 };
 
-constexpr int kMaxLevel = 6;
-
-// The quasi-identifiers of `p` after `level` generalisation steps.
-std::string QiKey(const Person& p, int level) {
-  std::string band = level >= 1 ? "" : p.band;
-  std::string country = level >= 2 ? "" : p.country;
-  std::string citizenship = level >= 3 ? "" : p.citizenship;
-  std::string majority = level >= 4 ? "" : p.majority;
-  std::string exploitation;
-  if (level < 5)
-    for (auto e : p.exploitation) exploitation += std::string(domain::Name(e)) + ",";
-  std::string gender = level >= 6 ? "" : p.gender;
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", p.year, gender, band, majority, citizenship, country,
-                     exploitation, "");
+Forms FormsOf(const std::vector<Exploitation>& exploitation) {
+  auto has = [&](Exploitation e) {
+    return std::find(exploitation.begin(), exploitation.end(), e) != exploitation.end();
+  };
+  Forms f;
+  // Begging, domestic servitude and forced criminality are forced labour in CTDC's terms.
+  f.labour = has(Exploitation::kForcedLabour) || has(Exploitation::kForcedBegging) ||
+             has(Exploitation::kDomesticServitude) || has(Exploitation::kForcedCriminality);
+  f.sexual = has(Exploitation::kSexual);
+  f.marriage = has(Exploitation::kForcedMarriage);
+  f.organs = has(Exploitation::kOrganRemoval);
+  f.other = has(Exploitation::kOther);
+  return f;
 }
 
 std::string Flag(bool b) { return b ? "1" : "0"; }
 
-std::vector<std::string> ExportRow(const Person& p) {
+std::string Join(const std::vector<std::string>& cells) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "|" : "") + cells[i];
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view value, std::size_t cells) {
+  std::vector<std::string> out;
+  if (value.empty()) return std::vector<std::string>(cells);
+  std::size_t start = 0;
+  while (true) {
+    auto end = value.find('|', start);
+    out.emplace_back(value.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  out.resize(cells);
+  return out;
+}
+
+// The exploitation fields (kExploitCells) of `f`, exactly or in broad categories
+// (sexual, labour, other — the specific flags not recorded); empty when no form is.
+std::string ExploitationValue(const Forms& f, bool broad) {
+  if (!f.Any()) return "";
+  const bool other = broad ? (f.other || f.marriage || f.organs) : f.other;
+  std::string text;
+  auto add = [&](bool b, std::string_view t) {
+    if (b) text += (text.empty() ? "" : ";") + std::string(t);
+  };
+  add(f.labour, "Forced labour");
+  add(f.sexual, "Sexual exploitation");
+  add(f.labour && f.sexual, kCombinedText);
+  if (!broad) {
+    add(f.marriage, "Forced marriage");
+    add(f.organs, "Organ removal");
+  }
+  add(other, "Other");
+  auto specific = [&](bool b) { return broad ? std::string() : Flag(b); };
+  return Join({Flag(f.labour), Flag(f.sexual), Flag(other), Flag(f.labour && f.sexual),
+               specific(f.marriage), specific(false), specific(f.organs), specific(false), text});
+}
+
+std::string Majority(std::string_view ctdc_band) {
+  return ctdc_band == "0--8" || ctdc_band == "9--17" ? "Minor" : "Adult";
+}
+
+// The hierarchies of the quasi-identifiers, as CTDC's columns can write them
+// (see ExportCtdc in ctdc.h).
+std::vector<Hierarchy> CtdcHierarchies(const std::vector<std::string>& years, std::string_view own) {
+  std::vector<Hierarchy> h(kQis);
+  for (std::size_t q = 0; q < kQis; ++q) h[q].name = std::string(kQiNames[q]);
+  for (const auto& y : years) h[kYear].rows.push_back({y});
+  for (std::string_view g : {"Female", "Male", "Transgender/NonConforming", ""})
+    h[kSex].rows.push_back({std::string(g), ""});
+  for (auto band : kCtdcBands) {
+    std::string majority = Majority(band);
+    h[kAge].rows.push_back({std::string(band) + "|" + majority, "|" + majority, ""});
+  }
+  h[kAge].rows.push_back({"|Minor", "|Minor", ""});
+  h[kAge].rows.push_back({"|Adult", "|Adult", ""});
+  h[kAge].rows.push_back({"", "", ""});
+  for (Qi q : {kCitizenship, kCountry}) {
+    for (std::size_t i = 0; i < domain::kCountryCount; ++i) {
+      std::string code = domain::kCountries[i].code;
+      h[q].rows.push_back({code, code == own ? code : "", ""});
+    }
+    h[q].rows.push_back({"", "", ""});
+  }
+  for (int mask = 0; mask < 32; ++mask) {
+    Forms f{.labour = (mask & 1) != 0,
+            .sexual = (mask & 2) != 0,
+            .marriage = (mask & 4) != 0,
+            .organs = (mask & 8) != 0,
+            .other = (mask & 16) != 0};
+    h[kForms].rows.push_back({ExploitationValue(f, false), ExploitationValue(f, true), ""});
+  }
+  return h;
+}
+
+struct Person {
+  std::string datasource;
+  std::vector<std::string> qis;  // kQis values, exact
+  std::vector<MeansOfControl> moc;
+  std::optional<RecruiterRelation> recruiter;
+};
+
+std::vector<std::string> ExportRow(const Person& p, const std::vector<std::string>& qis) {
   std::map<std::string_view, std::string> v;
-  const int L = p.level;
-  v["yearOfRegistration"] = std::to_string(p.year);
+  v["yearOfRegistration"] = qis[kYear];
   v["Datasource"] = p.datasource;
-  v["gender"] = L >= 6 ? "" : p.gender;
-  v["ageBroad"] = L >= 1 ? "" : p.band;
-  v["majorityStatus"] = L >= 4 ? "" : p.majority;
-  v["citizenship"] = L >= 3 ? "" : p.citizenship;
-  v["CountryOfExploitation"] = L >= 2 ? "" : p.country;
+  v["gender"] = qis[kSex];
+  auto age = Split(qis[kAge], 2);
+  v["ageBroad"] = age[0];
+  v["majorityStatus"] = age[1];
+  v["citizenship"] = qis[kCitizenship];
+  v["CountryOfExploitation"] = qis[kCountry];
+  auto forms = Split(qis[kForms], kExploitCells.size());
+  for (std::size_t i = 0; i < kExploitCells.size(); ++i) v[kExploitCells[i]] = forms[i];
   if (p.moc.empty()) {
     v["meansOfControlNotSpecified"] = "1";
     v["meansOfControlConcatenated"] = "Not specified";
@@ -349,34 +444,6 @@ std::vector<std::string> ExportRow(const Person& p) {
     }
     v["meansOfControlNotSpecified"] = "0";
     v["meansOfControlConcatenated"] = text;
-  }
-  if (L < 5 && !p.exploitation.empty()) {
-    auto has = [&](Exploitation e) {
-      return std::find(p.exploitation.begin(), p.exploitation.end(), e) != p.exploitation.end();
-    };
-    // Begging, domestic servitude and forced criminality are forced labour in CTDC's terms.
-    bool labour = has(Exploitation::kForcedLabour) || has(Exploitation::kForcedBegging) ||
-                  has(Exploitation::kDomesticServitude) || has(Exploitation::kForcedCriminality);
-    bool sexual = has(Exploitation::kSexual);
-    v["isForcedLabour"] = Flag(labour);
-    v["isSexualExploit"] = Flag(sexual);
-    v["isOtherExploit"] = Flag(has(Exploitation::kOther));
-    v["isSexAndLabour"] = Flag(labour && sexual);
-    v["isForcedMarriage"] = Flag(has(Exploitation::kForcedMarriage));
-    v["isForcedMilitary"] = "0";
-    v["isOrganRemoval"] = Flag(has(Exploitation::kOrganRemoval));
-    v["isSlaveryAndPractices"] = "0";
-    std::string text;
-    auto add = [&](bool b, std::string_view t) {
-      if (b) text += (text.empty() ? "" : ";") + std::string(t);
-    };
-    add(labour, "Forced labour");
-    add(sexual, "Sexual exploitation");
-    add(labour && sexual, kCombinedText);
-    add(has(Exploitation::kForcedMarriage), "Forced marriage");
-    add(has(Exploitation::kOrganRemoval), "Organ removal");
-    add(has(Exploitation::kOther), "Other");
-    v["typeOfExploitConcatenated"] = text;
   }
   if (p.recruiter) {
     for (const auto& rc : kRecruiter) {
@@ -405,6 +472,11 @@ std::string CtdcGender(domain::Sex s) {
     case domain::Sex::kUnknown: return "";
   }
   return "";
+}
+
+// An alpha-2 code CTDC can hold, or empty.
+std::string CtdcCountry(std::string_view code) {
+  return code.size() == 2 && domain::FindCountry(code) ? std::string(code) : std::string();
 }
 
 }  // namespace
@@ -495,55 +567,60 @@ std::string RejectsCsv(const std::vector<CtdcReject>& rejects) {
 Result<CtdcExport> ExportCtdc(std::span<const store::CaseFact> facts, const CtdcExportOptions& options) {
   if (options.k < 2) return Invalid("k", "must be at least 2");
   if (options.k > 1000) return Invalid("k", "must be at most 1000");
+  if (!(options.suppression_limit >= 0 && options.suppression_limit <= 1))
+    return Invalid("suppression_limit", "must be a fraction between 0 and 1");
+  if (options.own_country.size() != 2 || !domain::FindCountry(options.own_country))
+    return Invalid("own_country", "must be an upper-case ISO 3166-1 alpha-2 code");
   std::vector<store::CaseFact> own;
   for (const auto& f : facts)
     if (f.source == "haven") own.push_back(f);
   auto persons_facts = UniquePersons(own, false);
 
   std::vector<Person> persons;
+  std::vector<std::vector<std::string>> records;
+  std::set<std::string> years;
   persons.reserve(persons_facts.size());
   for (const auto& f : persons_facts) {
     Person p;
-    p.year = f.identified_on.Year();
     p.datasource = f.identified_by == domain::IdentifiedBy::kHotline ? "Hotline" : "Case Management";
-    p.gender = CtdcGender(f.sex);
-    p.band = HavenBandToCtdc(f.age_group);
-    p.majority = f.majority == "minor" ? "Minor" : f.majority == "adult" ? "Adult" : "";
-    // CTDC has no code for stateless persons: blank, as CTDC does.
-    p.citizenship = f.citizenship.kind == domain::Citizenship::Kind::kCountry ? f.citizenship.country : "";
-    p.country = f.country_of_exploitation.value_or("");
-    p.exploitation = f.exploitation;
     p.moc = f.means_of_control;
     p.recruiter = f.recruiter_relation;
+    p.qis.resize(kQis);
+    p.qis[kYear] = std::to_string(f.identified_on.Year());
+    p.qis[kSex] = CtdcGender(f.sex);
+    std::string band = HavenBandToCtdc(f.age_group);
+    if (std::find(kCtdcBands.begin(), kCtdcBands.end(), band) != kCtdcBands.end())
+      p.qis[kAge] = band + "|" + Majority(band);
+    else if (f.majority == "minor" || f.majority == "adult")
+      p.qis[kAge] = f.majority == "minor" ? "|Minor" : "|Adult";
+    // CTDC has no code for stateless persons: blank, as CTDC does.
+    if (f.citizenship.kind == domain::Citizenship::Kind::kCountry)
+      p.qis[kCitizenship] = CtdcCountry(f.citizenship.country);
+    p.qis[kCountry] = CtdcCountry(f.country_of_exploitation.value_or(""));
+    p.qis[kForms] = ExploitationValue(FormsOf(f.exploitation), false);
+    years.insert(p.qis[kYear]);
+    records.push_back(p.qis);
     persons.push_back(std::move(p));
   }
 
-  const auto k = static_cast<std::size_t>(options.k);
-  while (true) {
-    std::unordered_map<std::string, std::size_t> classes;
-    for (const auto& p : persons) ++classes[QiKey(p, p.level)];
-    bool progressed = false;
-    for (auto& p : persons)
-      if (classes[QiKey(p, p.level)] < k && p.level < kMaxLevel) {
-        ++p.level;
-        progressed = true;
-      }
-    if (!progressed) break;
-  }
-  std::unordered_map<std::string, std::size_t> classes;
-  for (const auto& p : persons) ++classes[QiKey(p, p.level)];
+  auto hierarchies = CtdcHierarchies({years.begin(), years.end()}, options.own_country);
+  AnonymizeOptions anon;
+  anon.k = options.k;
+  anon.suppression_limit = options.suppression_limit;
+  TRY(Anonymization result, Anonymize(records, hierarchies, anon));
 
   CtdcExport out;
   out.input = persons.size();
+  out.suppressed = result.suppressed;
+  out.generalised = result.generalised;
+  out.information_loss = result.loss;
+  out.full_domain_loss = result.full_domain_loss;
+  for (const auto& s : result.qis)
+    out.fields.push_back({s.name, s.height, s.level, s.exact, s.generalised, s.blanked, s.not_recorded});
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
-  for (auto& p : persons) {
-    if (classes[QiKey(p, p.level)] < k) {
-      p.suppressed = true;
-      ++out.suppressed;
-      continue;
-    }
-    if (QiKey(p, p.level) != QiKey(p, 0)) ++out.generalised;
-    auto row = ExportRow(p);
+  for (std::size_t i = 0; i < persons.size(); ++i) {
+    if (result.records[i].suppressed) continue;
+    auto row = ExportRow(persons[i], result.records[i].values);
     std::string sort_key;
     for (const auto& f : row) sort_key += f + '\x1f';
     rows.emplace_back(std::move(sort_key), std::move(row));
