@@ -4,13 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <deque>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -1292,24 +1295,105 @@ Result<std::int64_t> App::MakeMissingClks(const std::function<void(double)>& pro
   return static_cast<std::int64_t>(made.size());
 }
 
-Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
-                                        const std::function<void(double)>& progress) {
-  TRY_STATUS(Require(actor, P::kImportData));
-  if (!(threshold > 0 && threshold <= 1)) return Invalid("threshold", "must be in (0, 1]");
-  auto report = [&](double v) {
-    if (progress) progress(v);
-  };
-  LinkageSummary summary;
-  summary.threshold = threshold;
-  TRY(summary.clks_made, MakeMissingClks([&](double v) { report(0.4 * v); }));
-  std::vector<store::PersonClk> persons;
-  {
-    TRY(auto tx, store_->Begin(false));
-    TRY(persons, tx->ListPersonClks());
-  }
-  report(0.4);
-  summary.persons = static_cast<std::int64_t>(persons.size());
+std::int64_t LinkageSummary::LargestCluster() const {
+  if (!largest_clusters.empty()) return largest_clusters.front();
+  return persons > 0 ? 1 : 0;
+}
 
+double LinkageSummary::JoinedShare() const {
+  return persons > 0 ? static_cast<double>(linked_persons) / static_cast<double>(persons) : 0.0;
+}
+
+std::vector<std::string> LinkageLimitsBroken(const LinkageSummary& s, const Config& config) {
+  std::vector<std::string> broken;
+  // Whole persons: a share of 0.2 of 10 persons allows 2 joined, not 1.999….
+  const auto allowed = static_cast<std::int64_t>(
+      std::floor(config.link_max_joined_share * static_cast<double>(s.persons) + 1e-9));
+  if (s.linked_persons > allowed)
+    broken.push_back(fmt::format(
+        "linkage.max_joined_share: {} of {} persons ({:.0f}%) would be joined with another "
+        "registration, {} more than the limit of {:.0f}% ({} persons)",
+        s.linked_persons, s.persons, 100 * s.JoinedShare(), s.linked_persons - allowed,
+        100 * config.link_max_joined_share, allowed));
+  if (s.LargestCluster() > config.link_max_cluster_size)
+    broken.push_back(fmt::format(
+        "linkage.max_cluster_size: the largest cluster would hold {} registrations, {} more "
+        "than the limit of {}",
+        s.LargestCluster(), s.LargestCluster() - config.link_max_cluster_size,
+        config.link_max_cluster_size));
+  return broken;
+}
+
+namespace {
+
+// Counts clusters `after` (persons joined with another only) of the persons `person_ids`
+// and what they change against `before` (the same, in force): everything of the summary
+// but threshold and clks_made.
+void DescribeClusters(const std::vector<Id>& person_ids,
+                      const std::vector<store::PersonCluster>& before,
+                      const std::vector<store::PersonCluster>& after, LinkageSummary& s) {
+  auto index = [](const std::vector<store::PersonCluster>& clusters) {
+    std::unordered_map<Id, Id> of;
+    for (const auto& c : clusters) of[c.person_id] = c.cluster_id;
+    return of;
+  };
+  const auto before_of = index(before), after_of = index(after);
+  auto cluster = [](const std::unordered_map<Id, Id>& of, Id person) {
+    auto it = of.find(person);
+    return it == of.end() ? person : it->second;  // on her own
+  };
+  std::unordered_map<Id, std::int64_t> before_size;
+  std::map<Id, std::vector<Id>> after_members;
+  for (Id p : person_ids) {
+    ++before_size[cluster(before_of, p)];
+    after_members[cluster(after_of, p)].push_back(p);
+  }
+  s.persons = static_cast<std::int64_t>(person_ids.size());
+  s.clusters_before = static_cast<std::int64_t>(before_size.size());
+  s.linked_before = 0;
+  for (const auto& [_, n] : before_size)
+    if (n > 1) s.linked_before += n;
+  s.clusters = static_cast<std::int64_t>(after_members.size());
+  s.linked_persons = 0;
+  s.changed_persons = 0;
+  std::vector<std::int64_t> sizes;
+  for (const auto& [_, members] : after_members) {
+    const auto n = static_cast<std::int64_t>(members.size());
+    if (n > 1) {
+      s.linked_persons += n;
+      sizes.push_back(n);
+    }
+    // A person keeps her cluster when it holds the same registrations as before: all of
+    // them together then, and nobody else.
+    const Id was = cluster(before_of, members.front());
+    const bool same = before_size[was] == n &&
+                      std::all_of(members.begin(), members.end(),
+                                  [&](Id m) { return cluster(before_of, m) == was; });
+    if (!same) s.changed_persons += n;
+  }
+  std::sort(sizes.begin(), sizes.end(), std::greater<>());
+  if (sizes.size() > 5) sizes.resize(5);
+  s.largest_clusters = std::move(sizes);
+}
+
+Json LinkageSummaryJson(const LinkageSummary& s) {
+  return Json{{"threshold", s.threshold},
+              {"persons", s.persons},
+              {"clusters", s.clusters},
+              {"linked_persons", s.linked_persons},
+              {"clusters_before", s.clusters_before},
+              {"linked_before", s.linked_before},
+              {"changed_persons", s.changed_persons},
+              {"largest_cluster", s.LargestCluster()},
+              {"clks_made", s.clks_made}};
+}
+
+}  // namespace
+
+Result<LinkageProposal> ComputeLinkage(const std::vector<store::PersonClk>& persons,
+                                       const std::vector<store::PersonCluster>& current,
+                                       double threshold) {
+  if (!(threshold > 0 && threshold <= 1)) return Invalid("threshold", "must be in (0, 1]");
   // Union-find over every pair at or above the threshold.
   std::vector<std::size_t> parent(persons.size());
   std::iota(parent.begin(), parent.end(), 0);
@@ -1318,50 +1402,177 @@ Result<LinkageSummary> App::LinkPersons(const Actor& actor, double threshold,
     return x;
   };
   std::vector<double> best(persons.size(), 0.0);
-  if (persons.size() > 1) {
+  // A person without a linkage key (no identity to make it from) stays on her own.
+  std::vector<std::size_t> keyed;
+  for (std::size_t i = 0; i < persons.size(); ++i)
+    if (!persons[i].clk.empty()) keyed.push_back(i);
+  if (keyed.size() > 1) {
     std::vector<std::vector<uint8_t>> rows;
-    for (const auto& p : persons) rows.emplace_back(p.clk.begin(), p.clk.end());
+    rows.reserve(keyed.size());
+    for (auto i : keyed) rows.emplace_back(persons[i].clk.begin(), persons[i].clk.end());
     TRY(auto matrix, privacy::ClkMatrix::Create(rows));
     privacy::DiceOptions options;
     options.threshold = threshold;
     options.top_k = 20;
     TRY(auto pairs, privacy::DiceCandidates(matrix, matrix, options));
-    report(0.8);
     for (const auto& c : pairs) {
       if (c.a == c.b) continue;
-      best[c.a] = std::max(best[c.a], c.score());
-      best[c.b] = std::max(best[c.b], c.score());
-      auto ra = find(c.a), rb = find(c.b);
+      const std::size_t a = keyed[c.a], b = keyed[c.b];
+      best[a] = std::max(best[a], c.score());
+      best[b] = std::max(best[b], c.score());
+      auto ra = find(a), rb = find(b);
       if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
     }
   }
   std::map<std::size_t, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < persons.size(); ++i) groups[find(i)].push_back(i);
-  std::vector<store::PersonCluster> clusters;
+  LinkageProposal out;
   for (const auto& [root, members] : groups) {
     if (members.size() < 2) continue;
     Id cluster_id = persons[members.front()].person_id;
-    for (auto m : members) {
-      cluster_id = std::min(cluster_id, persons[m].person_id);
-    }
-    for (auto m : members) clusters.push_back({persons[m].person_id, cluster_id, best[m]});
-    summary.linked_persons += static_cast<std::int64_t>(members.size());
+    for (auto m : members) cluster_id = std::min(cluster_id, persons[m].person_id);
+    for (auto m : members) out.clusters.push_back({persons[m].person_id, cluster_id, best[m]});
   }
-  summary.clusters = static_cast<std::int64_t>(groups.size());
+  std::sort(out.clusters.begin(), out.clusters.end(),
+            [](const auto& x, const auto& y) { return x.person_id < y.person_id; });
+  std::vector<Id> ids;
+  ids.reserve(persons.size());
+  for (const auto& p : persons) ids.push_back(p.person_id);
+  out.summary.threshold = threshold;
+  DescribeClusters(ids, current, out.clusters, out.summary);
+  return out;
+}
 
+Result<LinkageProposal> App::ProposeLinkage(const Actor& actor, double threshold,
+                                            const std::function<void(double)>& progress) {
+  TRY_STATUS(Require(actor, P::kImportData));
+  if (!(threshold > 0 && threshold <= 1)) return Invalid("threshold", "must be in (0, 1]");
+  auto report = [&](double v) {
+    if (progress) progress(v);
+  };
+  TRY(std::int64_t clks_made, MakeMissingClks([&](double v) { report(0.4 * v); }));
+  std::vector<store::PersonClk> persons;
+  std::vector<store::PersonCluster> current;
+  std::optional<Id> in_force;
+  {
+    // One snapshot: the persons, the clusters in force and the run they belong to.
+    TRY(auto tx, store_->Begin(false));
+    TRY(persons, tx->ListPersonClks());
+    TRY(current, tx->ListPersonClusters());
+    TRY(auto runs, tx->ListLinkageRuns());
+    if (!runs.empty()) in_force = runs.front().id;
+  }
+  report(0.4);
+  TRY(LinkageProposal proposal, ComputeLinkage(persons, current, threshold));
+  report(0.9);
+  proposal.summary.clks_made = clks_made;
+  proposal.based_on_run = in_force;
+  proposal.limits_broken = LinkageLimitsBroken(proposal.summary, config_);
+  // Every CLK was compared: the computation is audited whether it is saved or not.
   TRY(auto tx, store_->Begin(true));
-  TRY_STATUS(tx->ReplacePersonClusters(
-      clusters, store::LinkageRunRecord{Now(), threshold, summary.persons, summary.clusters}));
-  TRY_STATUS(Audit(*tx, actor, "linkage.run", "linkage", "",
-                   Json{{"threshold", threshold},
-                        {"persons", summary.persons},
-                        {"clusters", summary.clusters},
-                        {"linked_persons", summary.linked_persons},
-                        {"clks_made", summary.clks_made}}
-                       .dump()));
+  Json details = LinkageSummaryJson(proposal.summary);
+  details["limits_broken"] = proposal.limits_broken;
+  TRY_STATUS(Audit(*tx, actor, "linkage.preview", "linkage", "", details.dump()));
   TRY_STATUS(tx->Commit());
   report(1.0);
-  return summary;
+  return proposal;
+}
+
+Result<LinkageApplied> App::ApplyLinkage(const Actor& actor, const LinkageProposal& proposal,
+                                         bool force) {
+  TRY_STATUS(Require(actor, P::kImportData));
+  const LinkageSummary& s = proposal.summary;
+  // Checked again here, against the configuration in force, not taken from the proposal.
+  const std::vector<std::string> broken = LinkageLimitsBroken(s, config_);
+  if (!broken.empty() && !force) {
+    std::string all;
+    for (const auto& b : broken) all += (all.empty() ? "" : "; ") + b;
+    return Fail(ErrorCode::kConflict, "linkage_limits",
+                fmt::format("refused to save this linkage run: it is over the guard rails of "
+                            "[linkage] in haven.toml: {}. Check the threshold; a run meant to "
+                            "be so is saved only when forced",
+                            all));
+  }
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto runs, tx->ListLinkageRuns());
+  const std::optional<Id> in_force =
+      runs.empty() ? std::nullopt : std::optional<Id>(runs.front().id);
+  if (in_force != proposal.based_on_run)
+    return Fail(ErrorCode::kConflict, "linkage_changed",
+                "another linkage run was applied or restored since this one was computed; "
+                "compute it again");
+  store::LinkageRunRecord run;
+  run.at = Now();
+  run.threshold = s.threshold;
+  run.persons = s.persons;
+  run.clusters = s.clusters;
+  run.linked_persons = s.linked_persons;
+  run.largest_cluster = s.LargestCluster();
+  run.forced = !broken.empty();  // saved over the guard rails
+  TRY(run.id, tx->InsertLinkageRun(proposal.clusters, run));
+  Json details = LinkageSummaryJson(s);
+  details["run"] = run.id;
+  details["forced"] = run.forced;
+  details["limits_broken"] = broken;
+  TRY_STATUS(
+      Audit(*tx, actor, "linkage.run", "linkage", std::to_string(run.id), details.dump()));
+  TRY_STATUS(tx->Commit());
+  return LinkageApplied{LinkageRunInfo{run, true}, s, in_force};
+}
+
+Result<std::vector<LinkageRunInfo>> App::ListLinkageRuns(const Actor& actor) {
+  TRY_STATUS(Require(actor, P::kImportData));
+  TRY(auto tx, store_->Begin(false));
+  TRY(auto runs, tx->ListLinkageRuns());
+  std::vector<LinkageRunInfo> out;
+  out.reserve(runs.size());
+  for (auto& r : runs) out.push_back(LinkageRunInfo{std::move(r), out.empty()});
+  return out;
+}
+
+Result<LinkageApplied> App::RestoreLinkageRun(const Actor& actor, Id run_id) {
+  TRY_STATUS(Require(actor, P::kImportData));
+  TRY(auto tx, store_->Begin(true));
+  TRY(auto source, tx->GetLinkageRun(run_id));
+  if (!source)
+    return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no linkage run {}", run_id),
+                "run");
+  if (!source->clusters_kept)
+    return Fail(ErrorCode::kConflict, "clusters_not_kept",
+                fmt::format("linkage run {} was applied before runs kept their clusters: it "
+                            "cannot be restored",
+                            run_id));
+  TRY(auto runs, tx->ListLinkageRuns());
+  const std::optional<Id> in_force =
+      runs.empty() ? std::nullopt : std::optional<Id>(runs.front().id);
+  TRY(auto clusters, tx->ListLinkageRunClusters(run_id));
+  TRY(auto current, tx->ListPersonClusters());
+  TRY(auto persons, tx->ListPersonClks());
+  std::vector<Id> ids;
+  ids.reserve(persons.size());
+  for (const auto& p : persons) ids.push_back(p.person_id);
+  LinkageSummary s;
+  s.threshold = source->threshold;
+  // Persons registered since that run count on their own.
+  DescribeClusters(ids, current, clusters, s);
+  store::LinkageRunRecord run;
+  run.at = Now();
+  run.threshold = source->threshold;
+  run.persons = s.persons;
+  run.clusters = s.clusters;
+  run.linked_persons = s.linked_persons;
+  run.largest_cluster = s.LargestCluster();
+  run.forced = source->forced;  // the clusters in force are still those saved over the rails
+  run.restored_from = run_id;
+  TRY(run.id, tx->InsertLinkageRun(clusters, run));
+  Json details = LinkageSummaryJson(s);
+  details.erase("clks_made");
+  details["run"] = run.id;
+  details["restored_from"] = run_id;
+  TRY_STATUS(
+      Audit(*tx, actor, "linkage.restore", "linkage", std::to_string(run.id), details.dump()));
+  TRY_STATUS(tx->Commit());
+  return LinkageApplied{LinkageRunInfo{run, true}, s, in_force};
 }
 
 }  // namespace haven::app

@@ -187,12 +187,64 @@ struct LookupResult {
   std::vector<KnownElsewhere> elsewhere;
 };
 
+// What a linkage run would change, against the clusters in force.
 struct LinkageSummary {
   std::int64_t persons = 0;
   std::int64_t clks_made = 0;  // persons who had no CLK yet
   std::int64_t clusters = 0;   // unique persons after linkage
   std::int64_t linked_persons = 0;  // persons in a cluster with another registration
   double threshold = 0;
+  // The same of the clusters in force (every person on her own before any run).
+  std::int64_t clusters_before = 0;
+  std::int64_t linked_before = 0;
+  // Persons whose cluster (the set of registrations counted as one person) differs from
+  // the one in force.
+  std::int64_t changed_persons = 0;
+  // Sizes of the largest clusters of two or more, largest first (at most 5).
+  std::vector<std::int64_t> largest_clusters;
+
+  // Registrations in the largest cluster (1 when nobody is joined, 0 without persons).
+  std::int64_t LargestCluster() const;
+  // linked_persons / persons (0 without persons).
+  double JoinedShare() const;
+};
+
+// The guard rails of [linkage] in haven.toml that a summary breaks, each said with the
+// limit and by how much ("linkage.max_cluster_size: ..."); empty when within them.
+std::vector<std::string> LinkageLimitsBroken(const LinkageSummary& s, const Config& config);
+
+// A computed linkage run, not saved.
+struct LinkageProposal {
+  LinkageSummary summary;
+  // Persons joined with another registration, by person id.
+  std::vector<store::PersonCluster> clusters;
+  // The run in force it was compared with (nullopt: none yet). Applying it fails when
+  // another run was applied or restored since.
+  std::optional<Id> based_on_run;
+  // LinkageLimitsBroken(summary, config) when it was computed.
+  std::vector<std::string> limits_broken;
+};
+
+// The clustering itself, without the store: union-find over every pair of CLKs with a
+// Dice similarity at or above `threshold` (persons without a CLK stay on their own),
+// compared with the clusters in force (`current`, persons joined with another only).
+// Fills everything of the summary but clks_made.
+Result<LinkageProposal> ComputeLinkage(const std::vector<store::PersonClk>& persons,
+                                       const std::vector<store::PersonCluster>& current,
+                                       double threshold);
+
+// A kept linkage run, as `haven link runs` lists it.
+struct LinkageRunInfo {
+  store::LinkageRunRecord run;
+  bool current = false;  // the run in force (the latest)
+};
+
+// A run saved (applied or restored), with what it changed against the clusters in force
+// before it.
+struct LinkageApplied {
+  LinkageRunInfo run;
+  LinkageSummary summary;
+  std::optional<Id> previous_run;  // the run in force before
 };
 
 struct AuditQuery {
@@ -310,16 +362,35 @@ class App {
                                           const std::string& reason);
   Result<LookupResult> LookupPerson(const Actor& actor, const domain::PersonIdentity& p);
 
-  // Linkage of all persons across organisations by their CLKs: stores the
-  // clusters (one per unique person) that statistics count. `progress` gets
-  // values from 0 to 1.
   // Computes the linkage key of every person who has none (registered before linkage
   // keys, or before the current person schema: its migration drops the old keys), from
-  // the sealed identity, in memory only; returns how many were made. `haven serve` runs
-  // it at start-up, so that duplicate warnings see every person; `haven link` too.
+  // the sealed identity, in memory only, and stores the keys (never the identity);
+  // returns how many were made. `haven serve` runs it at start-up, so that duplicate
+  // warnings see every person; ProposeLinkage too.
   Result<std::int64_t> MakeMissingClks(const std::function<void(double)>& progress = {});
-  Result<LinkageSummary> LinkPersons(const Actor& actor, double threshold,
-                                     const std::function<void(double)>& progress = {});
+
+  // Linkage of all persons across organisations by their CLKs into clusters (one per
+  // unique person) that statistics count, with import_data permission.
+  //
+  // Computes a run and what it would change against the clusters in force, saving
+  // nothing but missing linkage keys (MakeMissingClks); audited "linkage.preview".
+  // `progress` gets values from 0 to 1.
+  Result<LinkageProposal> ProposeLinkage(const Actor& actor, double threshold,
+                                         const std::function<void(double)>& progress = {});
+  // Saves a proposed run: its clusters become the ones in force, and the run is kept
+  // with them; audited "linkage.run". A run over the guard rails of [linkage] in
+  // haven.toml is refused (kConflict `linkage_limits`, saying which and by how much)
+  // unless `force`; one computed before another run was applied or restored is refused
+  // (kConflict `linkage_changed`).
+  Result<LinkageApplied> ApplyLinkage(const Actor& actor, const LinkageProposal& proposal,
+                                      bool force);
+  // The kept runs, newest (the one in force) first.
+  Result<std::vector<LinkageRunInfo>> ListLinkageRuns(const Actor& actor);
+  // Makes a kept run's clusters the ones in force again, as a new run that records it
+  // was restored from `run_id`; audited "linkage.restore". Persons registered since that
+  // run are on their own. kNotFound without such a run; kConflict `clusters_not_kept` for
+  // a run applied before runs kept their clusters.
+  Result<LinkageApplied> RestoreLinkageRun(const Actor& actor, Id run_id);
 
   // Audit.
   Result<Page<AuditEntry>> ListAudit(const Actor& actor, const AuditQuery& q);

@@ -82,6 +82,55 @@ int Serve(app::App& app, const std::string& bind, int port) {
   return 0;
 }
 
+// What a linkage run changes (or would change), for `haven link`; the first line is the
+// one earlier versions printed.
+void PrintLinkageSummary(const app::LinkageSummary& s) {
+  auto persons = [](std::int64_t n) { return fmt::format("{} person{}", n, n == 1 ? "" : "s"); };
+  fmt::print("  linked {}: {} unique {} (now {}), {} registrations joined with another (now {})\n",
+             persons(s.persons), s.clusters, s.clusters == 1 ? "person" : "persons",
+             s.clusters_before, s.linked_persons, s.linked_before);
+  fmt::print("  persons whose cluster changes: {}\n", s.changed_persons);
+  if (s.largest_clusters.empty()) {
+    fmt::print("  largest cluster: {} (nobody joined with another)\n", s.LargestCluster());
+  } else {
+    std::string next;
+    for (std::size_t i = 1; i < s.largest_clusters.size(); ++i)
+      next += fmt::format("{}{}", i == 1 ? "" : ", ", s.largest_clusters[i]);
+    fmt::print("  largest cluster: {} registrations{}\n", s.largest_clusters.front(),
+               next.empty() ? "" : " (next: " + next + ")");
+  }
+  if (s.clks_made > 0) fmt::print("  linkage keys made: {}\n", s.clks_made);
+}
+
+// `haven link runs`: one line a run, newest (the one in force) first.
+int ListLinkageRuns(app::App& app, const app::Actor& actor) {
+  auto runs = app.ListLinkageRuns(actor);
+  if (!runs) return Report(runs.error());
+  if (runs->empty()) {
+    fmt::print("No linkage run has been saved yet (haven link --apply).\n");
+    return 0;
+  }
+  auto known = [](const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : std::string("?");
+  };
+  auto line = [](std::string text) {
+    text.erase(text.find_last_not_of(' ') + 1);
+    fmt::print("{}\n", text);
+  };
+  line(fmt::format("{:>4}  {:<20}  {:>9}  {:>7}  {:>7}  {:>6}  {:>7}  {:<6}  {:<8}", "run", "at",
+                   "threshold", "persons", "unique", "joined", "largest", "forced", "restored"));
+  for (const auto& info : *runs) {
+    const auto& r = info.run;
+    std::string note = info.current ? "in force" : "";
+    if (!r.clusters_kept) note += std::string(note.empty() ? "" : ", ") + "clusters not kept";
+    line(fmt::format("{:>4}  {:<20}  {:>9.2f}  {:>7}  {:>7}  {:>6}  {:>7}  {:<6}  {:<8}  {}", r.id,
+                     FormatTimestamp(r.at), r.threshold, r.persons, r.clusters,
+                     known(r.linked_persons), known(r.largest_cluster), r.forced ? "yes" : "no",
+                     r.restored_from ? "from " + std::to_string(*r.restored_from) : "", note));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -137,15 +186,33 @@ int Main(int argc, char** argv) {
 
   auto accounts = AddAccountCommands(cli, dir_flag);
 
-  // link: all persons of the instance; `link clks` (linkage_commands.cc) links files.
+  // link: all persons of the instance, previewed unless --apply; `link runs` and `link
+  // restore` for the kept runs; `link clks` (linkage_commands.cc) links files.
   auto* link = cli.add_subcommand(
-      "link", "link the persons of an instance across organisations (or files: link clks)");
+      "link",
+      "link the persons of an instance across organisations: shows what a run would change, "
+      "saves it with --apply (or files: link clks)");
   add_dir(link);
   double link_threshold = 0;
   link->add_option("--threshold", link_threshold,
                    "Dice similarity from which two registrations are one person "
                    "(default: linkage.link_threshold in haven.toml)")
       ->check(CLI::Range(0.0, 1.0));
+  bool link_apply = false, link_force = false;
+  link->add_flag("--apply", link_apply,
+                 "save the run: its clusters become the ones statistics count (without it, "
+                 "nothing is saved)");
+  link->add_flag("--force", link_force,
+                 "with --apply: save a run over the guard rails of [linkage] in haven.toml "
+                 "(max_joined_share, max_cluster_size)");
+  auto* link_runs = link->add_subcommand("runs", "list the saved linkage runs");
+  add_dir(link_runs);
+  auto* link_restore = link->add_subcommand(
+      "restore", "make a saved run's clusters the ones in force again (as a new run)");
+  add_dir(link_restore);
+  std::int64_t restore_run = 0;
+  link_restore->add_option("RUN", restore_run, "the run's number (see `haven link runs`)")
+      ->required();
 
   AddLinkageCommands(cli);
   AddReportCommands(cli);
@@ -208,6 +275,20 @@ int Main(int argc, char** argv) {
   if (*serve) return Serve(instance, bind, port);
 
   if (*link) {
+    const app::Actor actor = app::Actor::System("cli");
+    if (link->got_subcommand(link_runs)) return ListLinkageRuns(instance, actor);
+    if (link->got_subcommand(link_restore)) {
+      auto restored = instance.RestoreLinkageRun(actor, restore_run);
+      if (!restored) return Report(restored.error());
+      fmt::print("Restored linkage run {} as run {}: its clusters are the ones in force.\n",
+                 restore_run, restored->run.run.id);
+      PrintLinkageSummary(restored->summary);
+      return 0;
+    }
+    if (link_force && !link_apply) {
+      return Report(Error{ErrorCode::kValidation, "invalid_field",
+                          "--force saves nothing without --apply", "--force"});
+    }
     double threshold = link_threshold > 0 ? link_threshold : instance.config().link_threshold;
     bool tty = isatty(STDERR_FILENO);
     auto progress = [&](double v) {
@@ -217,12 +298,36 @@ int Main(int argc, char** argv) {
                  std::string(width - filled, ' '), v * 100);
       if (v >= 1.0) fmt::print(stderr, "\n");
     };
-    auto summary = instance.LinkPersons(app::Actor::System("cli"), threshold, progress);
-    if (!summary) return Report(summary.error());
-    fmt::print("linked {} persons at threshold {:.2f}: {} unique persons, {} registrations "
-               "joined with another ({} linkage keys made)\n",
-               summary->persons, summary->threshold, summary->clusters,
-               summary->linked_persons, summary->clks_made);
+    auto proposal = instance.ProposeLinkage(actor, threshold, progress);
+    if (!proposal) return Report(proposal.error());
+    if (!link_apply) {
+      fmt::print("Preview of linkage at threshold {:.2f}: nothing saved (--apply saves it).\n",
+                 threshold);
+      PrintLinkageSummary(proposal->summary);
+      if (!proposal->limits_broken.empty()) {
+        fmt::print("WARNING: over the guard rails of [linkage] in haven.toml; --apply refuses "
+                   "it without --force:\n");
+        for (const auto& b : proposal->limits_broken) fmt::print("  {}\n", b);
+      }
+      return 0;
+    }
+    auto applied = instance.ApplyLinkage(actor, *proposal, link_force);
+    if (!applied) {
+      fmt::print("Linkage at threshold {:.2f}: NOT saved.\n", threshold);
+      PrintLinkageSummary(proposal->summary);
+      std::fflush(stdout);
+      int status = Report(applied.error());
+      if (applied.error().reason == "linkage_limits")
+        fmt::print(stderr, "haven: give --force with --apply to save it anyway\n");
+      return status;
+    }
+    fmt::print("Saved linkage run {} at threshold {:.2f}{}: its clusters are the ones in force",
+               applied->run.run.id, threshold,
+               applied->run.run.forced ? ", over the guard rails (--force)" : "");
+    if (applied->previous_run)
+      fmt::print(" (`haven link restore {}` brings back the earlier ones)", *applied->previous_run);
+    fmt::print(".\n");
+    PrintLinkageSummary(applied->summary);
     return 0;
   }
 

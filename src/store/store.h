@@ -94,11 +94,22 @@ struct PersonCluster {
   double score = 1.0;  // the best Dice score that joined the person to it
 };
 
+// An applied (or restored) linkage run. Every run keeps its clusters; the run in force is
+// the latest one, and `person_clusters` holds its clusters for the statistics.
 struct LinkageRunRecord {
+  Id id = 0;  // given by the store
   Timestamp at{};
   double threshold = 0;
   std::int64_t persons = 0;
-  std::int64_t clusters = 0;
+  std::int64_t clusters = 0;  // unique persons
+  // Unknown (nullopt) for runs applied before runs were kept.
+  std::optional<std::int64_t> linked_persons;   // persons in a cluster with another
+  std::optional<std::int64_t> largest_cluster;  // registrations in the largest cluster
+  bool forced = false;  // saved over the guard rails of [linkage] in haven.toml
+  std::optional<Id> restored_from;  // a restore: the run whose clusters it brought back
+  // False for the runs applied before runs were kept (their clusters are gone): they
+  // cannot be restored.
+  bool clusters_kept = true;
 };
 
 struct CaseFilter {
@@ -220,9 +231,17 @@ class Transaction {
   // Every person's CLK (empty when none was made yet), with where it was registered.
   virtual Result<std::vector<PersonClk>> ListPersonClks() = 0;
   virtual Status SetPersonClk(Id person_id, const std::string& clk) = 0;
-  // Replaces the clusters found by linkage and records the run, atomically.
-  virtual Status ReplacePersonClusters(const std::vector<PersonCluster>& clusters,
-                                       const LinkageRunRecord& run) = 0;
+  // Linkage runs. Records an applied or restored run (`run.id` ignored) with its clusters
+  // and makes them the clusters in force (person_clusters); returns the run's id.
+  virtual Result<Id> InsertLinkageRun(const std::vector<PersonCluster>& clusters,
+                                      const LinkageRunRecord& run) = 0;
+  // The kept runs, newest (the one in force) first.
+  virtual Result<std::vector<LinkageRunRecord>> ListLinkageRuns() = 0;
+  virtual Result<std::optional<LinkageRunRecord>> GetLinkageRun(Id run_id) = 0;
+  // The clusters a run kept (persons joined with another only), by person id.
+  virtual Result<std::vector<PersonCluster>> ListLinkageRunClusters(Id run_id) = 0;
+  // The clusters in force (person_clusters), by person id.
+  virtual Result<std::vector<PersonCluster>> ListPersonClusters() = 0;
   virtual Result<std::optional<StoredPerson>> GetPerson(Id id) = 0;
   virtual Result<std::vector<PersonMatch>> FindPersonsByBlindIndex(const std::string& index) = 0;
 

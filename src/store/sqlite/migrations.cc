@@ -209,7 +209,35 @@ constexpr std::string_view kV7 = R"sql(
 ALTER TABLE users ADD COLUMN language TEXT;
 )sql";
 
-constexpr std::array<std::string_view, 7> kCore = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// Guard rails of linkage: every applied run keeps its clusters (persons joined with another
+// only), so that an earlier one can be restored; person_clusters keeps holding those of the
+// run in force, the latest row of linkage_runs. Of the runs applied before, only the
+// latest one's clusters are known (person_clusters): the earlier ones cannot be restored.
+constexpr std::string_view kV8 = R"sql(
+ALTER TABLE linkage_runs ADD COLUMN linked_persons INTEGER;
+ALTER TABLE linkage_runs ADD COLUMN largest_cluster INTEGER;
+ALTER TABLE linkage_runs ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE linkage_runs ADD COLUMN restored_from INTEGER REFERENCES linkage_runs(id);
+ALTER TABLE linkage_runs ADD COLUMN clusters_kept INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE linkage_run_clusters (
+  run_id     INTEGER NOT NULL REFERENCES linkage_runs(id),
+  person_id  INTEGER NOT NULL REFERENCES persons(id),
+  cluster_id INTEGER NOT NULL,
+  score      REAL NOT NULL,
+  PRIMARY KEY (run_id, person_id)
+) WITHOUT ROWID;
+INSERT INTO linkage_run_clusters(run_id, person_id, cluster_id, score)
+  SELECT (SELECT max(id) FROM linkage_runs), person_id, cluster_id, score FROM person_clusters
+   WHERE EXISTS (SELECT 1 FROM linkage_runs);
+UPDATE linkage_runs SET clusters_kept = 1,
+  linked_persons = (SELECT count(*) FROM person_clusters),
+  largest_cluster = CASE WHEN persons = 0 THEN 0 ELSE
+    coalesce((SELECT max(n) FROM (SELECT count(*) AS n FROM person_clusters
+                                   GROUP BY cluster_id)), 1) END
+ WHERE id = (SELECT max(id) FROM linkage_runs);
+)sql";
+
+constexpr std::array<std::string_view, 8> kCore = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
 
 }  // namespace
 

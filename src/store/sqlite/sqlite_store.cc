@@ -27,6 +27,35 @@ using sqlite::Stmt;
 
 class Pool;
 
+constexpr std::string_view kLinkageRunColumns =
+    "SELECT id, at, threshold, persons, clusters, linked_persons, largest_cluster, forced,"
+    " restored_from, clusters_kept FROM linkage_runs";
+
+LinkageRunRecord LinkageRunFrom(const Stmt& s) {
+  LinkageRunRecord r;
+  r.id = s.Int(0);
+  r.at = s.Time(1);
+  r.threshold = s.Double(2);
+  r.persons = s.Int(3);
+  r.clusters = s.Int(4);
+  r.linked_persons = s.OptInt(5);
+  r.largest_cluster = s.OptInt(6);
+  r.forced = s.Int(7) != 0;
+  r.restored_from = s.OptInt(8);
+  r.clusters_kept = s.Int(9) != 0;
+  return r;
+}
+
+Result<std::vector<PersonCluster>> ClustersFrom(Stmt& s) {
+  std::vector<PersonCluster> out;
+  while (true) {
+    TRY(bool row, s.Step());
+    if (!row) break;
+    out.push_back(PersonCluster{s.Int(0), s.Int(1), s.Double(2)});
+  }
+  return out;
+}
+
 class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(Pool& pool, sqlite3* db) : pool_(pool), db_(db) {}
@@ -292,19 +321,64 @@ class SqliteTransaction final : public Transaction {
     return s.Run();
   }
 
-  Status ReplacePersonClusters(const std::vector<PersonCluster>& clusters,
-                               const LinkageRunRecord& run) override {
-    TRY_STATUS(Exec(db_, "DELETE FROM person_clusters"));
-    for (const auto& c : clusters) {
+  Result<Id> InsertLinkageRun(const std::vector<PersonCluster>& clusters,
+                              const LinkageRunRecord& run) override {
+    {
       Stmt s(db_,
-             "INSERT INTO person_clusters(person_id, cluster_id, score, linked_at)"
-             " VALUES (?,?,?,?)");
-      s.Bind(c.person_id).Bind(c.cluster_id).Bind(c.score).Bind(run.at);
+             "INSERT INTO linkage_runs(at, threshold, persons, clusters, linked_persons,"
+             " largest_cluster, forced, restored_from, clusters_kept) VALUES (?,?,?,?,?,?,?,?,1)");
+      s.Bind(run.at).Bind(run.threshold).Bind(run.persons).Bind(run.clusters)
+          .Bind(run.linked_persons).Bind(run.largest_cluster).Bind(run.forced)
+          .Bind(run.restored_from);
       TRY_STATUS(s.Run());
     }
-    Stmt s(db_, "INSERT INTO linkage_runs(at, threshold, persons, clusters) VALUES (?,?,?,?)");
-    s.Bind(run.at).Bind(run.threshold).Bind(run.persons).Bind(run.clusters);
-    return s.Run();
+    const Id run_id = sqlite3_last_insert_rowid(db_);
+    TRY_STATUS(Exec(db_, "DELETE FROM person_clusters"));
+    for (const auto& c : clusters) {
+      Stmt current(db_,
+                   "INSERT INTO person_clusters(person_id, cluster_id, score, linked_at)"
+                   " VALUES (?,?,?,?)");
+      current.Bind(c.person_id).Bind(c.cluster_id).Bind(c.score).Bind(run.at);
+      TRY_STATUS(current.Run());
+      Stmt kept(db_,
+                "INSERT INTO linkage_run_clusters(run_id, person_id, cluster_id, score)"
+                " VALUES (?,?,?,?)");
+      kept.Bind(run_id).Bind(c.person_id).Bind(c.cluster_id).Bind(c.score);
+      TRY_STATUS(kept.Run());
+    }
+    return run_id;
+  }
+
+  Result<std::vector<LinkageRunRecord>> ListLinkageRuns() override {
+    Stmt s(db_, std::string(kLinkageRunColumns) + " ORDER BY id DESC");
+    std::vector<LinkageRunRecord> out;
+    while (true) {
+      TRY(bool row, s.Step());
+      if (!row) break;
+      out.push_back(LinkageRunFrom(s));
+    }
+    return out;
+  }
+
+  Result<std::optional<LinkageRunRecord>> GetLinkageRun(Id run_id) override {
+    Stmt s(db_, std::string(kLinkageRunColumns) + " WHERE id = ?");
+    s.Bind(run_id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<LinkageRunRecord>();
+    return std::optional(LinkageRunFrom(s));
+  }
+
+  Result<std::vector<PersonCluster>> ListLinkageRunClusters(Id run_id) override {
+    Stmt s(db_,
+           "SELECT person_id, cluster_id, score FROM linkage_run_clusters WHERE run_id = ?"
+           " ORDER BY person_id");
+    s.Bind(run_id);
+    return ClustersFrom(s);
+  }
+
+  Result<std::vector<PersonCluster>> ListPersonClusters() override {
+    Stmt s(db_, "SELECT person_id, cluster_id, score FROM person_clusters ORDER BY person_id");
+    return ClustersFrom(s);
   }
 
   Result<std::optional<StoredPerson>> GetPerson(Id id) override {
