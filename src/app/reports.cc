@@ -7,6 +7,7 @@
 #include "privacy/crypto.h"
 #include "report/counts.h"
 #include "report/named_reports.h"
+#include "report/labels.h"
 #include "report/release.h"
 
 namespace haven::app {
@@ -191,6 +192,7 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
   }
   TRY_STATUS(CheckYear(request.year, true));
   TRY(auto format, report::ParseFormat(request.format, "format"));
+  TRY(auto lang, report::ParseReportLanguage(request.lang, "lang"));
   TRY(auto sources, ParseSources(request.source));
   TRY(int threshold, Threshold(actor, request.suppress));
   if (request.dp) TRY_STATUS(report::ValidateDp(*request.dp, "dp_epsilon"));
@@ -239,7 +241,7 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
                                                 report::SerializeRelease(rep)}));
     }
   }
-  TRY(std::string body, report::RenderReport(rep, format));
+  TRY(std::string body, report::RenderReport(rep, format, lang));
   const bool repeated = rep.dp && rep.dp->repeated;
   Json details = {{"year", *request.year},
                   {"sources", rep.sources},
@@ -255,7 +257,11 @@ Result<RenderedReport> ReportService::Run(const Actor& actor, const ReportReques
   RenderedReport out;
   out.body = std::move(body);
   out.format = format;
-  out.file_name = fmt::format("{}-{}.{}", request.name, *request.year, report::FormatName(format));
+  out.file_name = fmt::format("{}-{}{}.{}", request.name, *request.year,
+                              lang == domain::Language::kEn
+                                  ? std::string()
+                                  : "-" + std::string(report::LanguageCode(lang)),
+                              report::FileExtension(format));
   out.linkage_applied = rep.linkage.applied;
   out.suppression = rep.suppression;
   out.sources = rep.sources;
@@ -268,6 +274,7 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   TRY(auto dims, report::ParseDimensions(request.by, "by"));
   TRY_STATUS(CheckYear(request.year, false));
   TRY(auto format, report::ParseFormat(request.format, "format", false));
+  TRY(auto lang, report::ParseReportLanguage(request.lang, "lang"));
   TRY(auto sources, ParseSources(request.source));
   TRY(int threshold, Threshold(actor, request.suppress));
   if (request.dp) TRY_STATUS(report::ValidateDp(*request.dp, "dp_epsilon"));
@@ -324,7 +331,7 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
     }
   }
   const bool repeated = table.dp && table.dp->repeated;
-  TRY(std::string body, report::RenderCounts(table, format));
+  TRY(std::string body, report::RenderCounts(table, format, lang));
   Json details = {{"by", by},
                   {"year", request.year ? Json(*request.year) : Json(nullptr)},
                   {"sources", table.sources},
@@ -340,7 +347,7 @@ Result<RenderedReport> ReportService::Counts(const Actor& actor, const CountsReq
   RenderedReport out;
   out.body = std::move(body);
   out.format = format;
-  out.file_name = fmt::format("counts.{}", report::FormatName(format));
+  out.file_name = fmt::format("counts.{}", report::FileExtension(format));
   out.linkage_applied = table.linkage.applied;
   out.suppression = table.suppression;
   out.sources = table.sources;
@@ -395,17 +402,26 @@ Result<CtdcExportSummary> ReportService::ExportCtdc(const Actor& actor, int k) {
   TRY_STATUS(RequireStatistics(actor));
   if (k < 2) return Invalid("k", "must be at least 2 (CTDC publishes with k = 11)");
   if (k > 1000) return Invalid("k", "must be at most 1000");
+  const int configured = app_.config().suppression_threshold;
+  if (k < configured && actor.role == domain::Role::kAnalyst && !IsSystem(actor))
+    return Fail(ErrorCode::kForbidden, "suppression_required",
+                fmt::format("exports for analysts are k-anonymous with k at least the configured "
+                            "suppression threshold ({})",
+                            configured),
+                "k");
   TRY(auto tx, app_.Store().Begin(true));
   // Only Haven's own cases: imported records are CTDC's already.
   TRY(auto facts, tx->Reports().CaseFacts(std::nullopt, store::FactSources::HavenOnly()));
   report::CtdcExportOptions options;
   options.k = k;
+  options.own_country = app_.config().country_code;
   TRY(auto exported, report::ExportCtdc(facts, options));
   Json details = {{"k", k},
                   {"persons", exported.input},
                   {"records", exported.records},
                   {"generalised", exported.generalised},
-                  {"suppressed", exported.suppressed}};
+                  {"suppressed", exported.suppressed},
+                  {"information_loss", exported.information_loss}};
   TRY_STATUS(app_.Audit(*tx, actor, "ctdc.export", "ctdc_export", "", details.dump()));
   TRY_STATUS(tx->Commit());
   CtdcExportSummary out;
@@ -415,6 +431,8 @@ Result<CtdcExportSummary> ReportService::ExportCtdc(const Actor& actor, int k) {
   out.records = exported.records;
   out.generalised = exported.generalised;
   out.suppressed = exported.suppressed;
+  out.fields = std::move(exported.fields);
+  out.information_loss = exported.information_loss;
   return out;
 }
 

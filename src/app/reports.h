@@ -38,7 +38,8 @@ struct ReportRequest {
   // Whose records: "haven" (the default: Haven's own cases), "ctdc" (imported
   // records), or both, "haven,ctdc".
   std::string source = "haven";
-  std::string format = "json";  // json, csv or xlsx
+  std::string format = "json";  // json, csv, xlsx, pdf or text
+  std::string lang = "en";      // az, en or ru: the words of the report (codes stay as they are)
   // The suppression threshold; the configured one when empty. 0 or 1: none
   // (not for analysts, who cannot go below the configured threshold).
   std::optional<int> suppress;
@@ -50,7 +51,8 @@ struct CountsRequest {
   std::string by;  // "year,sex"
   std::optional<int> year;
   std::string source = "haven";  // as ReportRequest::source
-  std::string format = "json";  // json or csv
+  std::string format = "json";  // json, csv or text
+  std::string lang = "en";
   std::optional<int> suppress;
   std::optional<report::DpParams> dp;
 };
@@ -58,7 +60,7 @@ struct CountsRequest {
 struct RenderedReport {
   std::string body;
   report::Format format = report::Format::kJson;
-  std::string file_name;  // a suggestion, e.g. "greta-2024.csv"
+  std::string file_name;  // a suggestion, e.g. "greta-2024.csv", "greta-2024-az.pdf"
   bool linkage_applied = false;
   report::SuppressionSummary suppression;
   std::vector<std::string> sources;
@@ -106,6 +108,9 @@ struct CtdcExportSummary {
   std::size_t records = 0;
   std::size_t generalised = 0;
   std::size_t suppressed = 0;
+  // Per quasi-identifier: kept exact, generalised, blanked, not recorded.
+  std::vector<report::CtdcFieldSummary> fields;
+  double information_loss = 0;  // 0 … 1, see report::CtdcExport
 };
 
 // (phase, done, total): "reading" in bytes, then "storing" in records.
@@ -124,6 +129,8 @@ class ReportService {
   // Nothing is stored when the file as a whole is unusable.
   Result<CtdcImportSummary> ImportCtdc(const Actor& actor, std::string_view content,
                                        const ImportProgress& progress = {});
+  // Haven's own cases in CTDC's layout, k-anonymous (audited as ctdc.export). Analysts
+  // may not ask for k below the configured suppression threshold.
   Result<CtdcExportSummary> ExportCtdc(const Actor& actor, int k);
   // The import batches (coordinators, admins and the operator).
   Result<std::vector<store::ImportBatch>> ListImports(const Actor& actor);

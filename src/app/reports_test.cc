@@ -110,8 +110,10 @@ TEST_F(ReportServiceTest, BadInputChangesNothing) {
   EXPECT_EQ(service.Counts(analyst, {.by = "year", .year = 99}).error().field, "year");
   EXPECT_EQ(service.Counts(analyst, {.by = "year", .format = "xlsx"}).error().field, "format");
   EXPECT_EQ(service.Run(analyst, {.name = "greta"}).error().field, "year");
-  EXPECT_EQ(service.Run(analyst, {.name = "greta", .year = 2025, .format = "pdf"}).error().field,
+  EXPECT_EQ(service.Run(analyst, {.name = "greta", .year = 2025, .format = "docx"}).error().field,
             "format");
+  EXPECT_EQ(service.Run(analyst, {.name = "greta", .year = 2025, .lang = "fr"}).error().field,
+            "lang");
   EXPECT_EQ(service.Run(analyst, {.name = "nope", .year = 2025}).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(service.ExportCtdc(analyst, 1).error().field, "k");
   // Analysts cannot lower the threshold; coordinators may.

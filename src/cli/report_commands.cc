@@ -81,15 +81,20 @@ struct ReportArgs {
   std::string out;
   std::string by;
   std::string source = "haven";
+  std::string lang = "en";
   std::optional<int> suppress;
   std::optional<double> dp_epsilon;
   std::string dp_mechanism = "laplace";
   double dp_delta = 1e-6;
 };
 
+// Without --format, a person at a terminal gets a table to read, a script JSON (CSV for counts).
+bool ToTerminal(const ReportArgs& args) { return args.out.empty() && isatty(STDOUT_FILENO) == 1; }
+
 void Emit(const app::RenderedReport& r, const std::string& out) {
   if (out.empty()) {
-    if (r.format == report::Format::kXlsx) Die("an XLSX report needs --out FILE", 2);
+    if (r.format == report::Format::kXlsx || r.format == report::Format::kPdf)
+      Die(fmt::format("an {} report needs --out FILE", r.format == report::Format::kPdf ? "PDF" : "XLSX"), 2);
     std::fwrite(r.body.data(), 1, r.body.size(), stdout);
     std::fflush(stdout);
     return;
@@ -121,7 +126,8 @@ void RunReport(const ReportArgs& args) {
     if (r.by.empty()) Die("report counts needs --by DIM[,DIM…]: " + report::DimensionNames(), 2);
     r.year = args.year;
     r.source = args.source;
-    r.format = args.format.empty() ? "csv" : args.format;
+    r.lang = args.lang;
+    r.format = !args.format.empty() ? args.format : ToTerminal(args) ? "text" : "csv";
     r.suppress = args.suppress;
     r.dp = dp;
     auto rendered = service.Counts(actor, r);
@@ -134,7 +140,8 @@ void RunReport(const ReportArgs& args) {
   r.name = args.name;
   r.year = args.year;
   r.source = args.source;
-  r.format = args.format.empty() ? "json" : args.format;
+  r.lang = args.lang;
+  r.format = !args.format.empty() ? args.format : ToTerminal(args) ? "text" : "json";
   r.suppress = args.suppress;
   r.dp = dp;
   auto rendered = service.Run(actor, r);
@@ -219,6 +226,13 @@ void RunExport(const ExportArgs& args) {
       "exported {} of {} persons with k = {}: {} records generalised, {} suppressed; wrote {}\n",
       exported->records, exported->input, exported->k, exported->generalised,
       exported->suppressed, args.out);
+  fmt::print("{:<24} {:>8} {:>12} {:>8} {:>13}\n", "field", "exact", "generalised", "blanked",
+             "not recorded");
+  for (const auto& f : exported->fields)
+    fmt::print("{:<24} {:>8} {:>12} {:>8} {:>13}\n", f.field, f.exact, f.generalised, f.blanked,
+               f.not_recorded);
+  fmt::print("information loss {:.3f} (0: nothing lost, 1: every recorded value blanked)\n",
+             exported->information_loss);
 }
 
 CLI::App* SubcommandOf(CLI::App& parent, const std::string& name, const std::string& help) {
@@ -245,7 +259,10 @@ void AddReportCommands(CLI::App& app) {
   rep->add_option("--dir", rargs->dir, "instance folder (default: $HAVEN_DIR, else ./haven-data)");
   rep->add_option("--year", rargs->year, "year of identification (required for named reports)");
   rep->add_option("--format", rargs->format,
-                  "json, csv or xlsx (default json; counts: csv or json, default csv)");
+                  "json, csv, xlsx, pdf or text (default: text on a terminal, else json; counts: "
+                  "json, csv or text, default text on a terminal, else csv)");
+  rep->add_option("--lang", rargs->lang, "az, en or ru: the language of titles, labels and notes")
+      ->capture_default_str();
   rep->add_option("--out", rargs->out, "write to this file instead of standard output");
   rep->add_option("--by", rargs->by, "counts: dimensions, comma-separated: " + report::DimensionNames());
   rep->add_option("--source", rargs->source,

@@ -79,6 +79,7 @@ Status Counts(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::CountsRequest r;
   r.by = req.get_param_value("by");
   if (req.has_param("source")) r.source = req.get_param_value("source");
+  if (req.has_param("lang")) r.lang = req.get_param_value("lang");
   TRY(r.year, OptionalInt(req, "year", 1900, 2200));
   TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
   if (req.has_param("format")) r.format = req.get_param_value("format");
@@ -93,6 +94,7 @@ Status NamedReport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   app::ReportRequest r;
   r.name = req.matches[1];
   if (req.has_param("source")) r.source = req.get_param_value("source");
+  if (req.has_param("lang")) r.lang = req.get_param_value("lang");
   TRY(r.year, OptionalInt(req, "year", 1900, 2200));
   TRY(r.suppress, OptionalInt(req, "suppress", 0, 1000));
   if (req.has_param("format")) r.format = req.get_param_value("format");
@@ -131,15 +133,53 @@ Status PrivacyBudget(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   return {};
 }
 
+// Haven's own cases in CTDC's case-level layout, k-anonymous: the file (CSV, as CTDC
+// publishes it), or with format=json what was kept and lost, with the file.
+Status CtdcExport(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(auto k, OptionalInt(req, "k", 2, 1000));
+  std::string format = req.has_param("format") ? req.get_param_value("format") : "csv";
+  if (format != "csv" && format != "json") return Invalid("format", "must be csv or json");
+  app::ReportService service(app);
+  TRY(auto e, service.ExportCtdc(ctx.Actor(), k.value_or(11)));
+  res.set_header("X-Haven-K", std::to_string(e.k));
+  res.set_header("X-Haven-Records", std::to_string(e.records));
+  res.set_header("X-Haven-Suppressed", std::to_string(e.suppressed));
+  res.set_header("X-Haven-Information-Loss", fmt::format("{:.4f}", e.information_loss));
+  if (format == "csv") {
+    res.status = 200;
+    res.set_header("Content-Disposition", fmt::format("attachment; filename=\"ctdc-k{}.csv\"", e.k));
+    res.set_content(e.csv, "text/csv; charset=utf-8");
+    return {};
+  }
+  Json fields = Json::array();
+  for (const auto& f : e.fields)
+    fields.push_back({{"field", f.field},
+                      {"exact", f.exact},
+                      {"generalised", f.generalised},
+                      {"blanked", f.blanked},
+                      {"not_recorded", f.not_recorded}});
+  SetJson(res, 200,
+          {{"k", e.k},
+           {"persons", e.input},
+           {"records", e.records},
+           {"generalised", e.generalised},
+           {"suppressed", e.suppressed},
+           {"information_loss", e.information_loss},
+           {"fields", fields},
+           {"csv", e.csv}});
+  return {};
+}
+
 }  // namespace
 
 // /counts and /privacy-budget come before /{name}: httplib tries routes in the order registered.
 std::vector<Route> ReportRoutes() {
   return {
       {"GET", "/api/v1/reports", false, ListReports},
-      {"GET", "/api/v1/reports/counts", false, Counts, {"by", "year", "source", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
+      {"GET", "/api/v1/reports/counts", false, Counts, {"by", "year", "source", "lang", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
       {"GET", "/api/v1/reports/privacy-budget", false, PrivacyBudget, {"year"}},
-      {"GET", "/api/v1/reports/{name}", false, NamedReport, {"year", "source", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
+      {"GET", "/api/v1/exports/ctdc", false, CtdcExport, {"k", "format"}},
+      {"GET", "/api/v1/reports/{name}", false, NamedReport, {"year", "source", "lang", "format", "suppress", "dp_epsilon", "dp_mechanism", "dp_delta"}},
   };
 }
 

@@ -432,6 +432,7 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
   e.push_back(get("GET", "/api/v1/reports/counts", false, fixed("/api/v1/reports/counts?by=sex")));
   e.push_back(get("GET", "/api/v1/reports/privacy-budget", false,
                   fixed("/api/v1/reports/privacy-budget")));
+  e.push_back(get("GET", "/api/v1/exports/ctdc", false, fixed("/api/v1/exports/ctdc?k=11")));
   e.push_back(get("GET", "/api/v1/reports/{name}", false, fixed("/api/v1/reports/annual?year=2026")));
   e.push_back(get("GET", "/api/v1/shelters", false, fixed("/api/v1/shelters")));
   e.push_back(post("POST", "/api/v1/shelters", false, "", [](const Subject&, Scenario, int n) {

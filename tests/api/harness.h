@@ -34,16 +34,8 @@ struct CommandResult {
   std::string out;  // stdout and stderr together
 };
 
-// Runs `haven ARGS...` to completion.
-inline CommandResult RunHaven(const std::vector<std::string>& args) {
-  std::string cmd = HAVEN_BINARY;
-  for (const auto& a : args) {
-    cmd += " '";
-    for (char c : a) {
-      if (c == '\'') cmd += "'\\''"; else cmd += c;
-    }
-    cmd += "'";
-  }
+// Runs a shell command line to completion.
+inline CommandResult RunCommand(std::string cmd) {
   cmd += " 2>&1";
   CommandResult r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -54,6 +46,19 @@ inline CommandResult RunHaven(const std::vector<std::string>& args) {
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// Runs `haven ARGS...` to completion.
+inline CommandResult RunHaven(const std::vector<std::string>& args) {
+  std::string cmd = HAVEN_BINARY;
+  for (const auto& a : args) {
+    cmd += " '";
+    for (char c : a) {
+      if (c == '\'') cmd += "'\\''"; else cmd += c;
+    }
+    cmd += "'";
+  }
+  return RunCommand(cmd);
 }
 
 inline std::filesystem::path TempDir(const std::string& tag) {

@@ -273,6 +273,41 @@ TEST(PrivacyBudget, EachAnalystHasAShareOfTheYearsBudget) {
   std::filesystem::remove_all(dir);
 }
 
+// What a partner opens: the workbook read back by openpyxl against the JSON of the same
+// report and language, a PDF, and a plain-text table.
+TEST_F(Reports, SpreadsheetsHoldNumbersAndEveryRowOfTheLayout) {
+  Client analyst = As("analyst");
+  for (const std::string lang : {"en", "ru", "az"}) {
+    for (const std::string name : {"annual", "greta", "unodc", "osce"}) {
+      const std::string q = "/api/v1/reports/" + name + "?year=2019&source=ctdc&lang=" + lang;
+      auto json = analyst.Get(q);
+      ASSERT_EQ(json.status, 200) << json.raw;
+      EXPECT_EQ(json.body["language"], lang);
+      auto xlsx = analyst.Get(q + "&format=xlsx");
+      ASSERT_EQ(xlsx.status, 200) << xlsx.raw;
+      const std::string suffix = lang == "en" ? "" : "-" + lang;
+      EXPECT_NE(xlsx.Header("Content-Disposition").find(name + "-2019" + suffix + ".xlsx"),
+                std::string::npos);
+      auto base = *dir_ / (name + "-" + lang);
+      std::ofstream(base.string() + ".xlsx", std::ios::binary) << xlsx.raw;
+      std::ofstream(base.string() + ".json") << json.raw;
+      auto check = RunCommand("/usr/bin/python3 " + std::string(HAVEN_SOURCE_DIR) +
+                              "/tests/api/tools/check_xlsx.py " + base.string() + ".xlsx " +
+                              base.string() + ".json");
+      EXPECT_EQ(check.exit_code, 0) << name << " " << lang << ":\n" << check.out;
+      EXPECT_EQ(check.out, "ok\n") << name << " " << lang;
+    }
+  }
+  auto pdf = analyst.Get("/api/v1/reports/greta?year=2019&source=ctdc&lang=ru&format=pdf");
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.Header("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf.raw.substr(0, 5), "%PDF-");
+  auto text = analyst.Get("/api/v1/reports/osce?year=2019&source=ctdc&format=text");
+  ASSERT_EQ(text.status, 200);
+  EXPECT_EQ(text.Header("Content-Type").rfind("text/plain", 0), 0u);
+  EXPECT_NE(text.raw.find("Identified victims by sex"), std::string::npos) << text.raw;
+}
+
 TEST_F(Reports, BadInputIsAClearErrorAndChangesNothing) {
   Client analyst = As("analyst");
   size_t before = ReportAuditEntries();
@@ -295,6 +330,11 @@ TEST_F(Reports, BadInputIsAClearErrorAndChangesNothing) {
            {"/api/v1/reports/greta?year=2019&source=haven,haven", 400, "source"},
            {"/api/v1/reports/referrals?year=2019&source=ctdc", 400, "source"},
            {"/api/v1/reports/privacy-budget?year=20x9", 400, "year"},
+           {"/api/v1/reports/greta?year=2019&lang=fr", 400, "lang"},
+           {"/api/v1/reports/counts?by=sex&format=pdf", 400, "format"},
+           {"/api/v1/exports/ctdc?k=1", 400, "k"},
+           {"/api/v1/exports/ctdc?k=3", 403, "k"},
+           {"/api/v1/exports/ctdc?format=xml", 400, "format"},
            {"/api/v1/reports/nosuch?year=2019", 404, "name"},
        }) {
     auto r = analyst.Get(c.path);
