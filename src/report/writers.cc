@@ -37,10 +37,11 @@ Json LinkageJson(const LinkageInfo& l) {
 
 Json SuppressionJson(const SuppressionSummary& s, bool dp, Language lang) {
   Json j = {{"threshold", s.threshold}, {"primary", s.primary}, {"secondary", s.secondary}};
-  if (s.threshold >= 2)
-    j["legend"] = {
-        {"<" + std::to_string(s.threshold), HiddenSmallText(s.threshold, lang)},
-        {"x", dp ? std::string("not used") : std::string(Text(Phrase::kHiddenSecondary, lang))}};
+  if (s.threshold >= 2) {
+    j["legend"] = {{"<" + std::to_string(s.threshold), HiddenSmallText(s.threshold, lang)}};
+    // A noisy release hides small noisy counts only: nothing is hidden to protect another.
+    if (!dp) j["legend"]["x"] = Text(Phrase::kHiddenSecondary, lang);
+  }
   return j;
 }
 
