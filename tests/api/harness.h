@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,35 @@ inline CommandResult RunHaven(const std::vector<std::string>& args) {
   }
   return RunCommand(cmd);
 }
+
+// An instance's haven.toml as `haven init` wrote it, to try other values in. Write()
+// starts from that text each time, replaces the first occurrence of each `from` with its
+// `to`, and writes the file; a `from` that is not there fails the test.
+class HavenToml {
+ public:
+  explicit HavenToml(const std::filesystem::path& inst) : path_(inst / "haven.toml") {
+    std::ifstream in(path_);
+    text_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string& text() const { return text_; }
+  void Write(const std::vector<std::pair<std::string, std::string>>& changes) const {
+    std::string changed = text_;
+    for (const auto& [from, to] : changes) {
+      const auto at = changed.find(from);
+      if (at == std::string::npos) {
+        ADD_FAILURE() << "haven.toml has no " << from << ":\n" << text_;
+        continue;
+      }
+      changed.replace(at, from.size(), to);
+    }
+    std::ofstream(path_, std::ios::trunc) << changed;
+  }
+  void Write(const std::string& from, const std::string& to) const { Write({{from, to}}); }
+
+ private:
+  std::filesystem::path path_;
+  std::string text_;
+};
 
 inline std::filesystem::path TempDir(const std::string& tag) {
   std::random_device rd;

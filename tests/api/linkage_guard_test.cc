@@ -224,24 +224,14 @@ TEST_F(LinkageGuard, ARunawayRunIsRefusedUnlessForcedAndTheFirstRunRestoresItsFi
 
 TEST_F(LinkageGuard, ALargestClusterOverTheLimitIsRefusedByName) {
   // A stricter configured limit: any cluster of two is already too large.
-  std::string toml;
-  {
-    std::ifstream in(Inst() / "haven.toml");
-    toml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  const std::string from = "max_cluster_size = 10\n";
-  ASSERT_NE(toml.find(from), std::string::npos) << toml;
-  toml.replace(toml.find(from), from.size(), "max_cluster_size = 1\n");
-  std::ofstream(Inst() / "haven.toml") << toml;
+  const HavenToml toml(Inst());
+  toml.Write("max_cluster_size = 10\n", "max_cluster_size = 1\n");
   auto bad = Haven({"link"});
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
   EXPECT_TRUE(Has(bad.out, "linkage.max_cluster_size")) << bad.out;
 
-  toml.replace(toml.find("max_cluster_size = 1\n"), from.size() - 1, "max_cluster_size = 2\n");
-  const std::string share = "max_joined_share = 0.2\n";
-  ASSERT_NE(toml.find(share), std::string::npos) << toml;
-  toml.replace(toml.find(share), share.size(), "max_joined_share = 1\n");
-  std::ofstream(Inst() / "haven.toml") << toml;
+  toml.Write({{"max_cluster_size = 10\n", "max_cluster_size = 2\n"},
+              {"max_joined_share = 0.2\n", "max_joined_share = 1\n"}});
   auto refused = Haven({"link", "--threshold", "0.3", "--apply"});
   EXPECT_EQ(refused.exit_code, 3) << refused.out;
   EXPECT_TRUE(Has(refused.out, "linkage.max_cluster_size: the largest cluster would hold ")) << refused.out;
@@ -291,17 +281,9 @@ TEST(LinkageGuardConfig, TheLimitsAreInHavenTomlAndCheckedByName) {
   ASSERT_EQ(RunHaven({"init", "--dir", inst.string(), "--admin-password", "a-long-password-1"})
                 .exit_code,
             0);
-  std::string toml;
-  {
-    std::ifstream in(inst / "haven.toml");
-    toml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  ASSERT_NE(toml.find("max_joined_share = 0.2\n"), std::string::npos) << toml;
-  ASSERT_NE(toml.find("max_cluster_size = 10\n"), std::string::npos) << toml;
+  const HavenToml toml(inst);
   auto with = [&](const std::string& from, const std::string& to) {
-    std::string changed = toml;
-    changed.replace(changed.find(from), from.size(), to);
-    std::ofstream(inst / "haven.toml") << changed;
+    toml.Write(from, to);
     return RunHaven({"link", "runs", "--dir", inst.string()});
   };
   auto r = with("max_joined_share = 0.2\n", "max_joined_share = 0\n");

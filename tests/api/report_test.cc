@@ -228,17 +228,7 @@ TEST(PrivacyBudget, EachAnalystHasAShareOfTheYearsBudget) {
   auto dir = TempDir("budget-share");
   auto inst = dir / "inst";
   ASSERT_EQ(RunHaven({"init", "--dir", inst.string(), "--admin-password", kAdminPassword}).exit_code, 0);
-  std::string toml;
-  {
-    std::ifstream in(inst / "haven.toml");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    toml = ss.str();
-  }
-  const std::string key = "dp_epsilon_per_analyst = 0\n";
-  ASSERT_NE(toml.find(key), std::string::npos) << toml;
-  toml.replace(toml.find(key), key.size(), "dp_epsilon_per_analyst = 1.5\n");
-  std::ofstream(inst / "haven.toml") << toml;
+  HavenToml(inst).Write("dp_epsilon_per_analyst = 0\n", "dp_epsilon_per_analyst = 1.5\n");
   ASSERT_EQ(RunHaven({"import", "ctdc", kSample, "--dir", inst.string()}).exit_code, 0);
   ServerProcess server(inst);
   Client admin(server.port());
