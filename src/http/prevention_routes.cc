@@ -249,6 +249,8 @@ Status Awareness(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(int year, IntParam(req, "year", 0, 1990, 2200));
   r.year = year;
   if (req.has_param("format")) r.format = req.get_param_value("format");
+  if (req.has_param("lang")) r.lang = req.get_param_value("lang");
+  if (req.has_param("source")) r.source = req.get_param_value("source");
   TRY(int months, IntParam(req, "months", 12, 1, 120));
   TRY(auto rendered, app::PreventionService(app).AwarenessReport(ctx.Actor(), r, months));
   res.status = 200;
@@ -421,7 +423,7 @@ std::vector<Route> PreventionRoutes() {
       {"POST", "/api/v1/trainings", false, RecordEvent},
       {"GET", "/api/v1/trainings", false, ListEvents, {"limit", "cursor", "year", "region", "organization_id", "agreement_id"}},
       {"GET", "/api/v1/trainings/{id}", false, GetEvent},
-      {"GET", "/api/v1/reports/awareness", false, Awareness, {"year", "months", "format"}},
+      {"GET", "/api/v1/reports/awareness", false, Awareness, {"year", "months", "source", "lang", "format"}},
       {"POST", "/api/v1/action-plans", false, CreatePlan},
       {"GET", "/api/v1/action-plans", false, ListPlans},
       {"GET", "/api/v1/action-plans/{id}", false, GetPlan},

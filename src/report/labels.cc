@@ -512,6 +512,12 @@ constexpr auto kNotePatterns = std::to_array<NotePattern>({
      "участник меморандума: {0} ({1}), подписан: {2}, вышел: {3}"},
     {"memorandum member: {} ({v:receiver_kind}), signed {}",
      "memorandum üzvü: {0} ({1}), imzalanıb: {2}", "участник меморандума: {0} ({1}), подписан: {2}"},
+    {"The same question was answered on {}: this is that answer again, and no privacy budget "
+     "was spent now.",
+     "Eyni suala {0} tarixində cavab verilib: bu, həmin cavabdır və indi məxfilik büdcəsindən "
+     "heç nə xərclənməyib.",
+     "На тот же вопрос был дан ответ {0}: это тот же ответ, и бюджет приватности сейчас не "
+     "расходовался."},
     {"An event on several topics counts under each of them.",
      "Bir neçə mövzuda keçirilən tədbir hər birində sayılır.",
      "Мероприятие на несколько тем учтено по каждой из них."},

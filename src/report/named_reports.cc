@@ -518,8 +518,8 @@ Result<Report> RunNamedReport(std::string_view name, store::Transaction& tx,
             "counted more than once.");
   if (report.dp)
     report.notes.push_back(fmt::format(
-        "Differentially private release ({} mechanism, epsilon {} in total, {} per table{}); "
-        "counts are noisy and totals are sums of noisy counts.",
+        "Differentially private release ({} mechanism, epsilon {:.4g} in total, {:.4g} per "
+        "table{}); counts are noisy and totals are sums of noisy counts.",
         report.dp->mechanism, report.dp->epsilon, report.dp->epsilon_per_table,
         report.dp->delta > 0 ? fmt::format(", delta {}", report.dp->delta) : ""));
   else if (params.threshold >= 2)
