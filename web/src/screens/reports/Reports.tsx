@@ -1,10 +1,13 @@
 // The statistics reports an analyst or the coordinator can run: each named report
-// with what it holds, for a chosen year of identification (the server requires one).
+// with what it holds, for a chosen year of identification (the server requires one)
+// and the records counted (kept in the address: ?year=2025&source=ctdc); the year's
+// privacy budget; and the k-anonymous export of Haven's cases for the CTDC.
 import { useLocation } from 'preact-iso';
 import { api } from '../../api';
 import { SelectField } from '../../components/forms';
 import { DataTable, Loaded, useAsync, usePageTitle } from '../../components/ui';
 import { formatNumber, useT, type t } from '../../i18n';
+import { CtdcExport } from './CtdcExport';
 import './reports.css';
 
 interface ReportListJson {
@@ -30,6 +33,29 @@ export type Source = 'haven' | 'ctdc' | 'haven,ctdc';
 export function sourceOf(query: Record<string, string> | undefined): Source {
   const s = query?.source;
   return s === 'ctdc' || s === 'haven,ctdc' ? s : 'haven';
+}
+
+// The reports that count persons identified: only they can count imported records.
+const PERSON_REPORTS = ['annual', 'greta', 'unodc', 'osce'];
+
+export function countsPersons(name: string): boolean {
+  return PERSON_REPORTS.includes(name);
+}
+
+// The address of the list, and of a report, for a year and the records counted (left
+// out of the address when they are Haven's own cases, as the server counts by default).
+function withParams(path: string, year: number, source: Source): string {
+  const q = new URLSearchParams({ year: String(year) });
+  if (source !== 'haven') q.set('source', source);
+  return `${path}?${q.toString()}`;
+}
+
+export function listHref(year: number, source: Source): string {
+  return withParams('/reports', year, source);
+}
+
+export function reportHref(name: string, year: number, source: Source): string {
+  return withParams(`/reports/${encodeURIComponent(name)}`, year, countsPersons(name) ? source : 'haven');
 }
 
 export function sourceOptions(T: typeof t): Array<{ value: string; label: string }> {
@@ -90,6 +116,7 @@ export default function Reports() {
   usePageTitle(T('reports:title'));
   const { query, route } = useLocation();
   const year = yearOf(query);
+  const source = sourceOf(query);
   const list = useAsync(() => api.get<ReportListJson>('/api/v1/reports'), []);
 
   return (
@@ -103,7 +130,7 @@ export default function Reports() {
           hint={T('reports:year_hint')}
           value={String(year)}
           options={yearOptions(year)}
-          onChange={(y) => route(`/reports?year=${y}`, true)}
+          onChange={(y) => route(listHref(Number(y), source), true)}
         />
       </div>
       <Loaded value={list}>
@@ -114,7 +141,7 @@ export default function Reports() {
               return (
                 <li key={r.name} class="report-list__item">
                   <h2 class="report-list__title">
-                    <a href={`/reports/${encodeURIComponent(r.name)}?year=${year}`}>
+                    <a href={reportHref(r.name, year, source)}>
                       {text ? text.title : <span lang="en">{r.title}</span>}
                       <span class="visually-hidden">, {year}</span>
                     </a>
@@ -130,6 +157,7 @@ export default function Reports() {
       </Loaded>
       <p class="report-list__protection">{T('reports:protection')}</p>
       <PrivacyBudget year={year} />
+      <CtdcExport />
     </>
   );
 }
