@@ -140,7 +140,12 @@ export async function download(path: string, query?: Query, fallbackName = 'down
   if (!res.ok) throw await errorOf(res);
   const disposition = res.headers.get('Content-Disposition') ?? '';
   const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await res.blob());
+  saveBlob(await res.blob(), name);
+}
+
+// Hands what the browser holds to the user as a file named `name`.
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

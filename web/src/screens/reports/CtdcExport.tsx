@@ -4,7 +4,7 @@
 // (GET /api/v1/exports/ctdc?format=json, audited) and says what each field kept and
 // lost; the file is the CSV it sent with that answer, saved as it is.
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../api';
+import { api, ApiError, saveBlob } from '../../api';
 import { errorText, TextField } from '../../components/forms';
 import { DataTable, ErrorNotice } from '../../components/ui';
 import { formatNumber, useT, type t } from '../../i18n';
@@ -47,17 +47,6 @@ function fieldName(T: typeof t, field: string): string {
   }
 }
 
-// Saves a text the browser holds as a file.
-function saveText(text: string, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function CtdcExport() {
   const T = useT();
@@ -161,7 +150,7 @@ export function CtdcExport() {
           <button
             type="button"
             class="button button--secondary"
-            onClick={() => saveText(result.csv, `ctdc-k${result.k}.csv`, 'text/csv;charset=utf-8')}
+            onClick={() => saveBlob(new Blob([result.csv], { type: 'text/csv;charset=utf-8' }), `ctdc-k${result.k}.csv`)}
           >
             {T('reports:ctdc.download', { k: result.k })}
           </button>
