@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <arpa/inet.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -19,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/paging.h"
+#include "app/password_policy.h"
 #include "app/sealing.h"
 #include "app/permissions.h"
 #include "app/rate_limit.h"
@@ -100,11 +103,47 @@ Actor Actor::System(std::string request_id) {
 
 // Failed logins per client over a sliding window: slows password guessing
 // across accounts, while the per-account lock-out (in the store) stops guessing
-// one account. Successful logins do not count, so that an office behind one
-// address is never locked out by its own colleagues.
+// one account. The two are separate: a throttled client does not hold back any
+// other client, and a locked account no other account. Successful logins do not
+// count, so that an office behind one address is never locked out by its own
+// colleagues. The client is the address the HTTP layer resolved (X-Forwarded-For
+// only from a trusted proxy); an IPv6 client counts by its /64, since whoever has
+// one address of a /64 usually has them all.
+//
+// It also holds the stand-in hash that logins with an unknown (or inactive)
+// username are checked against, so that they cost one Argon2id like any other.
+// Thread-safe.
 class App::LoginThrottle : public SlidingWindowLimiter {
  public:
   LoginThrottle() : SlidingWindowLimiter(30, std::chrono::seconds(300)) {}
+
+  static std::string KeyOf(const std::string& client) {
+    in6_addr a6{};
+    if (client.find(':') == std::string::npos || inet_pton(AF_INET6, client.c_str(), &a6) != 1)
+      return client;
+    std::memset(a6.s6_addr + 8, 0, 8);
+    char text[INET6_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET6, &a6, text, sizeof text);
+    return std::string(text) + "/64";
+  }
+
+  // Verifies `password` against a real Argon2id hash of a random password, made
+  // with the parameters of every stored hash. The hash is made at the first call
+  // (not at start-up: every CLI command opens an App); that call hashes instead of
+  // verifying, which costs the same.
+  void VerifyAgainstStandIn(const std::string& password) {
+    bool made_now = false;
+    std::call_once(once_, [&] {
+      auto hash = privacy::HashPassword(privacy::RandomPassword());
+      if (hash) stand_in_ = std::move(*hash);
+      made_now = true;
+    });
+    if (!made_now) (void)privacy::VerifyPassword(stand_in_, password);
+  }
+
+ private:
+  std::once_flag once_;
+  std::string stand_in_;  // written once under once_, then only read
 };
 
 // Person look-ups per user: each tells whether a name is registered anywhere, so
@@ -184,7 +223,7 @@ Result<App::InitResult> App::Init(const std::filesystem::path& dir,
       return Fail(ErrorCode::kConflict, "instance_exists",
                   fmt::format("{} already exists; refusing to overwrite an instance",
                               existing.string()));
-  if (!admin_password.empty()) TRY_STATUS(domain::ValidatePassword(admin_password));
+  if (!admin_password.empty()) TRY_STATUS(CheckPasswordPolicy(admin_password, "admin"));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Internal(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
@@ -397,11 +436,12 @@ Status App::Remember(store::Transaction& tx, const Actor& actor, const WriteOpti
 
 Result<LoginResult> App::Login(const std::string& username, const std::string& password,
                                const std::string& client, const std::string& request_id) {
-  if (!throttle_->Allow(client, Now()))
+  const std::string client_key = LoginThrottle::KeyOf(client);
+  if (!throttle_->Allow(client_key, Now()))
     return Fail(ErrorCode::kRateLimited, "too_many_attempts",
                 "too many login attempts from this address; wait a few minutes");
   auto invalid = [&] {
-    throttle_->Record(client, Now());
+    throttle_->Record(client_key, Now());
     return Fail(ErrorCode::kUnauthenticated, "invalid_credentials",
                 "the username or password is wrong");
   };
@@ -411,10 +451,14 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
     TRY(auto tx, store_->Begin(false));
     TRY(user, tx->FindUserByUsername(username));
   }
-  // Argon2id runs outside any transaction: it takes tens of milliseconds.
-  bool ok = user && user->user.active &&
-            privacy::VerifyPassword(user->password_hash, password);
-  if (!user) privacy::VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$x", password);
+  // Argon2id runs outside any transaction: it takes tens of milliseconds. It runs
+  // once on every path, so that the time of the answer does not tell whether the
+  // username exists or the account is active.
+  bool ok = false;
+  if (user && user->user.active)
+    ok = privacy::VerifyPassword(user->password_hash, password);
+  else
+    throttle_->VerifyAgainstStandIn(password);
 
   TRY(auto tx, store_->Begin(true));
   if (!user) {
@@ -610,7 +654,7 @@ Result<domain::User> App::CreateUser(const Actor& actor, const NewUser& u,
                                      const WriteOptions& w) {
   TRY_STATUS(Require(actor, P::kManageUsers));
   TRY_STATUS(domain::ValidateUsername(u.username));
-  TRY_STATUS(domain::ValidatePassword(u.password));
+  TRY_STATUS(CheckPasswordPolicy(u.password, u.username));
   TRY_STATUS(AccessPolicy::MayCreateAccount(actor, u.role));
   // Hash before the transaction: Argon2id is deliberately slow.
   TRY(std::string hash, privacy::HashPassword(u.password));
@@ -741,8 +785,7 @@ Result<domain::User> App::SetOwnLanguage(const Actor& actor, domain::Language la
 Status App::ChangeOwnPassword(const Actor& actor, const std::string& token,
                               const std::string& old_password, const std::string& new_password) {
   if (old_password.empty()) return Invalid("old_password", "is required");
-  if (auto st = domain::ValidatePassword(new_password); !st)
-    return Invalid("new_password", st.error().message);
+  TRY_STATUS(CheckPasswordPolicy(new_password, actor.username, "new_password"));
   if (new_password == old_password)
     return Invalid("new_password", "must differ from the old password");
   std::optional<store::StoredUser> user;

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -43,6 +44,26 @@ Status Read(const toml::table& t, std::string_view section, std::string_view key
   return {};
 }
 
+// A list of IP addresses (an exact match each, no ranges), checked for form.
+Status ReadAddresses(const toml::table& t, std::string_view section, std::string_view key,
+                     std::vector<std::string>& out) {
+  auto node = t.at_path(fmt::format("{}.{}", section, key));
+  if (!node) return {};
+  const std::string name = fmt::format("{}.{}", section, key);
+  auto* list = node.as_array();
+  if (!list) return Invalid(name, "must be a list of IP addresses, such as [\"127.0.0.1\"]");
+  out.clear();
+  for (const auto& item : *list) {
+    auto v = item.value<std::string>();
+    unsigned char buf[sizeof(in6_addr)];
+    if (!v || (inet_pton(AF_INET, v->c_str(), buf) != 1 &&
+               inet_pton(AF_INET6, v->c_str(), buf) != 1))
+      return Invalid(name, "must hold IP addresses only (one address each, no ranges)");
+    out.push_back(*v);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Config> Config::Load(const std::filesystem::path& dir) {
@@ -66,11 +87,12 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"store", {"backend", "path"}},
       {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes",
                     "lookups_per_hour"}},
-      {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir"}},
+      {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir", "trusted_proxies"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold", "dp_epsilon_budget", "dp_epsilon_per_analyst"}},
       {"linkage", {"duplicate_warning_threshold", "link_threshold", "max_joined_share",
                    "max_cluster_size"}},
+      {"audit", {"checkpoint_every_minutes"}},
   };
   for (auto& [section, node] : t) {
     auto known = kKnown.find(std::string(section.str()));
@@ -98,6 +120,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "server", "threads", c.threads));
   TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
   TRY_STATUS(Read(t, "server", "ui_dir", c.ui_dir));
+  TRY_STATUS(ReadAddresses(t, "server", "trusted_proxies", c.trusted_proxies));
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
   TRY_STATUS(Read(t, "statistics", "dp_epsilon_budget", c.dp_epsilon_budget));
@@ -106,6 +129,9 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "linkage", "link_threshold", c.link_threshold));
   TRY_STATUS(Read(t, "linkage", "max_joined_share", c.link_max_joined_share));
   TRY_STATUS(Read(t, "linkage", "max_cluster_size", c.link_max_cluster_size));
+  TRY_STATUS(Read(t, "audit", "checkpoint_every_minutes", c.audit_checkpoint_every_minutes));
+  if (c.audit_checkpoint_every_minutes > 7 * 24 * 60)
+    return Invalid("audit.checkpoint_every_minutes", "must be 0 (off) to 10080 (a week)");
   if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
   if (c.threads < 1 || c.threads > 256) return Invalid("server.threads", "must be 1 to 256");
   if (c.session_hours < 1) return Invalid("security.session_hours", "must be at least 1");
@@ -159,9 +185,19 @@ bind = "{6}"
 port = {7}
 threads = {8}
 max_body_bytes = {9}
+# Reverse proxies whose X-Forwarded-For header names the client (for the login
+# throttle); with nginx on the same host: ["127.0.0.1"]. Empty: the header is ignored.
+trusted_proxies = []
 # The web application's folder (web/dist of a build); by default the one built with
 # this binary.
 # ui_dir = "/usr/share/haven/web"
+
+[audit]
+# `haven serve` signs a checkpoint of the audit log into checkpoints/ when it starts
+# and then every this many minutes if the log grew (0: never). Send them away, e.g. to
+# the oversight body: `haven audit verify --checkpoint FILE` shows whether the log was
+# cut short or rewritten since.
+checkpoint_every_minutes = {audit_checkpoint_every_minutes}
 
 [cases]
 # Statutory minimum of the recovery and reflection period, in days.
@@ -193,7 +229,8 @@ max_cluster_size = {17}
                      max_failed_logins, lockout_minutes, bind, port, threads, max_body_bytes,
                      reflection_days, suppression_threshold, duplicate_warning_threshold,
                      link_threshold, dp_epsilon_budget, lookups_per_hour,
-                     link_max_joined_share, link_max_cluster_size, dp_epsilon_per_analyst);
+                     link_max_joined_share, link_max_cluster_size, dp_epsilon_per_analyst,
+                     fmt::arg("audit_checkpoint_every_minutes", audit_checkpoint_every_minutes));
 }
 
 }  // namespace haven::app

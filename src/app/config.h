@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -27,6 +28,11 @@ struct Config {
   std::filesystem::path ui_dir;
   // Request bodies over this size are refused with 413.
   std::size_t max_body_bytes = 1 << 20;
+  // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: a
+  // request from one of them counts, for the login throttle, as coming from the
+  // right-most address in that header that is not itself a trusted proxy. Empty:
+  // the header is ignored and the connecting address is the client.
+  std::vector<std::string> trusted_proxies;
   // A session ends this many hours after login.
   int session_hours = 8;
   // After this many failed logins in a row an account is locked ...
@@ -58,6 +64,10 @@ struct Config {
   // ... and so is a run whose largest cluster would hold more registrations than this
   // (one person registered by this many organisations is already extreme). At least 2.
   int link_max_cluster_size = 10;
+  // `haven serve` signs a checkpoint of the audit log into DIR/checkpoints/ when it
+  // starts and then every this many minutes (when the log grew); 0: never.
+  // ([audit] checkpoint_every_minutes; see app/audit_checkpoint.h.)
+  int audit_checkpoint_every_minutes = 60;
 
   std::filesystem::path DatabasePath() const { return dir / database; }
   std::filesystem::path KeyringPath() const;

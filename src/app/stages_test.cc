@@ -27,7 +27,7 @@ class StagesTest : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("haven-stages-" + std::to_string(::getpid()) + "-" + privacy::RandomToken(6));
-    auto r = App::Init(dir_, "admin-password-1", std::make_unique<FixedClock>());
+    auto r = App::Init(dir_, "orchard-lantern-basalt", std::make_unique<FixedClock>());
     ASSERT_TRUE(r) << r.error().message;
     app_ = std::move(r->app);
     Actor system = Actor::System("test");

@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "app/assistance.h"
+#include "app/audit_checkpoint.h"
 #include "app/demo.h"
 #include "cli/consent_commands.h"
 #include "cli/file_io.h"
@@ -64,6 +65,8 @@ int Serve(app::App& app, const std::string& bind, int port) {
   }
   http::Server server(app, options);
   if (auto st = server.Bind(); !st) return Report(st.error());
+  // Signed checkpoints of the audit log in DIR/checkpoints/ ([audit] in haven.toml).
+  app::AuditCheckpointTimer checkpoints(app, app.config().audit_checkpoint_every_minutes);
 
   std::thread waiter([&] {
     int sig = 0;
@@ -181,8 +184,18 @@ int Main(int argc, char** argv) {
   // audit
   auto* audit = cli.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);
-  auto* verify = audit->add_subcommand("verify", "walk the hash chain; non-zero exit when broken");
+  auto* verify = audit->add_subcommand(
+      "verify", "walk the hash chain, and check that the log extends each --checkpoint; "
+                "non-zero exit when broken");
   add_dir(verify);
+  std::vector<std::string> verify_checkpoints;
+  verify->add_option("--checkpoint", verify_checkpoints,
+                     "a checkpoint this instance signed (haven audit checkpoint); repeatable");
+  auto* checkpoint = audit->add_subcommand(
+      "checkpoint", "sign the current head of the audit log, for an oversight body to keep");
+  add_dir(checkpoint);
+  std::string checkpoint_out;
+  checkpoint->add_option("--out", checkpoint_out, "file to write (default: standard output)");
 
   auto accounts = AddAccountCommands(cli, dir_flag);
 
@@ -334,11 +347,39 @@ int Main(int argc, char** argv) {
   if (*verify) {
     auto v = instance.VerifyAudit();
     if (!v) return Report(v.error());
+    int status = 0;
     if (!v->intact) {
       fmt::print(stderr, "audit log BROKEN at entry {}: {}\n", v->first_broken_seq, v->problem);
-      return 5;
+      status = 5;
+    } else {
+      fmt::print("audit log intact: {} entries, head {}\n", v->entries, v->head_hash);
     }
-    fmt::print("audit log intact: {} entries, head {}\n", v->entries, v->head_hash);
+    for (const auto& file : verify_checkpoints) {
+      auto parsed = domain::Json::parse(ReadWholeFile(file, "checkpoint"), nullptr, false);
+      auto check = app::CheckAuditCheckpoint(instance, parsed, file);
+      if (!check) return Report(check.error());
+      if (!check->holds) {
+        fmt::print(stderr, "audit log does NOT extend checkpoint {}: {}\n", file, check->problem);
+        status = 5;
+      } else {
+        fmt::print("checkpoint {}: entry {} signed at {} is in the log\n", file, check->seq,
+                   check->at);
+      }
+    }
+    return status;
+  }
+
+  if (*checkpoint) {
+    auto c = app::SignAuditHead(instance);
+    if (!c) return Report(c.error());
+    const std::string text = app::CheckpointJson(*c).dump(2) + "\n";
+    if (checkpoint_out.empty()) {
+      fmt::print("{}", text);
+    } else {
+      WriteAtomically(checkpoint_out, text);
+      fmt::print("checkpoint of entry {} (head {}) written to {}\n", c->seq, c->head_hash,
+                 checkpoint_out);
+    }
     return 0;
   }
 

@@ -81,6 +81,7 @@ struct Server::Impl {
     tl_ctx = RequestContext{};
     tl_ctx.started = std::chrono::steady_clock::now();
     tl_ctx.request_id = privacy::RandomToken(9);
+    tl_ctx.client = ClientAddress(req, app.config().trusted_proxies);
     res.set_header("X-Request-Id", tl_ctx.request_id);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");

@@ -1,5 +1,8 @@
 #include "http/support.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -102,6 +105,39 @@ Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, in
   if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0)
     return Fail(ErrorCode::kNotFound, "not_found", fmt::format("no such {}", what));
   return id;
+}
+
+std::string ClientAddress(const httplib::Request& req,
+                          const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](std::string_view a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!trusted(req.remote_addr)) return req.remote_addr;
+  std::vector<std::string> hops;
+  const std::size_t n = req.get_header_value_count("X-Forwarded-For");
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string value = req.get_header_value("X-Forwarded-For", i);
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string hop = value.substr(start, comma - start);
+      const auto first = hop.find_first_not_of(" \t");
+      const auto last = hop.find_last_not_of(" \t");
+      hops.push_back(first == std::string::npos ? "" : hop.substr(first, last - first + 1));
+      start = comma + 1;
+    }
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    if (trusted(*it)) continue;
+    // Garbage where an address should be: the proxy did not write it, so the client did;
+    // count the request against the proxy rather than against a made-up name.
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, it->c_str(), buf) != 1 && inet_pton(AF_INET6, it->c_str(), buf) != 1)
+      return req.remote_addr;
+    return *it;
+  }
+  return req.remote_addr;  // only proxies, or no header: the request is the proxy's own
 }
 
 app::WriteOptions WriteOptionsOf(const httplib::Request& req) {

@@ -23,6 +23,8 @@ struct RequestContext {
   std::optional<app::Authenticated> auth;
   std::string token;
   std::chrono::steady_clock::time_point started;
+  // The client's address: the connecting one, or what a trusted proxy says (ClientAddress).
+  std::string client;
 
   // REQUIRES: the route is not public (authentication ran).
   const app::Actor& Actor() const { return auth->actor; }
@@ -74,6 +76,12 @@ Result<std::optional<bool>> BoolParam(const httplib::Request& req, const std::st
 // The numeric path parameter `index`; a kNotFound error naming `what` otherwise.
 Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, int index = 1);
 app::WriteOptions WriteOptionsOf(const httplib::Request& req);
+// The client a request comes from: the connecting address, unless that is one of
+// `trusted_proxies`; then the right-most address of X-Forwarded-For (all such headers,
+// in order) that is not itself a trusted proxy. A proxy appends the address it saw,
+// so everything left of that is the client's own say and never believed.
+std::string ClientAddress(const httplib::Request& req,
+                          const std::vector<std::string>& trusted_proxies);
 
 // A case as the caller may see it (core_routes.cc): facts, transitions and access.
 Json CaseDetailJson(const app::CaseDetail& d);

@@ -115,6 +115,7 @@ Key Keyring::BlindIndexKey() const { return Derive(1, "hvnblind"); }
 Key Keyring::AuditKey() const { return Derive(1, "hvnaudit"); }
 Key Keyring::AuditReasonKey() const { return Derive(2, "hvnaudit"); }
 Key Keyring::ReceiptSigningSeed() const { return Derive(1, "hvnsignr"); }
+Key Keyring::AuditCheckpointSigningSeed() const { return Derive(1, "hvnckpt1"); }
 
 std::string EncodeBase64(std::span<const uint8_t> bytes) {
   return ToBase64(bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);

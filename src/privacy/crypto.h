@@ -53,6 +53,9 @@ class Keyring {
   Key AuditReasonKey() const;
   // The seed of the instance's Ed25519 key that signs consent receipts.
   Key ReceiptSigningSeed() const;
+  // The seed of the instance's Ed25519 key that signs checkpoints of the audit log
+  // (app/audit_checkpoint.h); apart from the receipt key, so one can be replaced alone.
+  Key AuditCheckpointSigningSeed() const;
   const std::string& LinkageSecret() const { return linkage_secret_; }
 
  private:

@@ -96,7 +96,7 @@ class NamedReportLabels : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("haven-labels-" + std::to_string(::getpid())));
-    auto init = app::App::Init(*dir_, "admin-password-1", std::make_unique<FixedClock>());
+    auto init = app::App::Init(*dir_, "orchard-lantern-basalt", std::make_unique<FixedClock>());
     ASSERT_TRUE(init) << init.error().message;
     app_ = init->app.release();
     app::DemoOptions demo;

@@ -27,7 +27,7 @@
 namespace haven::testing {
 namespace {
 
-constexpr const char* kAdminPassword = "an-admin-password-1";
+constexpr const char* kAdminPassword = "an-orchard-lantern-basalt";
 constexpr const char* kPassword = "a-long-test-password";
 // Cases are set up on one day and asked about the next: a consent valid until the set-up
 // day has expired when the cell runs. Sessions (8 hours) last across both.
@@ -428,6 +428,7 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
                     {"sex", "female"}, {"citizenship", "AZ"}}, {}};
   }));
   e.push_back(get("GET", "/api/v1/audit", false, fixed("/api/v1/audit")));
+  e.push_back(get("GET", "/api/v1/audit/checkpoint", false, fixed("/api/v1/audit/checkpoint")));
   e.push_back(get("GET", "/api/v1/reports", false, fixed("/api/v1/reports")));
   e.push_back(get("GET", "/api/v1/reports/counts", false, fixed("/api/v1/reports/counts?by=sex")));
   e.push_back(get("GET", "/api/v1/reports/privacy-budget", false,

@@ -13,7 +13,7 @@
 namespace haven::testing {
 namespace {
 
-constexpr const char* kAdminPassword = "an-admin-password-1";
+constexpr const char* kAdminPassword = "an-orchard-lantern-basalt";
 constexpr const char* kPassword = "a-long-test-password";
 
 class Attachments : public ::testing::Test {

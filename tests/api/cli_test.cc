@@ -94,7 +94,7 @@ namespace {
 // The operator's account commands on the server: list, disable, enable, unlock, a
 // one-time password; each audited with the operating-system account that ran it.
 TEST(Cli, AccountsAreManagedFromTheServersCommandLine) {
-  Instance in("cli-users", "an-admin-password-1");
+  Instance in("cli-users", "an-orchard-lantern-basalt");
   const long ngo = in.Organization("Təmiz Dünya", "ngo");
   in.User("lale.cw", "caseworker", ngo, "a-long-test-password");
   const std::string dir = in.dir().string();

@@ -14,7 +14,7 @@
 namespace haven::testing {
 namespace {
 
-constexpr const char* kAdminPassword = "an-admin-password-1";
+constexpr const char* kAdminPassword = "an-orchard-lantern-basalt";
 constexpr const char* kPassword = "a-long-test-password";
 
 struct Write {

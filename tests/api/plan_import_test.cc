@@ -24,7 +24,7 @@ constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spr
 class PlanImport : public ::testing::Test {
  protected:
   void SetUp() override {
-    in_ = std::make_unique<Instance>("plan-import", "an-admin-password-1");
+    in_ = std::make_unique<Instance>("plan-import", "an-orchard-lantern-basalt");
     state_ = in_->Organization("Dövlət Miqrasiya Xidməti", "state_body");
     ngo_ = in_->Organization("Təmiz Dünya", "ngo");
     police_ = in_->Organization("Ministry of Internal Affairs", "police");

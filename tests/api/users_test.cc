@@ -8,7 +8,7 @@
 namespace haven::testing {
 namespace {
 
-constexpr const char* kAdminPassword = "an-admin-password-1";
+constexpr const char* kAdminPassword = "an-orchard-lantern-basalt";
 constexpr const char* kPassword = "a-long-test-password";
 
 long UserId(Instance& in, const std::string& name) {

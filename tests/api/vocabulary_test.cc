@@ -11,7 +11,7 @@ namespace {
 
 class VocabulariesOverHttp : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { inst_ = new Instance("vocab", "a-long-admin-password-1"); }
+  static void SetUpTestSuite() { inst_ = new Instance("vocab", "a-long-orchard-lantern-basalt"); }
   static void TearDownTestSuite() {
     delete inst_;
     inst_ = nullptr;
