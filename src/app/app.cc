@@ -23,6 +23,7 @@
 #include "app/paging.h"
 #include "app/password_policy.h"
 #include "app/sealing.h"
+#include "app/second_factor.h"
 #include "app/permissions.h"
 #include "app/rate_limit.h"
 #include "privacy/dice.h"
@@ -215,8 +216,8 @@ Result<std::unique_ptr<App>> App::Open(const std::filesystem::path& dir,
 
 Result<App::InitResult> App::Init(const std::filesystem::path& dir,
                                   const std::string& admin_password,
-                                  std::unique_ptr<Clock> clock) {
-  Config config;
+                                  std::unique_ptr<Clock> clock, Config base) {
+  Config config = std::move(base);
   config.dir = dir;
   for (const auto& existing : {dir / "haven.toml", config.DatabasePath(), config.KeyringPath()})
     if (std::filesystem::exists(existing))
@@ -434,8 +435,18 @@ Status App::Remember(store::Transaction& tx, const Actor& actor, const WriteOpti
 
 // ---------------------------------------------------------------- authentication
 
+Result<bool> App::CountFailedAttempt(store::Transaction& tx, const store::StoredUser& user) {
+  const int failed = user.failed_logins + 1;
+  std::optional<Timestamp> lock;
+  if (failed >= config_.max_failed_logins)
+    lock = Now() + std::chrono::minutes(config_.lockout_minutes);
+  TRY_STATUS(tx.SetLoginState(user.user.id, lock ? 0 : failed, lock));
+  return lock.has_value();
+}
+
 Result<LoginResult> App::Login(const std::string& username, const std::string& password,
-                               const std::string& client, const std::string& request_id) {
+                               const std::string& client, const std::string& request_id,
+                               const std::string& code) {
   const std::string client_key = LoginThrottle::KeyOf(client);
   if (!throttle_->Allow(client_key, Now()))
     return Fail(ErrorCode::kRateLimited, "too_many_attempts",
@@ -503,17 +514,29 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
                 "the username or password is wrong");
   }
   if (!ok) {
-    int failed = fresh->failed_logins + 1;
-    std::optional<Timestamp> lock;
-    if (failed >= config_.max_failed_logins)
-      lock = Now() + std::chrono::minutes(config_.lockout_minutes);
-    TRY_STATUS(tx->SetLoginState(fresh->user.id, lock ? 0 : failed, lock));
+    TRY(bool locked, CountFailedAttempt(*tx, *fresh));
     TRY_STATUS(Audit(*tx, who, "auth.login_failed", "user", uid,
                      Json{{"why", fresh->user.active ? "wrong password" : "inactive account"},
-                          {"locked", lock.has_value()}}
+                          {"locked", locked}}
                          .dump()));
     TRY_STATUS(tx->Commit());
     return invalid();
+  }
+  // The password was right: only now is the second factor asked for.
+  TRY(auto second, CheckSecondFactor(*this, *tx, who, code));
+  if (second == SecondFactorCheck::kMissing)
+    return Fail(ErrorCode::kUnauthenticated, "second_factor_required",
+                "this account signs in with a second factor: send the code of your "
+                "authenticator app (or a recovery code)",
+                "code");
+  if (second == SecondFactorCheck::kRejected) {
+    TRY(bool locked, CountFailedAttempt(*tx, *fresh));
+    TRY_STATUS(Audit(*tx, who, "auth.login_failed", "user", uid,
+                     Json{{"why", "wrong second factor"}, {"locked", locked}}.dump()));
+    TRY_STATUS(tx->Commit());
+    throttle_->Record(client_key, Now());
+    return Fail(ErrorCode::kUnauthenticated, "second_factor_invalid",
+                "the code is wrong or was used already", "code");
   }
   TRY_STATUS(tx->SetLoginState(fresh->user.id, 0, std::nullopt));
   TRY_STATUS(tx->DeleteExpiredSessions(Now()));
@@ -522,6 +545,8 @@ Result<LoginResult> App::Login(const std::string& username, const std::string& p
   result.csrf_token = privacy::RandomToken();
   result.user = fresh->user;
   result.expires_at = Now() + std::chrono::hours(config_.session_hours);
+  result.second_factor_enrolment_required =
+      second == SecondFactorCheck::kNotEnrolled && config_.SecondFactorRequired(fresh->user.role);
   TRY_STATUS(tx->InsertSession(store::Session{privacy::Digest(result.token), fresh->user.id,
                                               result.csrf_token, Now(), result.expires_at}));
   TRY_STATUS(Audit(*tx, who, "auth.login", "user", uid, "{}"));
@@ -550,6 +575,8 @@ Result<Authenticated> App::Authenticate(const std::string& token, const std::str
   a.actor.request_id = request_id;
   a.csrf_token = session->csrf_token;
   a.password_change_required = user->user.must_change_password;
+  a.second_factor_enrolment_required =
+      config_.SecondFactorRequired(user->user.role) && !user->user.second_factor;
   return a;
 }
 
@@ -808,15 +835,11 @@ Status App::ChangeOwnPassword(const Actor& actor, const std::string& token,
                 "this account is locked after repeated wrong passwords; try again later");
   if (!ok) {
     // Guessing the old password from a stolen session counts like guessing at sign-in.
-    const int failed = fresh->failed_logins + 1;
-    std::optional<Timestamp> lock;
-    if (failed >= config_.max_failed_logins)
-      lock = Now() + std::chrono::minutes(config_.lockout_minutes);
-    TRY_STATUS(tx->SetLoginState(actor.user_id, lock ? 0 : failed, lock));
-    if (lock) TRY_STATUS(tx->DeleteSessionsOfUser(actor.user_id));
+    TRY(bool locked, CountFailedAttempt(*tx, *fresh));
+    if (locked) TRY_STATUS(tx->DeleteSessionsOfUser(actor.user_id));
     TRY_STATUS(Audit(*tx, actor, "user.password_change_refused", "user",
                      std::to_string(actor.user_id),
-                     Json{{"why", "wrong old password"}, {"locked", lock.has_value()}}.dump()));
+                     Json{{"why", "wrong old password"}, {"locked", locked}}.dump()));
     TRY_STATUS(tx->Commit());
     return Fail(ErrorCode::kValidation, "wrong_password", "the old password is wrong",
                 "old_password");

@@ -66,6 +66,9 @@ struct LoginResult {
   std::string csrf_token;
   domain::User user;
   Timestamp expires_at{};
+  // The role must have a second factor and the user has none yet: the session can do
+  // nothing but enrol (see Authenticated).
+  bool second_factor_enrolment_required = false;
 };
 
 struct Authenticated {
@@ -73,6 +76,9 @@ struct Authenticated {
   std::string csrf_token;
   // Signed in with a one-time password: nothing but a password change until then.
   bool password_change_required = false;
+  // Her role must sign in with a second factor and she has none ([security]
+  // second_factor_required_for): nothing but enrolling one until then.
+  bool second_factor_enrolment_required = false;
 };
 
 struct PasswordReset {
@@ -284,17 +290,22 @@ class App {
     std::string admin_password;  // the generated one, or empty when given
   };
   // Creates a new instance: haven.toml, keyring, database and the `admin` user.
-  // Refuses to touch a folder that already holds an instance.
+  // Refuses to touch a folder that already holds an instance. `base`: the configuration
+  // to write (its `dir` is set to `dir`).
   static Result<InitResult> Init(const std::filesystem::path& dir,
                                  const std::string& admin_password,
-                                 std::unique_ptr<Clock> clock = nullptr);
+                                 std::unique_ptr<Clock> clock = nullptr, Config base = {});
 
   const Config& config() const { return config_; }
   domain::Date Today() const;
 
-  // Authentication.
+  // Authentication. `code`: the second factor (a TOTP code or a recovery code) of an
+  // account that has one; without it kUnauthenticated `second_factor_required`, a wrong
+  // one kUnauthenticated `second_factor_invalid` (counted toward the lock-out) — both
+  // said only after the password was right.
   Result<LoginResult> Login(const std::string& username, const std::string& password,
-                            const std::string& client, const std::string& request_id);
+                            const std::string& client, const std::string& request_id,
+                            const std::string& code = {});
   Result<Authenticated> Authenticate(const std::string& token, const std::string& request_id);
   Status Logout(const Actor& actor, const std::string& token);
   Result<domain::User> Me(const Actor& actor);
@@ -410,6 +421,9 @@ class App {
     return keyring_.OrganizationDataKey(c.sealing_organization_id);
   }
   Timestamp Now() const { return clock_->Now(); }
+  // A failed attempt at an account's secrets (password, second factor) counts toward its
+  // lock-out ([security] max_failed_logins); returns whether the account is locked now.
+  Result<bool> CountFailedAttempt(store::Transaction& tx, const store::StoredUser& user);
   // Appends the audit entry of a write to `tx` (hash-chained).
   Status Audit(store::Transaction& tx, const Actor& actor, std::string_view action,
                std::string_view object_type, std::string_view object_id,

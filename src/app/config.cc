@@ -64,7 +64,40 @@ Status ReadAddresses(const toml::table& t, std::string_view section, std::string
   return {};
 }
 
+// A list of role names.
+Status ReadRoles(const toml::table& t, std::string_view section, std::string_view key,
+                 std::vector<domain::Role>& out) {
+  auto node = t.at_path(fmt::format("{}.{}", section, key));
+  if (!node) return {};
+  const std::string name = fmt::format("{}.{}", section, key);
+  const std::string allowed = "must be a list of roles, each one of " +
+                              domain::AllowedNames<domain::Role>();
+  auto* list = node.as_array();
+  if (!list) return Invalid(name, allowed);
+  out.clear();
+  for (const auto& item : *list) {
+    auto v = item.value<std::string>();
+    auto role = v ? domain::ParseEnum<domain::Role>(*v) : std::nullopt;
+    if (!role) return Invalid(name, allowed);
+    if (std::find(out.begin(), out.end(), *role) == out.end()) out.push_back(*role);
+  }
+  return {};
+}
+
+// ["admin", "coordinator"] as TOML.
+std::string RolesToml(const std::vector<domain::Role>& roles) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < roles.size(); ++i)
+    out += fmt::format("{}\"{}\"", i ? ", " : "", domain::Name(roles[i]));
+  return out + "]";
+}
+
 }  // namespace
+
+bool Config::SecondFactorRequired(domain::Role role) const {
+  return std::find(second_factor_required_for.begin(), second_factor_required_for.end(), role) !=
+         second_factor_required_for.end();
+}
 
 Result<Config> Config::Load(const std::filesystem::path& dir) {
   Config c;
@@ -86,7 +119,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"instance", {"country_code"}},
       {"store", {"backend", "path"}},
       {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes",
-                    "lookups_per_hour"}},
+                    "lookups_per_hour", "second_factor_required_for"}},
       {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir", "trusted_proxies"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold", "dp_epsilon_budget", "dp_epsilon_per_analyst"}},
@@ -115,6 +148,8 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "security", "max_failed_logins", c.max_failed_logins));
   TRY_STATUS(Read(t, "security", "lockout_minutes", c.lockout_minutes));
   TRY_STATUS(Read(t, "security", "lookups_per_hour", c.lookups_per_hour));
+  TRY_STATUS(ReadRoles(t, "security", "second_factor_required_for",
+                       c.second_factor_required_for));
   TRY_STATUS(Read(t, "server", "bind", c.bind));
   TRY_STATUS(Read(t, "server", "port", c.port));
   TRY_STATUS(Read(t, "server", "threads", c.threads));
@@ -178,6 +213,10 @@ max_failed_logins = {4}
 lockout_minutes = {5}
 # Person look-ups (is this name registered anywhere?) one user may make in an hour.
 lookups_per_hour = {15}
+# Roles that must sign in with a second factor (an authenticator app's code after the
+# password); their accounts can do nothing but enrol until they have. Anyone may enrol.
+# `haven user reset-second-factor USERNAME` lets a user who lost her phone back in.
+second_factor_required_for = {second_factor_required_for}
 
 [server]
 # Loopback by default; put nginx with TLS in front for anything else.
@@ -230,7 +269,8 @@ max_cluster_size = {17}
                      reflection_days, suppression_threshold, duplicate_warning_threshold,
                      link_threshold, dp_epsilon_budget, lookups_per_hour,
                      link_max_joined_share, link_max_cluster_size, dp_epsilon_per_analyst,
-                     fmt::arg("audit_checkpoint_every_minutes", audit_checkpoint_every_minutes));
+                     fmt::arg("audit_checkpoint_every_minutes", audit_checkpoint_every_minutes),
+                     fmt::arg("second_factor_required_for", RolesToml(second_factor_required_for)));
 }
 
 }  // namespace haven::app

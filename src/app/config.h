@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "domain/enums.h"
 
 namespace haven::app {
 
@@ -41,6 +42,11 @@ struct Config {
   int lockout_minutes = 15;
   // Person look-ups (is this name registered anywhere?) one user may make in an hour.
   int lookups_per_hour = 30;
+  // The roles whose accounts must sign in with a second factor (TOTP): until such a user
+  // has enrolled, her session can do nothing but enrol. Everyone else may enrol.
+  // ([security] second_factor_required_for; the demo writes [] to try Haven in a browser.)
+  std::vector<domain::Role> second_factor_required_for = {domain::Role::kAdmin,
+                                                          domain::Role::kCoordinator};
   // Statutory minimum of the recovery and reflection period.
   int reflection_days = 30;
   // Cells below this count are suppressed in every output for analysts.
@@ -76,6 +82,8 @@ struct Config {
   static Result<Config> Load(const std::filesystem::path& dir);
   // The text `haven init` writes: every key with its default and a comment.
   std::string ToToml() const;
+  // Whether accounts of `role` must sign in with a second factor.
+  bool SecondFactorRequired(domain::Role role) const;
 };
 
 // The instance folder from --dir, else $HAVEN_DIR, else ./haven-data.

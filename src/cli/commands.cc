@@ -257,7 +257,11 @@ int Main(int argc, char** argv) {
     if (!std::filesystem::exists(dir / "haven.toml")) {
       fmt::print("Creating a demo instance in {} ...\n", dir.string());
       std::fflush(stdout);
-      auto r = app::App::Init(dir, app::kDemoPassword);
+      // A demo is tried in a browser with the printed passwords: no role must enrol an
+      // authenticator app first ([security] second_factor_required_for = []).
+      app::Config demo_config;
+      demo_config.second_factor_required_for.clear();
+      auto r = app::App::Init(dir, app::kDemoPassword, nullptr, demo_config);
       if (!r) return Report(r.error());
       instance = std::move(r->app);
       app::DemoOptions options;

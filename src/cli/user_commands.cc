@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/app.h"
+#include "app/second_factor.h"
 #include "cli/file_io.h"
 #include "privacy/crypto.h"
 
@@ -19,6 +20,7 @@ struct AccountCommands {
   CLI::App* enable = nullptr;
   CLI::App* unlock = nullptr;
   CLI::App* reset = nullptr;
+  CLI::App* reset_second_factor = nullptr;
   CLI::App* org_list = nullptr;
   app::NewUser new_user;
   std::string role;
@@ -128,6 +130,16 @@ Result<int> Run(const AccountCommands& c, app::App& instance) {
     fmt::print("She chooses her own at the next sign-in; it is shown only now.\n");
     return 0;
   }
+  if (*c.reset_second_factor) {
+    TRY_STATUS(app::SecondFactors(instance).Reset(cli, user.id));
+    fmt::print("User {} has no second factor now (signed out everywhere); she signs in with her "
+               "password{}.\n",
+               user.username,
+               instance.config().SecondFactorRequired(user.role)
+                   ? " and must enrol a new authenticator app before anything else"
+                   : "");
+    return 0;
+  }
   return 0;
 }
 
@@ -170,6 +182,14 @@ std::shared_ptr<AccountCommands> AddAccountCommands(CLI::App& cli, std::string& 
     add_dir(*s.slot);
     (*s.slot)->add_option("--username", c->username, "the account")->required();
   }
+  // The operator's way back in for a user who lost her phone, on the server itself.
+  c->reset_second_factor = user->add_subcommand(
+      "reset-second-factor",
+      "remove a user's second factor (lost phone); she signs in with her password and enrols "
+      "again");
+  add_dir(c->reset_second_factor);
+  c->reset_second_factor->add_option("username,--username", c->username, "the account")
+      ->required();
 
   auto* org = cli.add_subcommand("org", "organisations");
   org->require_subcommand(1);
@@ -180,7 +200,7 @@ std::shared_ptr<AccountCommands> AddAccountCommands(CLI::App& cli, std::string& 
 
 std::optional<int> RunAccountCommand(const AccountCommands& c, app::App& instance) {
   const bool ours = *c.add || *c.list || *c.disable || *c.enable || *c.unlock || *c.reset ||
-                    *c.org_list;
+                    *c.reset_second_factor || *c.org_list;
   if (!ours) return std::nullopt;
   auto r = Run(c, instance);
   if (!r) return ReportError(r.error());

@@ -340,7 +340,8 @@ Json UserToJson(const User& u) {
           {"created_at", FormatTimestamp(u.created_at)},
           {"created_by", u.created_by ? Json(*u.created_by) : Json(nullptr)},
           {"must_change_password", u.must_change_password},
-          {"language", u.language ? Json(std::string(Name(*u.language))) : Json(nullptr)}};
+          {"language", u.language ? Json(std::string(Name(*u.language))) : Json(nullptr)},
+          {"second_factor", u.second_factor}};
 }
 
 }  // namespace haven::domain

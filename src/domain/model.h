@@ -39,6 +39,8 @@ struct User {
   bool must_change_password = false;
   // The language the user chose for the web UI; none: the instance's default (az).
   std::optional<Language> language;
+  // Signs in with a second factor (a TOTP code or a recovery code) after the password.
+  bool second_factor = false;
 };
 
 // Citizenship: an ISO 3166-1 alpha-2 country, or stateless, or unknown. No rule of

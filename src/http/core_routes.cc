@@ -8,6 +8,7 @@
 #include "app/audit_checkpoint.h"
 #include "app/casework.h"
 #include "app/permissions.h"
+#include "app/second_factor.h"
 #include "domain/codec.h"
 #include "http/support.h"
 
@@ -124,28 +125,94 @@ Status Health(app::App& app, const Req&, Res& res, const Ctx&) {
   return {};
 }
 
+// The session cookie: HttpOnly, SameSite=Strict, and Secure over TLS. `max_age` 0 ends it.
+std::string SessionCookie(const std::string& token, int max_age, const Ctx& ctx) {
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", kCookieName, token,
+                     max_age, ctx.tls ? "; Secure" : "");
+}
+
+// {"username", "password", "code"?, "session"?}. The client chooses how it holds the
+// session: "cookie" (the web application) gets the cookie and the CSRF token, never the
+// token itself, which script could then read; "bearer" (the default: scripts, tools) gets
+// the token in the body and no cookie.
 Status Login(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
   TRY(Json body, ParseBody(req));
   domain::JsonReader r(body);
-  TRY_STATUS(r.OnlyKeys({"username", "password"}));
+  TRY_STATUS(r.OnlyKeys({"username", "password", "code", "session"}));
   TRY(std::string username, r.String("username"));
   TRY(std::string password, r.String("password"));
-  TRY(auto login, app.Login(username, password, ctx.client, ctx.request_id));
-  res.set_header("Set-Cookie",
-                 fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", kCookieName,
-                             login.token, app.config().session_hours * 3600));
-  SetJson(res, 200,
-          {{"token", login.token},
-           {"csrf_token", login.csrf_token},
-           {"expires_at", FormatTimestamp(login.expires_at)},
-           {"user", domain::UserToJson(login.user)}});
+  TRY(auto code, r.OptionalString("code"));
+  TRY(auto session, r.OptionalString("session"));
+  const std::string mode = session.value_or("bearer");
+  if (mode != "bearer" && mode != "cookie")
+    return Invalid("session", "must be \"cookie\" or \"bearer\"");
+  TRY(auto login,
+      app.Login(username, password, ctx.client, ctx.request_id, code.value_or(std::string())));
+  Json out = {{"csrf_token", login.csrf_token},
+              {"expires_at", FormatTimestamp(login.expires_at)},
+              {"user", domain::UserToJson(login.user)},
+              {"second_factor_enrolment_required", login.second_factor_enrolment_required}};
+  if (mode == "cookie")
+    res.set_header("Set-Cookie",
+                   SessionCookie(login.token, app.config().session_hours * 3600, ctx));
+  else
+    out["token"] = login.token;
+  SetJson(res, 200, out);
   return {};
 }
 
 Status Logout(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   TRY_STATUS(app.Logout(ctx.Actor(), ctx.token));
-  res.set_header("Set-Cookie",
-                 fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kCookieName));
+  res.set_header("Set-Cookie", SessionCookie("", 0, ctx));
+  res.status = 204;
+  return {};
+}
+
+Json RecoveryCodesJson(const std::vector<std::string>& codes) {
+  return {{"recovery_codes", codes},
+          {"hint", "Each code signs you in once if you lose your phone. Store them now, "
+                   "somewhere safe and apart from your phone: they are not shown again."}};
+}
+
+Status SecondFactorState(app::App& app, const Req&, Res& res, const Ctx& ctx) {
+  TRY(auto s, app::SecondFactors(app).State(ctx.Actor()));
+  SetJson(res, 200, {{"enabled", s.enabled},
+                     {"pending", s.pending},
+                     {"required", s.required},
+                     {"recovery_codes_left", s.recovery_codes_left}});
+  return {};
+}
+
+Status StartSecondFactor(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({}));
+  TRY(auto e, app::SecondFactors(app).StartEnrolment(ctx.Actor()));
+  SetJson(res, 201, {{"secret", e.secret}, {"otpauth_uri", e.otpauth_uri}, {"qr_svg", e.qr_svg}});
+  return {};
+}
+
+// POST {"code"}, answered with new recovery codes: the confirmation of an enrolment
+// (ConfirmEnrolment), or new codes in place of the old (RegenerateRecoveryCodes).
+template <auto Use>
+Status RecoveryCodesFor(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"code"}));
+  TRY(std::string code, r.String("code"));
+  app::SecondFactors factors(app);
+  TRY(auto codes, (factors.*Use)(ctx.Actor(), code));
+  SetJson(res, 200, RecoveryCodesJson(codes));
+  return {};
+}
+
+Status DisableSecondFactor(app::App& app, const Req& req, Res& res, const Ctx& ctx) {
+  TRY(Json body, ParseBody(req));
+  domain::JsonReader r(body);
+  TRY_STATUS(r.OnlyKeys({"password", "code"}));
+  TRY(std::string password, r.String("password"));
+  TRY(std::string code, r.String("code"));
+  TRY_STATUS(app::SecondFactors(app).Disable(ctx.Actor(), password, code));
   res.status = 204;
   return {};
 }
@@ -179,7 +246,9 @@ Status Session(app::App& app, const Req&, Res& res, const Ctx& ctx) {
   TRY(auto user, app.Me(ctx.Actor()));
   SetJson(res, 200, {{"user", domain::UserToJson(user)},
                      {"csrf_token", ctx.auth->csrf_token},
-                     {"permissions", PermissionsJson(user.role)}});
+                     {"permissions", PermissionsJson(user.role)},
+                     {"second_factor_enrolment_required",
+                      ctx.auth->second_factor_enrolment_required}});
   return {};
 }
 
@@ -516,6 +585,13 @@ std::vector<Route> CoreRoutes() {
       {"GET", "/api/v1/organizations/{id}", false, GetOrganization},
       {"PATCH", "/api/v1/organizations/{id}", false, UpdateOrganization},
       {"POST", "/api/v1/me/password", false, ChangeOwnPassword},
+      {"GET", "/api/v1/me/second-factor", false, SecondFactorState},
+      {"POST", "/api/v1/me/second-factor/enrolment", false, StartSecondFactor},
+      {"POST", "/api/v1/me/second-factor/confirm", false,
+       RecoveryCodesFor<&app::SecondFactors::ConfirmEnrolment>},
+      {"POST", "/api/v1/me/second-factor/disable", false, DisableSecondFactor},
+      {"POST", "/api/v1/me/second-factor/recovery-codes", false,
+       RecoveryCodesFor<&app::SecondFactors::RegenerateRecoveryCodes>},
       {"GET", "/api/v1/users", false, ListUsers,
        {"limit", "cursor", "organization_id", "role", "active"}},
       {"POST", "/api/v1/users", false, CreateUser},

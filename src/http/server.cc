@@ -60,6 +60,35 @@ std::vector<Route> AllRoutes() {
   return all;
 }
 
+// A session that must take one step first reaches nothing but that step, who she is and
+// signing out: a one-time password opens nothing but its own replacement; an account whose
+// role must have a second factor and has none, nothing but enrolling one. The one place for
+// such rules: the error to answer with, or nullopt when `path` is open to the session.
+std::optional<Error> Confinement(const app::Authenticated& auth, const std::string& path) {
+  static const std::vector<std::string> kAlways = {"/api/v1/me", "/api/v1/auth/session",
+                                                   "/api/v1/auth/logout"};
+  if (std::find(kAlways.begin(), kAlways.end(), path) != kAlways.end()) return std::nullopt;
+  if (auth.password_change_required) {
+    if (path == "/api/v1/me/password") return std::nullopt;
+    return Error{ErrorCode::kForbidden, "password_change_required",
+                 "you signed in with a one-time password: choose your own first "
+                 "(POST /api/v1/me/password)",
+                 {}};
+  }
+  if (auth.second_factor_enrolment_required) {
+    static const std::vector<std::string> kEnrolment = {
+        "/api/v1/me/second-factor", "/api/v1/me/second-factor/enrolment",
+        "/api/v1/me/second-factor/confirm"};
+    if (std::find(kEnrolment.begin(), kEnrolment.end(), path) != kEnrolment.end())
+      return std::nullopt;
+    return Error{ErrorCode::kForbidden, "second_factor_enrolment_required",
+                 "your role signs in with a second factor: enrol your authenticator app first "
+                 "(POST /api/v1/me/second-factor/enrolment)",
+                 {}};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<RouteInfo> Server::RouteTable() {
@@ -118,15 +147,8 @@ struct Server::Impl {
                tl_ctx.request_id);
       return httplib::Server::HandlerResponse::Handled;
     }
-    // A one-time password opens nothing but its own replacement.
-    if (auth->password_change_required && path != "/api/v1/me" && path != "/api/v1/auth/session" &&
-        path != "/api/v1/me/password" && path != "/api/v1/auth/logout") {
-      SetError(res,
-               Error{ErrorCode::kForbidden, "password_change_required",
-                     "you signed in with a one-time password: choose your own first "
-                     "(POST /api/v1/me/password)",
-                     {}},
-               tl_ctx.request_id);
+    if (auto confined = Confinement(*auth, path)) {
+      SetError(res, *confined, tl_ctx.request_id);
       return httplib::Server::HandlerResponse::Handled;
     }
     tl_ctx.token = token;

@@ -25,6 +25,8 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started;
   // The client's address: the connecting one, or what a trusted proxy says (ClientAddress).
   std::string client;
+  // The request came over TLS (haven serve's own HTTPS): cookies it sets are `Secure`.
+  bool tls = false;
 
   // REQUIRES: the route is not public (authentication ran).
   const app::Actor& Actor() const { return auth->actor; }

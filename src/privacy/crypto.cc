@@ -116,6 +116,8 @@ Key Keyring::AuditKey() const { return Derive(1, "hvnaudit"); }
 Key Keyring::AuditReasonKey() const { return Derive(2, "hvnaudit"); }
 Key Keyring::ReceiptSigningSeed() const { return Derive(1, "hvnsignr"); }
 Key Keyring::AuditCheckpointSigningSeed() const { return Derive(1, "hvnckpt1"); }
+Key Keyring::SecondFactorKey() const { return Derive(1, "hvn2fact"); }
+Key Keyring::RecoveryCodeKey() const { return Derive(2, "hvn2fact"); }
 
 std::string EncodeBase64(std::span<const uint8_t> bytes) {
   return ToBase64(bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);

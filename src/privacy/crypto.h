@@ -56,6 +56,10 @@ class Keyring {
   // The seed of the instance's Ed25519 key that signs checkpoints of the audit log
   // (app/audit_checkpoint.h); apart from the receipt key, so one can be replaced alone.
   Key AuditCheckpointSigningSeed() const;
+  // Seals users' TOTP secrets (the second factor) ...
+  Key SecondFactorKey() const;
+  // ... and keys the hashes of their one-time recovery codes.
+  Key RecoveryCodeKey() const;
   const std::string& LinkageSecret() const { return linkage_secret_; }
 
  private:

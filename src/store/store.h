@@ -47,6 +47,15 @@ struct StoredUser {
   std::optional<Timestamp> locked_until;
 };
 
+// A user's second factor of sign-in (TOTP).
+struct SecondFactor {
+  Id user_id = 0;
+  std::string sealed_secret;  // XChaCha20-Poly1305 blob, the user's row as associated data
+  Timestamp created_at{};
+  std::optional<Timestamp> confirmed_at;  // nullopt: enrolment started, not yet in force
+  std::int64_t last_step = 0;  // the last TOTP time step accepted; never accepted again
+};
+
 struct UserFilter {
   std::optional<Id> organization_id;
   std::optional<domain::Role> role;
@@ -212,6 +221,18 @@ class Transaction {
   // `must_change`: a one-time password, to be replaced at the next sign-in.
   virtual Status SetPasswordHash(Id user_id, const std::string& password_hash,
                                  bool must_change = false) = 0;
+
+  // Second factor. StoredUser::user.second_factor tells whether one is in force.
+  virtual Result<std::optional<SecondFactor>> GetSecondFactor(Id user_id) = 0;
+  // Writes the user's second factor, replacing the one she had.
+  virtual Status PutSecondFactor(const SecondFactor& f) = 0;
+  // Removes the user's second factor and her recovery codes.
+  virtual Status DeleteSecondFactor(Id user_id) = 0;
+  // The user's recovery codes (keyed hashes) become these, all unused.
+  virtual Status ReplaceRecoveryCodes(Id user_id, const std::vector<std::string>& hashes) = 0;
+  // Marks an unused recovery code used; false when the user has no such unused code.
+  virtual Result<bool> UseRecoveryCode(Id user_id, const std::string& hash, Timestamp at) = 0;
+  virtual Result<int> CountUnusedRecoveryCodes(Id user_id) = 0;
 
   // Sessions.
   virtual Status InsertSession(const Session& s) = 0;

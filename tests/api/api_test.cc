@@ -109,7 +109,9 @@ TEST_F(Api, LoginLogoutAndMe) {
   ASSERT_EQ(ok.status, 200) << ok.raw;
   EXPECT_FALSE(ok.body["csrf_token"].get<std::string>().empty());
   EXPECT_EQ(ok.body["user"]["role"], "caseworker");
-  std::string cookie = ok.Header("Set-Cookie");
+  auto with_cookie = c.Post("/api/v1/auth/login",
+                            {{"username", "cw1"}, {"password", kPassword}, {"session", "cookie"}});
+  std::string cookie = with_cookie.Header("Set-Cookie");
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
   EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
   auto me = c.Get("/api/v1/me");
@@ -160,7 +162,8 @@ TEST_F(Api, RepeatedFailuresLockTheAccount) {
 
 TEST_F(Api, CookieSessionsNeedTheCsrfTokenOnWrites) {
   Client c(instance_->port());
-  auto login = c.Post("/api/v1/auth/login", {{"username", "cw1"}, {"password", kPassword}});
+  auto login = c.Post("/api/v1/auth/login",
+                      {{"username", "cw1"}, {"password", kPassword}, {"session", "cookie"}});
   ASSERT_EQ(login.status, 200);
   std::string cookie = login.Header("Set-Cookie");
   cookie = cookie.substr(0, cookie.find(';'));

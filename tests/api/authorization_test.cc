@@ -404,6 +404,23 @@ std::vector<Authorization::Endpoint> Authorization::Endpoints() {
     return Request{"POST", "/api/v1/me/password",
                    {{"old_password", "not-my-password-1"}, {"new_password", "another-long-password"}}, {}};
   }));
+  // One's own second factor. Admins and coordinators have one (the harness enrolled them):
+  // no second enrolment, and theirs cannot be turned off; the others start one (not in
+  // force until confirmed: the code here is wrong). New recovery codes want a code.
+  e.push_back(get("GET", "/api/v1/me/second-factor", false, fixed("/api/v1/me/second-factor")));
+  e.push_back(post("POST", "/api/v1/me/second-factor/enrolment", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/me/second-factor/enrolment", Json::object(), {}};
+  }));
+  e.push_back(post("POST", "/api/v1/me/second-factor/confirm", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/me/second-factor/confirm", {{"code", "000000"}}, {}};
+  }));
+  e.push_back(post("POST", "/api/v1/me/second-factor/disable", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/me/second-factor/disable",
+                   {{"password", "not-my-password-1"}, {"code", "000000"}}, {}};
+  }));
+  e.push_back(post("POST", "/api/v1/me/second-factor/recovery-codes", false, "", [](const Subject&, Scenario, int) {
+    return Request{"POST", "/api/v1/me/second-factor/recovery-codes", Json::object(), {}};
+  }));
   e.push_back(get("GET", "/api/v1/auth/session", false, fixed("/api/v1/auth/session")));
   // One's own language: everyone may choose it.
   e.push_back(post("PATCH", "/api/v1/me", false, "", [](const Subject&, Scenario, int) {

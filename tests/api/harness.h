@@ -12,7 +12,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -23,6 +26,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "privacy/totp.h"
 
 extern char** environ;
 
@@ -190,10 +196,88 @@ struct Response {
   }
 };
 
+// The authenticator apps of the accounts the harness enrolled, one per server (port) and
+// username: the TOTP secret, the last time step used (a step is accepted once) and the
+// recovery codes not used yet. Codes come from Haven's own TOTP function, at the server's
+// time (its test clock file, when it has one). Thread-safe.
+class Authenticators {
+ public:
+  static Authenticators& Get() {
+    static Authenticators instance;
+    return instance;
+  }
+
+  void Enrolled(int port, const std::string& username, std::string secret, std::int64_t step,
+                std::vector<std::string> recovery_codes) {
+    std::lock_guard lock(mu_);
+    apps_[{port, username}] = App{std::move(secret), step, std::move(recovery_codes)};
+  }
+  void Forget(int port, const std::string& username) {
+    std::lock_guard lock(mu_);
+    apps_.erase({port, username});
+  }
+  void SetClockFile(int port, std::filesystem::path file) {
+    std::lock_guard lock(mu_);
+    clock_files_[port] = std::move(file);
+  }
+  // The server's current time step.
+  std::int64_t Step(int port) {
+    std::lock_guard lock(mu_);
+    return StepLocked(port);
+  }
+  std::optional<std::string> Secret(int port, const std::string& username) {
+    std::lock_guard lock(mu_);
+    auto it = apps_.find({port, username});
+    if (it == apps_.end()) return std::nullopt;
+    return it->second.secret;
+  }
+
+  // A code that signs in once: the next unused TOTP step within the server's drift window,
+  // else a recovery code, else (after waiting for the next step) a TOTP code again.
+  std::optional<std::string> Code(int port, const std::string& username) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      {
+        std::lock_guard lock(mu_);
+        auto it = apps_.find({port, username});
+        if (it == apps_.end()) return std::nullopt;
+        App& a = it->second;
+        const std::int64_t now = StepLocked(port);
+        const std::int64_t step = std::max(now - 1, a.last_step + 1);
+        if (step <= now + 1) {
+          a.last_step = step;
+          return privacy::TotpAt(a.secret, step);
+        }
+        if (!a.recovery_codes.empty()) {
+          std::string code = a.recovery_codes.back();
+          a.recovery_codes.pop_back();
+          return code;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(privacy::kTotpStepSeconds));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct App {
+    std::string secret;
+    std::int64_t last_step = 0;
+    std::vector<std::string> recovery_codes;
+  };
+  std::int64_t StepLocked(int port) {
+    auto f = clock_files_.find(port);
+    if (f != clock_files_.end()) return privacy::TotpStep(FileClock(f->second.string()).Now());
+    return privacy::TotpStep(SystemClock().Now());
+  }
+  std::mutex mu_;
+  std::map<std::pair<int, std::string>, App> apps_;
+  std::map<int, std::filesystem::path> clock_files_;
+};
+
 // An HTTP client bound to one server, optionally carrying a bearer token.
 class Client {
  public:
-  explicit Client(int port) : cli_("127.0.0.1", port) {
+  explicit Client(int port) : cli_("127.0.0.1", port), port_(port) {
     cli_.set_read_timeout(60, 0);
     cli_.set_connection_timeout(10, 0);
   }
@@ -229,16 +313,47 @@ class Client {
     return Request("PUT", path, body.dump(), h);
   }
 
-  // Logs in and keeps the token; returns the login response.
+  // Logs in and keeps the token; returns the login response. As its user would: an account
+  // with a second factor the harness enrolled gets a code from its authenticator, and one
+  // whose role must have a second factor and has none yet is enrolled at once (Enrol).
   Response Login(const std::string& username, const std::string& password) {
     token_.clear();
-    auto r = Post("/api/v1/auth/login", {{"username", username}, {"password", password}});
+    Json body = {{"username", username}, {"password", password}};
+    auto r = Post("/api/v1/auth/login", body);
+    if (r.status == 401 && r.ErrorCode() == "second_factor_required") {
+      if (auto code = Authenticators::Get().Code(port_, username)) {
+        body["code"] = *code;
+        r = Post("/api/v1/auth/login", body);
+      }
+    }
     if (r.status == 200) token_ = r.body["token"].get<std::string>();
+    if (r.status == 200 && r.body.value("second_factor_enrolment_required", false))
+      EXPECT_EQ(Enrol(username).status, 200) << "enrolment of " << username;
     return r;
   }
 
+  // Enrols an authenticator for the signed-in user and remembers it (Authenticators);
+  // returns the confirmation, with the recovery codes.
+  Response Enrol(const std::string& username) {
+    auto started = Post("/api/v1/me/second-factor/enrolment", Json::object());
+    if (started.status != 201) return started;
+    auto secret = privacy::DecodeBase32(started.body["secret"].get<std::string>());
+    if (!secret) return started;
+    // The step before now: the next two sign-ins can use now and the one after.
+    const std::int64_t step = Authenticators::Get().Step(port_) - 1;
+    auto confirmed = Post("/api/v1/me/second-factor/confirm",
+                          {{"code", privacy::TotpAt(*secret, step)}});
+    if (confirmed.status == 200)
+      Authenticators::Get().Enrolled(port_, username, *secret, step,
+                                     confirmed.body["recovery_codes"].get<std::vector<std::string>>());
+    return confirmed;
+  }
+
+  int port() const { return port_; }
+
  private:
   httplib::Client cli_;
+  int port_ = 0;
   std::string token_;
 };
 
@@ -275,6 +390,7 @@ class Instance {
       env.push_back("HAVEN_TEST_CLOCK_FILE=" + clock_file_.string());
     }
     server_ = std::make_unique<ServerProcess>(dir_ / "inst", "serve", env);
+    if (test_clock) Authenticators::Get().SetClockFile(server_->port(), clock_file_);
     admin_ = std::make_unique<Client>(server_->port());
     EXPECT_EQ(admin_->Login("admin", admin_password).status, 200);
   }

@@ -9,6 +9,7 @@ import { DEFAULT_LANGUAGE, initI18n, useT } from './i18n';
 import { allowed, screens } from './routes';
 import ForcedPasswordChange from './screens/ChangePassword';
 import SignIn from './screens/SignIn';
+import { ForcedEnrolment } from './screens/SecondFactor';
 import { restoreSession, session } from './session';
 import { Observable, useObservable } from './store';
 
@@ -31,6 +32,7 @@ function App() {
   if (!ready) return <Loading />;
   if (!s) return <SignIn />;
   if (s.user.must_change_password) return <ForcedPasswordChange />;
+  if (s.enrolmentRequired) return <ForcedEnrolment />;
   return (
     <LocationProvider>
       <Layout>

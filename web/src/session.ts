@@ -22,17 +22,21 @@ export interface User {
   active: boolean;
   must_change_password: boolean;
   language: 'az' | 'en' | 'ru' | null;
+  second_factor: boolean;
 }
 
 export interface Session {
   user: User;
   permissions: string[];
+  // Her role signs in with a second factor and she has none yet: nothing but enrolling.
+  enrolmentRequired: boolean;
 }
 
 interface SessionAnswer {
   user: User;
   csrf_token: string;
   permissions: string[];
+  second_factor_enrolment_required: boolean;
 }
 
 export const session = new Observable<Session | null>(null);
@@ -49,7 +53,7 @@ async function adopt(): Promise<Session | null> {
     setCsrfToken(s.csrf_token);
     // Her language before her first screen: no screen in another language in between.
     if (s.user.language) await Promise.all([setLanguage(s.user.language), loadVocabularies(s.user.language).catch(() => undefined)]);
-    const value = { user: s.user, permissions: s.permissions };
+    const value = { user: s.user, permissions: s.permissions, enrolmentRequired: s.second_factor_enrolment_required };
     session.set(value);
     return value;
   } catch (e) {
@@ -64,10 +68,47 @@ async function adopt(): Promise<Session | null> {
 
 export const restoreSession = adopt;
 
-export async function signIn(username: string, password: string): Promise<Session | null> {
-  await request('POST', '/api/v1/auth/login', { body: { username, password }, noReauth: true });
+// The web application holds its session as the HttpOnly cookie (`session: "cookie"`): the
+// answer carries the CSRF token, never the session token. `code`: the second factor, once
+// the server asked for it (second_factor_required).
+function login(username: string, password: string, code: string): Promise<unknown> {
+  const body: Record<string, string> = { username, password, session: 'cookie' };
+  if (code) body.code = code.trim();
+  return request('POST', '/api/v1/auth/login', { body, noReauth: true });
+}
+
+export async function signIn(username: string, password: string, code = ''): Promise<Session | null> {
+  await login(username, password, code);
   return adopt();
 }
+
+// ---- the second factor (an authenticator app) ----
+
+export interface SecondFactorState {
+  enabled: boolean;
+  pending: boolean;
+  required: boolean;
+  recovery_codes_left: number;
+}
+export interface Enrolment {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+export interface RecoveryCodes {
+  recovery_codes: string[];
+}
+
+export const secondFactor = {
+  state: () => api.get<SecondFactorState>('/api/v1/me/second-factor'),
+  start: () => api.post<Enrolment>('/api/v1/me/second-factor/enrolment', {}),
+  confirm: (code: string) => api.post<RecoveryCodes>('/api/v1/me/second-factor/confirm', { code: code.trim() }),
+  regenerate: (code: string) => api.post<RecoveryCodes>('/api/v1/me/second-factor/recovery-codes', { code: code.trim() }),
+  disable: (password: string, code: string) => api.post<void>('/api/v1/me/second-factor/disable', { password, code: code.trim() }),
+};
+
+// After enrolment or disabling: the session's confinement and the user's flag anew.
+export const refreshSession = adopt;
 
 export async function signOut(): Promise<void> {
   try {
@@ -96,13 +137,10 @@ onSessionExpired(() => {
 });
 
 // The sign-in dialog over the current screen calls this once the user is back.
-export async function reauthenticate(password: string): Promise<void> {
+export async function reauthenticate(password: string, code = ''): Promise<void> {
   const current = session.get();
   if (!current) throw new ApiError(401, 'unauthenticated', 'signed out');
-  await request('POST', '/api/v1/auth/login', {
-    body: { username: current.user.username, password },
-    noReauth: true,
-  });
+  await login(current.user.username, password, code);
   await adopt();
   reauthNeeded.set(false);
   const waiting = pendingReauth;

@@ -237,7 +237,28 @@ UPDATE linkage_runs SET clusters_kept = 1,
  WHERE id = (SELECT max(id) FROM linkage_runs);
 )sql";
 
-constexpr std::array<std::string_view, 8> kCore = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
+// The second factor of sign-in: a TOTP secret per user, sealed with the user's row as
+// associated data (confirmed_at NULL: enrolment started, not yet confirmed; last_step: the
+// last time step accepted, which is never accepted again), and the one-time recovery
+// codes, kept only as keyed hashes.
+constexpr std::string_view kV9 = R"sql(
+CREATE TABLE second_factors (
+  user_id       INTEGER PRIMARY KEY REFERENCES users(id),
+  sealed_secret BLOB NOT NULL,
+  created_at    TEXT NOT NULL,
+  confirmed_at  TEXT,
+  last_step     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+  user_id   INTEGER NOT NULL REFERENCES users(id),
+  code_hash TEXT NOT NULL,
+  used_at   TEXT,
+  PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 9> kCore = {kV1, kV2, kV3, kV4, kV5,
+                                                   kV6, kV7, kV8, kV9};
 
 }  // namespace
 

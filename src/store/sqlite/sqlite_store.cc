@@ -160,7 +160,9 @@ class SqliteTransaction final : public Transaction {
 
   static constexpr std::string_view kUserCols =
       "id, username, role, organization_id, active, created_at, password_hash, failed_logins, "
-      "locked_until, created_by, must_change_password, language";
+      "locked_until, created_by, must_change_password, language, "
+      "EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = users.id"
+      " AND f.confirmed_at IS NOT NULL)";
   static StoredUser UserFrom(const Stmt& s) {
     StoredUser u;
     u.user.id = s.Int(0);
@@ -175,6 +177,7 @@ class SqliteTransaction final : public Transaction {
     u.user.created_by = s.OptInt(9);
     u.user.must_change_password = s.Int(10) != 0;
     if (auto lang = s.OptText(11)) u.user.language = EnumOr(*lang, domain::Language::kAz);
+    u.user.second_factor = s.Int(12) != 0;
     return u;
   }
 
@@ -242,6 +245,61 @@ class SqliteTransaction final : public Transaction {
                 " must_change_password = ? WHERE id = ?");
     s.Bind(password_hash).Bind(must_change).Bind(user_id);
     return s.Run();
+  }
+
+  // ---- second factor ----
+  Result<std::optional<SecondFactor>> GetSecondFactor(Id user_id) override {
+    Stmt s(db_,
+           "SELECT user_id, sealed_secret, created_at, confirmed_at, last_step"
+           " FROM second_factors WHERE user_id = ?");
+    s.Bind(user_id);
+    TRY(bool row, s.Step());
+    if (!row) return std::optional<SecondFactor>();
+    return std::optional(SecondFactor{s.Int(0), s.Blob(1), s.Time(2), s.OptTime(3), s.Int(4)});
+  }
+
+  Status PutSecondFactor(const SecondFactor& f) override {
+    Stmt s(db_,
+           "INSERT OR REPLACE INTO second_factors(user_id, sealed_secret, created_at,"
+           " confirmed_at, last_step) VALUES (?,?,?,?,?)");
+    s.Bind(f.user_id).BindBlob(f.sealed_secret).Bind(f.created_at).Bind(f.confirmed_at)
+        .Bind(f.last_step);
+    return s.Run();
+  }
+
+  Status DeleteSecondFactor(Id user_id) override {
+    TRY_STATUS(ReplaceRecoveryCodes(user_id, {}));
+    Stmt s(db_, "DELETE FROM second_factors WHERE user_id = ?");
+    s.Bind(user_id);
+    return s.Run();
+  }
+
+  Status ReplaceRecoveryCodes(Id user_id, const std::vector<std::string>& hashes) override {
+    Stmt del(db_, "DELETE FROM recovery_codes WHERE user_id = ?");
+    del.Bind(user_id);
+    TRY_STATUS(del.Run());
+    for (const auto& h : hashes) {
+      Stmt s(db_, "INSERT INTO recovery_codes(user_id, code_hash) VALUES (?,?)");
+      s.Bind(user_id).Bind(h);
+      TRY_STATUS(s.Run());
+    }
+    return {};
+  }
+
+  Result<bool> UseRecoveryCode(Id user_id, const std::string& hash, Timestamp at) override {
+    Stmt s(db_,
+           "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ?"
+           " AND used_at IS NULL");
+    s.Bind(at).Bind(user_id).Bind(hash);
+    TRY_STATUS(s.Run());
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<int> CountUnusedRecoveryCodes(Id user_id) override {
+    Stmt s(db_, "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL");
+    s.Bind(user_id);
+    TRY(bool row, s.Step());
+    return row ? static_cast<int>(s.Int(0)) : 0;
   }
 
   // ---- sessions ----

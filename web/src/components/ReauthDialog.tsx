@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { Dialog } from './ui';
 import { TextField, errorText } from './forms';
+import { CodeField } from '../screens/SignIn';
 import { useT } from '../i18n';
 import { reauthNeeded, reauthenticate, session, signOut } from '../session';
 import { useObservable } from '../store';
@@ -12,15 +13,19 @@ export function ReauthDialog() {
   const open = useObservable(reauthNeeded);
   const s = useObservable(session);
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState('');
+  const needCode = s?.user.second_factor ?? false;
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      await reauthenticate(password);
+      await reauthenticate(password, needCode ? code : '');
       setPassword('');
+      setCode('');
       setError('');
     } catch (err) {
       setPassword('');
+      setCode('');
       setError(errorText(err));
     }
   };
@@ -29,6 +34,7 @@ export function ReauthDialog() {
       <p>{T('common:reauth.intro', { username: s?.user.username ?? '' })}</p>
       <form onSubmit={submit} noValidate>
         <TextField id="reauth-password" type="password" label={T('common:sign_in_page.password')} value={password} onInput={setPassword} autocomplete="current-password" error={error} />
+        {needCode && <CodeField id="reauth-code" value={code} onInput={setCode} />}
         <div class="button-row">
           <button type="submit" class="button">
             {T('common:sign_in')}

@@ -1,4 +1,5 @@
 import { ChangePasswordForm } from './ChangePassword';
+import { SecondFactorSettings } from './SecondFactor';
 import { Facts, usePageTitle } from '../components/ui';
 import { useT } from '../i18n';
 import { session } from '../session';
@@ -22,6 +23,8 @@ export default function Account() {
       />
       <h2>{T('common:password_page.title')}</h2>
       <ChangePasswordForm />
+      <h2>{T('common:second_factor.title')}</h2>
+      <SecondFactorSettings />
     </>
   );
 }
