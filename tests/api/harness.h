@@ -327,8 +327,9 @@ class Client {
       }
     }
     if (r.status == 200) token_ = r.body["token"].get<std::string>();
-    if (r.status == 200 && r.body.value("second_factor_enrolment_required", false))
+    if (r.status == 200 && r.body.value("second_factor_enrolment_required", false)) {
       EXPECT_EQ(Enrol(username).status, 200) << "enrolment of " << username;
+    }
     return r;
   }
 
