@@ -120,7 +120,8 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"store", {"backend", "path"}},
       {"security", {"keyring", "session_hours", "max_failed_logins", "lockout_minutes",
                     "lookups_per_hour", "second_factor_required_for"}},
-      {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir", "trusted_proxies"}},
+      {"server", {"bind", "port", "threads", "max_body_bytes", "ui_dir", "trusted_proxies",
+                  "tls_certificate", "tls_key"}},
       {"cases", {"reflection_days"}},
       {"statistics", {"suppression_threshold", "dp_epsilon_budget", "dp_epsilon_per_analyst"}},
       {"linkage", {"duplicate_warning_threshold", "link_threshold", "max_joined_share",
@@ -156,6 +157,11 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "server", "max_body_bytes", c.max_body_bytes));
   TRY_STATUS(Read(t, "server", "ui_dir", c.ui_dir));
   TRY_STATUS(ReadAddresses(t, "server", "trusted_proxies", c.trusted_proxies));
+  TRY_STATUS(Read(t, "server", "tls_certificate", c.tls_certificate));
+  TRY_STATUS(Read(t, "server", "tls_key", c.tls_key));
+  if (c.tls_certificate.empty() != c.tls_key.empty())
+    return Invalid(c.tls_key.empty() ? "server.tls_key" : "server.tls_certificate",
+                   "server.tls_certificate and server.tls_key go together: set both, or neither");
   TRY_STATUS(Read(t, "cases", "reflection_days", c.reflection_days));
   TRY_STATUS(Read(t, "statistics", "suppression_threshold", c.suppression_threshold));
   TRY_STATUS(Read(t, "statistics", "dp_epsilon_budget", c.dp_epsilon_budget));
@@ -219,7 +225,7 @@ lookups_per_hour = {15}
 second_factor_required_for = {second_factor_required_for}
 
 [server]
-# Loopback by default; put nginx with TLS in front for anything else.
+# Loopback by default; for anything else put nginx with TLS in front, or set tls_* below.
 bind = "{6}"
 port = {7}
 threads = {8}
@@ -227,6 +233,10 @@ max_body_bytes = {9}
 # Reverse proxies whose X-Forwarded-For header names the client (for the login
 # throttle); with nginx on the same host: ["127.0.0.1"]. Empty: the header is ignored.
 trusted_proxies = []
+# TLS of haven serve itself (PEM files, relative to this folder or absolute; the key
+# readable by its owner only). Unset: plain HTTP, for nginx with TLS in front.
+# tls_certificate = "tls/certificate.pem"
+# tls_key = "tls/key.pem"
 # The web application's folder (web/dist of a build); by default the one built with
 # this binary.
 # ui_dir = "/usr/share/haven/web"

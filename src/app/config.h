@@ -33,7 +33,13 @@ struct Config {
   // request from one of them counts, for the login throttle, as coming from the
   // right-most address in that header that is not itself a trusted proxy. Empty:
   // the header is ignored and the connecting address is the client.
+  // X-Forwarded-Proto: https from one of them also counts as a request over TLS.
   std::vector<std::string> trusted_proxies;
+  // TLS of `haven serve` itself: the certificate chain and its private key (PEM files;
+  // relative to the instance folder, or absolute). Both empty: plain HTTP, for nginx in
+  // front on the same host. The key must be readable by its owner only.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
   // A session ends this many hours after login.
   int session_hours = 8;
   // After this many failed logins in a row an account is locked ...
@@ -77,6 +83,9 @@ struct Config {
 
   std::filesystem::path DatabasePath() const { return dir / database; }
   std::filesystem::path KeyringPath() const;
+  bool Tls() const { return !tls_certificate.empty(); }
+  std::filesystem::path TlsCertificatePath() const { return dir / tls_certificate; }
+  std::filesystem::path TlsKeyPath() const { return dir / tls_key; }
 
   // Reads DIR/haven.toml; unknown keys and wrong types are errors.
   static Result<Config> Load(const std::filesystem::path& dir);

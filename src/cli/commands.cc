@@ -12,13 +12,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
 #include "app/assistance.h"
 #include "app/audit_checkpoint.h"
 #include "app/demo.h"
+#include "app/log.h"
 #include "cli/consent_commands.h"
 #include "cli/file_io.h"
 #include "cli/linkage_commands.h"
@@ -55,6 +55,10 @@ int Serve(app::App& app, const std::string& bind, int port) {
   options.port = port >= 0 ? port : app.config().port;
   options.threads = app.config().threads;
   options.max_body_bytes = app.config().max_body_bytes;
+  if (app.config().Tls()) {
+    options.tls_certificate = app.config().TlsCertificatePath();
+    options.tls_key = app.config().TlsKeyPath();
+  }
   const std::filesystem::path ui_dir =
       app.config().ui_dir.empty() ? std::filesystem::path(HAVEN_UI_DIR)
                                   : app.config().dir / app.config().ui_dir;
@@ -74,7 +78,8 @@ int Serve(app::App& app, const std::string& bind, int port) {
     spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.Stop();
   });
-  fmt::print("Haven listening on http://{}:{}\n", options.bind, server.port());
+  fmt::print("Haven listening on {}://{}:{}\n", app.config().Tls() ? "https" : "http",
+             options.bind, server.port());
   std::fflush(stdout);
   auto st = server.Run();
   // If Run ended on its own, wake the waiter.
@@ -139,9 +144,8 @@ int ListLinkageRuns(app::App& app, const app::Actor& actor) {
 int Main(int argc, char** argv) {
   // Everything Haven writes (database, keyring, logs) is for its owner only.
   umask(077);
-  auto logger = spdlog::stderr_color_mt("haven");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // One JSON object a line on stderr, every field escaped (app/log.h).
+  app::InstallJsonLog();
 
   CLI::App cli{"Haven: case management and national referral for counter-trafficking work"};
   cli.require_subcommand(1);
@@ -281,7 +285,8 @@ int Main(int argc, char** argv) {
   // Tests move time forward through a file; never set in production.
   std::unique_ptr<Clock> clock;
   if (const char* clock_file = std::getenv("HAVEN_TEST_CLOCK_FILE")) {
-    spdlog::warn("HAVEN_TEST_CLOCK_FILE is set: the time is read from {} (tests only)",
+    spdlog::warn("TEST CLOCK: HAVEN_TEST_CLOCK_FILE is set, the time is read from {}; this is "
+                 "for tests only, never for a real instance",
                  clock_file);
     clock = std::make_unique<FileClock>(clock_file);
   }

@@ -4,6 +4,7 @@
 // Thread-safe: the server runs handlers on its own worker threads.
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,7 +16,8 @@
 namespace haven::http {
 
 struct ServerOptions {
-  // Address to listen on. Loopback by default; nginx terminates TLS in front.
+  // Address to listen on. Loopback by default; nginx terminates TLS in front, unless
+  // the server speaks TLS itself (tls_certificate below).
   std::string bind = "127.0.0.1";
   // Port; 0 picks a free one (see Server::port() after Bind()).
   int port = 8080;
@@ -25,6 +27,11 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   // The web application served from / (everything outside /api/); none: API only.
   std::shared_ptr<const UiAssets> ui;
+  // TLS (1.2 and later) with this certificate chain and private key, PEM files; both
+  // empty: plain HTTP. The key must be readable by its owner only, and not encrypted.
+  // Every response over TLS carries Strict-Transport-Security.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_key;
 };
 
 // One row of the route table, for documentation checks.
@@ -43,7 +50,8 @@ class Server {
   Server(app::App& app, ServerOptions options);
   ~Server();
 
-  // Binds the socket; after this, port() is known.
+  // Binds the socket; after this, port() is known. Fails, too, when TLS cannot be set
+  // up (a missing or unreadable certificate, a key that others may read).
   Status Bind();
   int port() const { return port_; }
   // Serves until Stop() is called (from any thread). REQUIRES: Bind() succeeded.

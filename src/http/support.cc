@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/log.h"
 #include "privacy/crypto.h"
 
 namespace haven::http {
@@ -41,7 +43,9 @@ void SetError(httplib::Response& res, const Error& e, const std::string& request
                                          request_id
                                    : e.message}};
   if (!e.field.empty()) err["field"] = e.field;
-  if (internal) spdlog::error("request_id={} internal error: {}", request_id, e.message);
+  if (internal)
+    app::LogEvent(spdlog::level::err, "internal_error",
+                  {{"request_id", request_id}, {"message", e.message}});
   SetJson(res, StatusFor(e.code), Json{{"error", err}});
 }
 
@@ -107,11 +111,30 @@ Result<domain::Id> PathId(const httplib::Request& req, std::string_view what, in
   return id;
 }
 
+namespace {
+
+bool Trusted(const std::vector<std::string>& trusted_proxies, std::string_view address) {
+  return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) !=
+         trusted_proxies.end();
+}
+
+}  // namespace
+
+bool ForwardedOverTls(const httplib::Request& req,
+                      const std::vector<std::string>& trusted_proxies) {
+  const std::size_t n = req.get_header_value_count("X-Forwarded-Proto");
+  if (n == 0 || !Trusted(trusted_proxies, req.remote_addr)) return false;
+  const std::string value = req.get_header_value("X-Forwarded-Proto", n - 1);
+  std::string last = value.substr(value.rfind(',') + 1);  // npos + 1: the whole value
+  std::erase_if(last, [](char c) { return c == ' ' || c == '\t'; });
+  std::transform(last.begin(), last.end(), last.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return last == "https";
+}
+
 std::string ClientAddress(const httplib::Request& req,
                           const std::vector<std::string>& trusted_proxies) {
-  auto trusted = [&](std::string_view a) {
-    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
-  };
+  auto trusted = [&](std::string_view a) { return Trusted(trusted_proxies, a); };
   if (!trusted(req.remote_addr)) return req.remote_addr;
   std::vector<std::string> hops;
   const std::size_t n = req.get_header_value_count("X-Forwarded-For");

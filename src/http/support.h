@@ -25,7 +25,8 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started;
   // The client's address: the connecting one, or what a trusted proxy says (ClientAddress).
   std::string client;
-  // The request came over TLS (haven serve's own HTTPS): cookies it sets are `Secure`.
+  // Whether the request came over TLS: to this server directly, or to a trusted proxy
+  // that says so (ForwardedOverTls). Cookies set over TLS are `Secure`.
   bool tls = false;
 
   // REQUIRES: the route is not public (authentication ran).
@@ -84,6 +85,12 @@ app::WriteOptions WriteOptionsOf(const httplib::Request& req);
 // so everything left of that is the client's own say and never believed.
 std::string ClientAddress(const httplib::Request& req,
                           const std::vector<std::string>& trusted_proxies);
+
+// Whether a trusted proxy received the request over TLS: the connecting address is one
+// of `trusted_proxies` and the right-most value of its last X-Forwarded-Proto header is
+// https. From anyone else the header is the client's own say and never believed.
+bool ForwardedOverTls(const httplib::Request& req,
+                      const std::vector<std::string>& trusted_proxies);
 
 // A case as the caller may see it (core_routes.cc): facts, transitions and access.
 Json CaseDetailJson(const app::CaseDetail& d);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include "common/files.h"
 #include "privacy/normalize.h"
 
 namespace haven::privacy {
@@ -76,14 +77,7 @@ Result<Keyring> Keyring::Create(const std::filesystem::path& path) {
 
 Result<Keyring> Keyring::Load(const std::filesystem::path& path) {
   TRY_STATUS(InitCrypto());
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return Fail(ErrorCode::kNotFound, "keyring_missing",
-                fmt::format("keyring {} not found", path.string()));
-  if (st.st_mode & (S_IRWXG | S_IRWXO))
-    return Fail(ErrorCode::kForbidden, "keyring_permissions",
-                fmt::format("keyring {} may be read by others than its owner; chmod 600 it",
-                            path.string()));
+  TRY_STATUS(RequireOwnerOnly(path, "keyring", "keyring"));
   std::ifstream in(path);
   std::stringstream buf;
   buf << in.rdbuf();

@@ -134,12 +134,12 @@ class ServerProcess {
       throw std::runtime_error("cannot start haven");
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[1]);
-    // Read until the "listening on" line tells the port.
+    // Read until the "listening on http://…" (or https://) line tells the port.
     FILE* out = fdopen(pipefd[0], "r");
     char line[512];
     while (fgets(line, sizeof line, out)) {
       std::string s(line);
-      auto pos = s.find("listening on http://");
+      auto pos = s.find("listening on http");
       if (pos != std::string::npos) {
         auto colon = s.rfind(':');
         port_ = std::stoi(s.substr(colon + 1));
@@ -281,6 +281,14 @@ class Client {
     cli_.set_read_timeout(60, 0);
     cli_.set_connection_timeout(10, 0);
   }
+  // Over TLS to https://127.0.0.1:port, trusting the certificate in `ca_cert_path` only.
+  Client(int port, const std::string& ca_cert_path)
+      : cli_("https://127.0.0.1:" + std::to_string(port)) {
+    cli_.set_read_timeout(60, 0);
+    cli_.set_connection_timeout(10, 0);
+    cli_.set_ca_cert_path(ca_cert_path.c_str());
+    cli_.enable_server_certificate_verification(true);
+  }
 
   void SetToken(std::string token) { token_ = std::move(token); }
 
@@ -405,6 +413,8 @@ class Instance {
 
   int port() const { return server_->port(); }
   std::filesystem::path dir() const { return dir_ / "inst"; }
+  // What the server wrote to stderr so far: its log.
+  std::string Log() const { return server_->Log(); }
   // REQUIRES: made with test_clock. The server's time from now on ("2026-06-01T12:00:00Z");
   // an empty text gives it back the system time.
   void SetTime(const std::string& rfc3339) {

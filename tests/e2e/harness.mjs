@@ -37,7 +37,7 @@ export async function startHaven({ cases = 60 } = {}) {
     const timer = setTimeout(() => reject(new Error(`haven demo did not start:\n${out}\n${log}`)), 60_000 + cases * 20);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /Haven listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = /Haven listening on (https?:\/\/[^\s]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);
