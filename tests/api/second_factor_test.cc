@@ -32,6 +32,7 @@ class SecondFactor : public ::testing::Test {
     instance_ = new Instance("second-factor", kAdminPassword);
     state_ = instance_->Organization("Coordinating Body", "state_body");
     ngo_ = instance_->Organization("Helping Hands", "ngo");
+    instance_->User("sf-auditor", "auditor", state_, kPassword);
   }
   static void TearDownTestSuite() { delete instance_; }
 
@@ -45,7 +46,8 @@ class SecondFactor : public ::testing::Test {
     return c;
   }
   static std::vector<Json> Audit(std::string* raw = nullptr) {
-    return ReadAuditLog(instance_->admin(), raw);
+    Client auditor = instance_->As("sf-auditor", kPassword);
+    return ReadAuditLog(auditor, raw);
   }
   static bool Audited(const std::string& action) {
     for (const auto& e : Audit())
