@@ -518,12 +518,12 @@ class App {
   Config config_;
   std::unique_ptr<store::Store> store_;
   privacy::Keyring keyring_;
+  privacy::Key blind_key_;
+  privacy::Key audit_key_;
   // The keyring as last read from its file, for its master keys; replaced when a master
   // key id is unknown (after a rotation). GUARDED_BY(keyring_mu_).
   std::mutex keyring_mu_;
   std::shared_ptr<const privacy::Keyring> live_keyring_;
-  privacy::Key blind_key_;
-  privacy::Key audit_key_;
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<privacy::ClkEncoder> clk_encoder_;
   class LoginThrottle;

@@ -366,7 +366,7 @@ Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& 
     v.service.unit.reset();
     v.service.outcome.reset();
     if (notes) {
-      TRY(const auto key, app_.CaseKey(tx, access.Case()));
+      TRY(const auto key, app_.CaseKey(*read.tx, access.Case()));
       if (!r.sealed_notes.empty()) {
         TRY(v.service.notes,
             OpenField(key, r.sealed_notes, ServiceNotesAd(case_id, r.service.id)));
