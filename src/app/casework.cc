@@ -280,7 +280,7 @@ Result<std::vector<ClosureRequest>> CaseworkService::PendingClosures(const Actor
   for (const auto& r : rows) {
     TRY(CaseAccess access, app_.Access(*tx, actor, r.case_id));
     if (!access.CanRead(DataCategory::kNotes)) continue;
-    TRY(auto v, ViewOf(tx, access.Case(), r));
+    TRY(auto v, ViewOf(*tx, access.Case(), r));
     out.push_back(std::move(v));
   }
   return out;

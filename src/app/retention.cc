@@ -32,13 +32,17 @@ Result<RetentionRun> RunRetention(App& app, const Actor& actor) {
       TRY(key_id, tx->Keys().InsertDataKey(scope, app.Now()));
     }
     TRY_STATUS(tx->Keys().EraseDataKey(key_id, app.Now()));
-    // The sealed identity (unreadable now), the blind index and the linkage key.
+    // Every sealed value of hers goes too: those sealed before data keys (format 1) are
+    // under a key derived from the root, which destroying her key does not touch.
+    TRY(std::int64_t cleared, tx->Keys().EraseSealedValuesOfPerson(p.person_id));
+    // The blind index and the linkage key (the sealed identity is cleared above).
     TRY_STATUS(tx->SetPersonIdentity(p.person_id, std::string(), std::string(), std::string()));
     TRY_STATUS(app.Audit(*tx, actor, "person.erase", "person", std::to_string(p.person_id),
                          domain::Json{{"person_id", p.person_id},
                                       {"last_closed_on", p.last_closed_on.ToString()},
                                       {"erase_after_closure_days", run.erase_after_closure_days},
-                                      {"data_key_id", key_id}}
+                                      {"data_key_id", key_id},
+                                      {"sealed_values_cleared", cleared}}
                              .dump()));
     TRY_STATUS(tx->Commit());
     run.erased_persons.push_back(p.person_id);

@@ -2,7 +2,10 @@
 // Retention: a configurable period after a person's last case was closed ([retention]
 // erase_after_closure_days), her identity, the free text and the attachments of her
 // cases are erased for good by destroying her data key (crypto-shredding): everything of
-// hers was sealed with that one key. The wrapped key is deleted with SQLite's
+// hers sealed since data keys was sealed with that one key. What was sealed before them
+// (format 1, under an organisation key derived from the keyring's root, which stays) is
+// cleared from its columns in the same transaction (store::kPersonSealedColumns), and so
+// is everything else sealed of hers, so that nothing of hers opens in any format. The wrapped key is deleted with SQLite's
 // secure_delete (its bytes overwritten in the page), and the write-ahead log is
 // checkpointed and truncated, so that neither file keeps anything that opens her data.
 // Her blind index and linkage key go too (they would let one holding the keyring

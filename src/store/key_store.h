@@ -7,6 +7,7 @@
 // values it sealed are told apart from damaged ones.
 // Thread-safety: as Transaction (one thread at a time).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,45 @@
 #include "domain/model.h"
 
 namespace haven::store {
+
+// A column of the store that holds sealed values.
+struct SealedColumn {
+  const char* table;
+  const char* column;
+};
+
+// Every column whose values are sealed with a person's data key: her identity and the
+// free text of her cases. The one list of what erasing a person must clear
+// (KeyStore::EraseSealedValuesOfPerson); a test checks it against the schema, so a
+// sealed column added later cannot be forgotten. Every table but `persons` belongs to a
+// case by `case_id`.
+inline constexpr std::array<SealedColumn, 21> kPersonSealedColumns = {{
+    {"persons", "sealed_identity"},
+    {"case_transitions", "sealed_note"},
+    {"case_notes", "sealed_text"},
+    {"case_attachments", "sealed_title"},
+    {"case_attachments", "sealed_content"},
+    {"closure_requests", "sealed_note"},
+    {"closure_requests", "sealed_decision_note"},
+    {"consents", "sealed_witness"},
+    {"consents", "sealed_form"},
+    {"referrals", "sealed_note"},
+    {"referrals", "sealed_override_reason"},
+    {"referrals", "sealed_decline_reason"},
+    {"services", "sealed_notes"},
+    {"services", "sealed_text"},
+    {"identification_decisions", "sealed_reasons"},
+    {"identification_decisions", "sealed_text"},
+    {"payments", "sealed_reason"},
+    {"support_plans", "sealed_needs"},
+    {"support_plans", "sealed_objectives"},
+    {"reflection_extensions", "sealed_reason"},
+    {"follow_ups", "sealed_notes"},
+}};
+// The columns sealed with an organisation's data key (its own data, no person's).
+inline constexpr std::array<SealedColumn, 1> kOrganizationSealedColumns = {{
+    {"shelters", "sealed_address"},
+}};
 
 struct StoredDataKey {
   domain::Id id = 0;  // the key id that sealed values name in their header
@@ -49,6 +89,13 @@ class KeyStore {
   // Destroys the wrapped key for good (secure_delete overwrites it in the file); the row
   // stays with `erased_at`.
   [[nodiscard]] virtual Status EraseDataKey(domain::Id id, Timestamp at) = 0;
+  // Clears every value of kPersonSealedColumns of the person and her cases, whatever
+  // format it was sealed in. Destroying her data key makes the format-2 values useless;
+  // the values sealed before data keys (format 1) are under an organisation key derived
+  // from the keyring's root, which is never destroyed, so only this removes them. With
+  // secure_delete the old bytes are overwritten in the page. Returns how many values
+  // were cleared.
+  [[nodiscard]] virtual Result<std::int64_t> EraseSealedValuesOfPerson(domain::Id person_id) = 0;
 
   // Persons whose every case is closed, the last of them closed before `closed_before`,
   // and whose key is not erased yet: the ones retention erases. By id after `after_id`.

@@ -116,6 +116,22 @@ class SqliteKeyStore : public KeyStore {
     return s.Run();
   }
 
+  Result<std::int64_t> EraseSealedValuesOfPerson(Id person_id) override {
+    std::int64_t cleared = 0;
+    for (const SealedColumn& c : kPersonSealedColumns) {
+      const std::string_view rows = std::string_view(c.table) == "persons"
+                                        ? "id = ?"
+                                        : "case_id IN (SELECT id FROM cases WHERE person_id = ?)";
+      // An empty blob, not NULL: some columns are NOT NULL; both read as no value.
+      Stmt s(db_, fmt::format("UPDATE {0} SET {1} = X'' WHERE {2} AND length({1}) > 0",
+                              c.table, c.column, rows));
+      s.Bind(person_id);
+      TRY_STATUS(s.Run());
+      cleared += sqlite3_changes(db_);
+    }
+    return cleared;
+  }
+
   Result<std::vector<ErasablePerson>> PersonsClosedBefore(domain::Date closed_before, Id after_id,
                                                           int limit) override {
     Stmt s(db_,
