@@ -1,11 +1,11 @@
 #include "app/retention.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "app/periodic_task.h"
 
 namespace haven::app {
 
@@ -63,41 +63,18 @@ Result<RetentionRun> RunRetention(App& app, const Actor& actor) {
   return run;
 }
 
-struct RetentionTimer::State {
-  std::mutex mu;
-  std::condition_variable wake;
-  bool stop = false;  // GUARDED_BY(mu)
-  std::thread thread;
-};
-
 RetentionTimer::RetentionTimer(App& app) {
   if (app.config().retention_erase_after_closure_days <= 0) return;
-  state_ = std::make_unique<State>();
-  State* st = state_.get();
-  st->thread = std::thread([&app, st] {
-    std::unique_lock lock(st->mu);
-    while (!st->stop) {
-      lock.unlock();
-      auto run = RunRetention(app, Actor::System("retention"));
-      if (!run)
-        spdlog::error("retention not applied: {}", run.error().message);
-      else if (!run->erased_persons.empty())
-        spdlog::info("retention: erased {} persons whose cases closed before {}",
-                     run->erased_persons.size(), run->closed_before.ToString());
-      lock.lock();
-      st->wake.wait_for(lock, std::chrono::hours(24), [st] { return st->stop; });
-    }
+  task_ = std::make_unique<PeriodicTask>(std::chrono::hours(24), [&app] {
+    auto run = RunRetention(app, Actor::System("retention"));
+    if (!run)
+      spdlog::error("retention not applied: {}", run.error().message);
+    else if (!run->erased_persons.empty())
+      spdlog::info("retention: erased {} persons whose cases closed before {}",
+                   run->erased_persons.size(), run->closed_before.ToString());
   });
 }
 
-RetentionTimer::~RetentionTimer() {
-  if (!state_) return;
-  {
-    std::lock_guard lock(state_->mu);
-    state_->stop = true;
-  }
-  state_->wake.notify_all();
-  state_->thread.join();
-}
+RetentionTimer::~RetentionTimer() = default;
 
 }  // namespace haven::app

@@ -13,11 +13,14 @@
 // stay: statistics do not change. Audited "person.erase", one entry a person.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "app/app.h"
 
 namespace haven::app {
+
+class PeriodicTask;
 
 struct RetentionRun {
   int erase_after_closure_days = 0;  // 0: off, nothing was erased
@@ -38,8 +41,7 @@ class RetentionTimer {
   ~RetentionTimer();
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<PeriodicTask> task_;  // null when off
 };
 
 }  // namespace haven::app

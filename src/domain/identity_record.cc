@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+
 namespace haven::domain {
 namespace {
 
@@ -40,41 +41,15 @@ std::vector<Contact> Contacts(const Json& j) {
   return out;
 }
 
-Json ContactsJson(const std::vector<Contact>& contacts) {
-  Json out = Json::array();
-  for (const auto& c : contacts) out.push_back({{"type", Name(c.type)}, {"value", c.value}});
-  return out;
-}
-
 }  // namespace
 
 Json IdentityRecordToJson(const PersonIdentity& p) {
-  Json j = {{"record", "identity"},
-            {"v", kIdentityRecordVersion},
-            {"alias", p.alias},
-            {"given_name", p.given_name},
-            {"family_name", p.family_name},
-            {"patronymic", p.patronymic},
-            {"other_names", p.other_names},
-            {"sex", Name(p.sex)},
-            {"citizenship", p.citizenship.ToString()}};
-  j["birth_date"] = p.birth_date ? Json(p.birth_date->ToString()) : Json(nullptr);
+  // The API's shape, with what the record at rest adds: what it is and its version, and
+  // the birth year as entered (the API derives it from the date when there is one).
+  Json j = IdentityToJson(p);
+  j["record"] = "identity";
+  j["v"] = kIdentityRecordVersion;
   j["birth_year"] = p.birth_year ? Json(*p.birth_year) : Json(nullptr);
-  Json docs = Json::array();
-  for (const auto& d : p.documents) {
-    Json dj = {{"type", Name(d.type)}, {"number", d.number}};
-    dj["issuing_country"] = d.issuing_country ? Json(*d.issuing_country) : Json(nullptr);
-    dj["expires_on"] = d.expires_on ? Json(d.expires_on->ToString()) : Json(nullptr);
-    docs.push_back(std::move(dj));
-  }
-  j["documents"] = std::move(docs);
-  j["contacts"] = ContactsJson(p.contacts);
-  if (p.guardian)
-    j["guardian"] = {{"name", p.guardian->name},
-                     {"relation", p.guardian->relation},
-                     {"contacts", ContactsJson(p.guardian->contacts)}};
-  else
-    j["guardian"] = nullptr;
   return j;
 }
 
