@@ -15,10 +15,13 @@ Result<RotationResult> RotateMasterKey(App& app, int batch) {
   // The file as it is now opens every backup made until now: kept first, before anything
   // changes, under a name that sorts by time.
   RotationResult result;
-  result.retired_keyring =
-      path.parent_path() /
-      fmt::format("keyring-retired-{:%Y%m%dT%H%M%SZ}.json",
-                  std::chrono::floor<std::chrono::seconds>(app.Now()));
+  const std::string stamp = fmt::format("{:%Y%m%dT%H%M%SZ}",
+                                        std::chrono::floor<std::chrono::seconds>(app.Now()));
+  result.retired_keyring = path.parent_path() / fmt::format("keyring-retired-{}.json", stamp);
+  // A second rotation within the same second keeps its own copy too.
+  for (int n = 2; std::filesystem::exists(result.retired_keyring); ++n)
+    result.retired_keyring =
+        path.parent_path() / fmt::format("keyring-retired-{}-{}.json", stamp, n);
   std::error_code ec;
   std::filesystem::copy_file(path, result.retired_keyring, ec);
   if (ec)
