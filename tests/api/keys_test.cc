@@ -69,13 +69,13 @@ class Keys : public ::testing::Test {
     auto org = admin.Post("/api/v1/organizations", {{"name", "NGO Keys"}, {"kind", "ngo"}});
     ASSERT_EQ(org.status, 201) << org.raw;
     org_ = org.body["id"].get<long>();
-    for (auto [name, role] : {std::pair{"cw", "caseworker"}, std::pair{"analyst", "analyst"}})
-      ASSERT_EQ(admin.Post("/api/v1/users", {{"username", name},
-                                             {"password", kPassword},
-                                             {"role", role},
-                                             {"organization_id", org_}})
-                    .status,
-                201);
+    for (auto [name, role] : {std::pair{"keys.cw", "caseworker"}, std::pair{"keys.analyst", "analyst"}}) {
+      auto user = admin.Post("/api/v1/users", {{"username", name},
+                                               {"password", kPassword},
+                                               {"role", role},
+                                               {"organization_id", org_}});
+      ASSERT_EQ(user.status, 201) << user.raw;
+    }
   }
   long NewCase(Client& cw, const std::string& given) {
     auto r = cw.Post("/api/v1/cases", CaseBody(given, "Keytest"));
@@ -95,7 +95,7 @@ TEST_F(Keys, RotateWhileServingThenEveryIdentityOpensAndOldBackupsWithTheRetired
     ASSERT_EQ(admin.Login("admin", kAdminPassword).status, 200);
     Staff(admin);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     for (const char* name : {"Aygün", "Nərmin", "Səbinə"}) cases.emplace_back(NewCase(cw, name), name);
     ASSERT_EQ(cw.Post("/api/v1/cases/" + std::to_string(cases[0].first) + "/notes",
                       {{"text", "met at the shelter"}})
@@ -111,7 +111,7 @@ TEST_F(Keys, RotateWhileServingThenEveryIdentityOpensAndOldBackupsWithTheRetired
   {
     ServerProcess server(inst_);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     ASSERT_EQ(GivenName(cw, cases[0].first), "Aygün");  // the server holds the old keyring
     auto rotated = RunHaven({"keys", "rotate", "--dir", inst_.string()});
     ASSERT_EQ(rotated.exit_code, 0) << rotated.out;
@@ -128,7 +128,7 @@ TEST_F(Keys, RotateWhileServingThenEveryIdentityOpensAndOldBackupsWithTheRetired
   {
     ServerProcess server(inst_);  // after a restart
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     for (const auto& [id, name] : cases) EXPECT_EQ(GivenName(cw, id), name);
   }
   // Only the new master key is left in the keyring; the old one is in the retired file.
@@ -146,7 +146,7 @@ TEST_F(Keys, RotateWhileServingThenEveryIdentityOpensAndOldBackupsWithTheRetired
   {
     ServerProcess server(backup);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(GivenName(cw, cases[i].first), cases[i].second);
   }
   // ... and not with today's: its data keys are wrapped by the retired master key.
@@ -155,7 +155,7 @@ TEST_F(Keys, RotateWhileServingThenEveryIdentityOpensAndOldBackupsWithTheRetired
   {
     ServerProcess server(backup);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     EXPECT_EQ(cw.Post(IdentityPath(cases[0].first), {{"reason", "checking the key rotation"}})
                   .status,
               500);
@@ -176,17 +176,19 @@ TEST_F(Keys, RetentionErasesByDestroyingTheKeyAndStatisticsStay) {
     ASSERT_EQ(admin.Login("admin", kAdminPassword).status, 200);
     Staff(admin);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     erased = NewCase(cw, "Xəyalə");
     kept = NewCase(cw, "Günay");
     const std::string path = "/api/v1/cases/" + std::to_string(erased);
     ASSERT_EQ(cw.Post(path + "/notes", {{"text", "a note to be erased"}}).status, 201);
     auto closed = cw.Post(path + "/transitions",
-                          {{"to", "closed"}, {"closure_reason", "assistance_completed"},
+                          {{"to", "closed"},
+                           {"closure_reason", "assistance_completed"},
+                           {"note", "assistance completed, she went home to her family"},
                            {"on", "2026-03-05"}});
     ASSERT_EQ(closed.status, 200) << closed.raw;
     Client analyst(server.port());
-    ASSERT_EQ(analyst.Login("analyst", kPassword).status, 200);
+    ASSERT_EQ(analyst.Login("keys.analyst", kPassword).status, 200);
     auto rep = analyst.Get("/api/v1/reports/counts?by=year,sex");
     ASSERT_EQ(rep.status, 200) << rep.raw;
     report_before = Figures(rep.body);
@@ -241,7 +243,7 @@ TEST_F(Keys, RetentionErasesByDestroyingTheKeyAndStatisticsStay) {
   {
     ServerProcess server(inst_);
     Client cw(server.port());
-    ASSERT_EQ(cw.Login("cw", kPassword).status, 200);
+    ASSERT_EQ(cw.Login("keys.cw", kPassword).status, 200);
     auto gone = cw.Post(IdentityPath(erased), {{"reason", "checking the retention run"}});
     EXPECT_EQ(gone.status, 410) << gone.raw;
     EXPECT_EQ(gone.body["error"]["code"], "identity_erased") << gone.raw;
@@ -250,7 +252,7 @@ TEST_F(Keys, RetentionErasesByDestroyingTheKeyAndStatisticsStay) {
         << "the case's anonymous facts stay";
     EXPECT_EQ(GivenName(cw, kept), "Günay");
     Client analyst(server.port());
-    ASSERT_EQ(analyst.Login("analyst", kPassword).status, 200);
+    ASSERT_EQ(analyst.Login("keys.analyst", kPassword).status, 200);
     auto rep = analyst.Get("/api/v1/reports/counts?by=year,sex");
     ASSERT_EQ(rep.status, 200);
     EXPECT_EQ(Figures(rep.body), report_before) << "statistics did not change";
