@@ -127,8 +127,7 @@ TEST_F(RetentionTest, ErasingAPersonRegisteredBeforeDataKeysLeavesNothingThatOpe
   auto created = app_->CreateCase(cw_, in);
   ASSERT_TRUE(created) << created.error().message;
   const Id case_id = created->c.id;
-  CaseworkService casework(*app_);
-  auto old_note = casework.AddNote(cw_, case_id, "met at the bus station");
+  auto old_note = CaseworkService(*app_).AddNote(cw_, case_id, "met at the bus station");
   ASSERT_TRUE(old_note) << old_note.error().message;
   auto shown = app_->ViewIdentity(cw_, case_id, "preparing the test");
   ASSERT_TRUE(shown) << shown.error().message;
@@ -164,6 +163,7 @@ TEST_F(RetentionTest, ErasingAPersonRegisteredBeforeDataKeysLeavesNothingThatOpe
     std::ofstream(dir_ / "haven.toml", std::ios::trunc) << toml;
   }
   Reopen();
+  CaseworkService casework(*app_);  // of the app opened again
 
   // Her format-1 values open; what is written of her now is sealed with a new data key.
   auto again = app_->ViewIdentity(cw_, case_id, "checking the old format");
