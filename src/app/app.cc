@@ -28,6 +28,7 @@
 #include "app/rate_limit.h"
 #include "privacy/dice.h"
 #include "domain/codec.h"
+#include "domain/identity_record.h"
 #include "domain/rules.h"
 
 namespace haven::app {
@@ -61,8 +62,6 @@ constexpr std::string_view kZeroHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 Status Require(const Actor& actor, Permission p) { return app::Require(actor.role, p); }
-
-std::string PersonAd(Id person_id) { return fmt::format("person:{}", person_id); }
 
 // The bytes of an audit entry that its hash covers, in a fixed order.
 std::string CanonicalAuditEntry(const store::AuditRecord& r) {
@@ -162,6 +161,7 @@ App::App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring ke
       keyring_(std::move(keyring)),
       blind_key_(keyring_.BlindIndexKey()),
       audit_key_(keyring_.AuditKey()),
+      live_keyring_(std::make_shared<const privacy::Keyring>(keyring_)),
       clock_(clock ? std::move(clock) : std::make_unique<SystemClock>()),
       throttle_(std::make_unique<LoginThrottle>()),
       lookups_(std::make_unique<LookupLimiter>(config_.lookups_per_hour)) {
@@ -1001,14 +1001,89 @@ Result<std::vector<EarlierRegistration>> App::EarlierRegistrations(store::Transa
   return out;
 }
 
-Result<domain::PersonIdentity> App::OpenPersonIdentity(const store::StoredPerson& person) const {
+Result<privacy::MasterKey> App::MasterKeyById(const std::string& id) {
+  std::lock_guard lock(keyring_mu_);
+  if (const auto* m = live_keyring_->Master(id)) return *m;
+  // Unknown: `haven keys rotate` may have added it since this process read the file.
+  TRY(privacy::Keyring reread, privacy::Keyring::Load(config_.KeyringPath()));
+  live_keyring_ = std::make_shared<const privacy::Keyring>(std::move(reread));
+  if (const auto* m = live_keyring_->Master(id)) {
+    spdlog::info("keyring read again: it holds master key {}", id);
+    return *m;
+  }
+  return Fail(ErrorCode::kInternal, "master_key_unknown",
+              fmt::format("a data key is wrapped by master key {}, which the keyring does not "
+                          "hold (an old backup? use the keyring file retired with it)",
+                          id));
+}
+
+Result<privacy::MasterKey> App::WrappingMasterKey(store::Transaction& tx) {
+  TRY(auto current, tx.Keys().CurrentMasterKeyId());
+  if (current) return MasterKeyById(*current);
+  std::lock_guard lock(keyring_mu_);
+  return live_keyring_->CurrentMaster();
+}
+
+Result<privacy::SealingKey> App::ScopeKey(store::Transaction& tx, const std::string& scope,
+                                          Id legacy_organization_id) {
+  privacy::SealingKey out;
+  out.legacy = keyring_.OrganizationDataKey(legacy_organization_id);
+  TRY(auto stored, tx.Keys().FindDataKey(scope));
+  if (stored && stored->erased_at)
+    return Fail(ErrorCode::kGone, "identity_erased",
+                "the identity and the free text of this person were erased at the end of "
+                "the retention period; the case's anonymous facts remain");
+  if (!stored) {
+    if (!tx.Writable()) return out;  // only format-1 values can exist
+    TRY(Id id, tx.Keys().InsertDataKey(scope, Now()));
+    TRY(privacy::MasterKey master, WrappingMasterKey(tx));
+    privacy::Key key = privacy::RandomKey();
+    TRY_STATUS(tx.Keys().SetWrappedKey(
+        id, master.id, privacy::WrapKey(master, static_cast<std::uint64_t>(id), scope, key)));
+    out.data = privacy::DataKey{static_cast<std::uint64_t>(id), key};
+    return out;
+  }
+  TRY(privacy::MasterKey master, MasterKeyById(stored->master_key_id));
+  TRY(privacy::Key key, privacy::UnwrapKey(master, static_cast<std::uint64_t>(stored->id),
+                                           scope, stored->wrapped));
+  out.data = privacy::DataKey{static_cast<std::uint64_t>(stored->id), key};
+  return out;
+}
+
+Result<privacy::SealingKey> App::PersonKey(store::Transaction& tx, Id person_id,
+                                           Id registering_organization_id) {
+  return ScopeKey(tx, fmt::format("person:{}", person_id), registering_organization_id);
+}
+
+Result<privacy::SealingKey> App::CaseKey(store::Transaction& tx, const domain::Case& c) {
+  return PersonKey(tx, c.person_id, c.sealing_organization_id);
+}
+
+Result<privacy::SealingKey> App::OrganizationKey(store::Transaction& tx, Id organization_id) {
+  return ScopeKey(tx, fmt::format("organization:{}", organization_id), organization_id);
+}
+
+Result<domain::PersonIdentity> App::OpenPersonIdentity(store::Transaction& tx,
+                                                       const store::StoredPerson& person) {
+  TRY(auto key, PersonKey(tx, person.id, person.organization_id));
   if (person.sealed_identity.empty())
     return Internal(fmt::format("person {} has no sealed identity", person.id));
-  TRY(std::string plain, privacy::Open(keyring_.OrganizationDataKey(person.organization_id),
-                                       person.sealed_identity, PersonAd(person.id)));
+  TRY(std::string plain, OpenField(key, person.sealed_identity, PersonAd(person.id)));
   auto j = Json::parse(plain, nullptr, false);
   if (j.is_discarded()) return Internal("a sealed identity is not valid JSON");
-  return domain::IdentityFromJson(j, "");
+  // The format at rest, read leniently: a record sealed years ago opens whatever the API
+  // accepts today.
+  return domain::IdentityRecordFromJson(j);
+}
+
+Status App::SealPersonIdentity(store::Transaction& tx, Id person_id,
+                               Id registering_organization_id,
+                               const domain::PersonIdentity& identity, const std::string& blind,
+                               const std::string& clk) {
+  TRY(auto key, PersonKey(tx, person_id, registering_organization_id));
+  TRY(std::string sealed, SealField(key, domain::IdentityRecordToJson(identity).dump(),
+                                    PersonAd(person_id)));
+  return tx.SetPersonIdentity(person_id, sealed, blind, clk);
 }
 
 Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& input,
@@ -1038,10 +1113,7 @@ Result<CreatedCase> App::CreateCase(const Actor& actor, const domain::NewCase& i
   result.known_elsewhere = ElsewhereOf(result.earlier);
 
   TRY(Id person_id, tx->InsertPerson(org_id, now));
-  std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(org_id),
-                                     domain::IdentityToJson(input.person).dump(),
-                                     PersonAd(person_id));
-  TRY_STATUS(tx->SetPersonIdentity(person_id, sealed, blind, clk));
+  TRY_STATUS(SealPersonIdentity(*tx, person_id, org_id, input.person, blind, clk));
 
   domain::Case& c = result.c;
   c.fields = input.fields;
@@ -1154,12 +1226,21 @@ Result<CaseDetail> App::GetCase(const Actor& actor, Id id) {
         d.case_facts_visible = access.CanRead(DataCategory::kCaseFacts);
         if (d.categories.empty()) TRY_STATUS(access.RequireRead(DataCategory::kCaseFacts));
         if (!d.case_facts_visible) return d;
-        const bool notes = access.CanRead(DataCategory::kNotes);
+        bool notes = access.CanRead(DataCategory::kNotes);
+        std::optional<privacy::SealingKey> key;
+        if (notes) {
+          auto k = CaseKey(tx, c);
+          // Erased at the end of retention: the case's facts remain, its notes are gone.
+          if (!k && k.error().code == ErrorCode::kGone) notes = false;
+          else if (!k) return std::unexpected(k.error());
+          else key = std::move(*k);
+        }
         TRY(auto transitions, tx.ListTransitions(id));
         for (auto& st : transitions) {
           TransitionView v{st.transition, notes};
           if (notes && !st.sealed_note.empty()) {
-            TRY(v.transition.note, privacy::Open(CaseKey(c), st.sealed_note, TransitionNoteAd(c.id)));
+            TRY(v.transition.note,
+                OpenField(*key, st.sealed_note, TransitionNoteAd(c.id, st.transition.id)));
           }
           d.transitions.push_back(std::move(v));
         }
@@ -1209,7 +1290,7 @@ Result<IdentityDisclosure> App::ViewIdentity(const Actor& actor, Id case_id,
   const domain::Case& c = access.Case();
   TRY(auto person, tx->GetPerson(c.person_id));
   if (!person) return Internal(fmt::format("case {} has no person", case_id));
-  TRY(d.identity, OpenPersonIdentity(*person));
+  TRY(d.identity, OpenPersonIdentity(*tx, *person));
   if (!d.contacts_visible) {
     d.identity.contacts.clear();
     // The guardian's phone and address are contacts too.
@@ -1250,7 +1331,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         const domain::Case& c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return std::optional<CorrectedIdentity>();
-        TRY(auto current, OpenPersonIdentity(*person));
+        TRY(auto current, OpenPersonIdentity(tx, *person));
         // The replay carries the identity too: a disclosure like any other.
         TRY_STATUS(Audit(tx, actor, "case.identity_view", "case", std::to_string(case_id),
                          Json{{"code", c.code},
@@ -1266,7 +1347,7 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         domain::Case c = access.Case();
         TRY(auto person, tx.GetPerson(c.person_id));
         if (!person) return Internal(fmt::format("case {} has no person", case_id));
-        TRY(auto before, OpenPersonIdentity(*person));
+        TRY(auto before, OpenPersonIdentity(tx, *person));
         CorrectedIdentity result;
         const Json before_json = domain::IdentityToJson(before);
         const Json after_json = domain::IdentityToJson(identity);
@@ -1274,9 +1355,8 @@ Result<CorrectedIdentity> App::CorrectIdentity(const Actor& actor, Id case_id,
         TRY(std::string clk, PersonClk(identity));
         TRY(result.earlier, EarlierRegistrations(tx, actor, blind, clk, person->id));
         result.known_elsewhere = ElsewhereOf(result.earlier);
-        std::string sealed = privacy::Seal(keyring_.OrganizationDataKey(person->organization_id),
-                                           after_json.dump(), PersonAd(person->id));
-        TRY_STATUS(tx.SetPersonIdentity(person->id, sealed, blind, clk));
+        TRY_STATUS(
+            SealPersonIdentity(tx, person->id, person->organization_id, identity, blind, clk));
         // The case keeps what statistics count of the person.
         c.sex = identity.sex;
         c.citizenship = identity.citizenship;
@@ -1344,7 +1424,7 @@ Result<std::int64_t> App::MakeMissingClks(const std::function<void(double)>& pro
       TRY(auto stored, tx->GetPerson(p.person_id));
       if (!stored || stored->sealed_identity.empty()) continue;
       // Unsealed in memory only, to compute the key; never written or logged.
-      TRY(auto identity, OpenPersonIdentity(*stored));
+      TRY(auto identity, OpenPersonIdentity(*tx, *stored));
       TRY(std::string clk, PersonClk(identity));
       if (!clk.empty()) made.emplace_back(p.person_id, std::move(clk));
       if (progress && i % 256 == 0) progress(static_cast<double>(i) / persons.size());

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -415,11 +416,28 @@ class App {
   // that are built on the same transaction, permission and audit rules. Not
   // for adapters: http and cli call the use cases only.
   store::Store& Store() { return *store_; }
+  // The keys derived from the keyring's root (blind index, audit, signing seeds), which
+  // no rotation changes.
   const privacy::Keyring& Keys() const { return keyring_; }
-  // The key that seals a case's identity and free text (its registering organisation's).
-  privacy::Key CaseKey(const domain::Case& c) const {
-    return keyring_.OrganizationDataKey(c.sealing_organization_id);
-  }
+  // The one place deciding keys. The key that seals everything of a case's person — her
+  // identity and every free text of her cases — is the person's own random data key, so
+  // that erasing her is destroying one key. In a write transaction a person without one
+  // (registered before data keys) gets it; in a read transaction she has only the
+  // format-1 key of the registering organisation, which opens what was sealed before.
+  // kGone `identity_erased` once her key was destroyed at the end of retention.
+  [[nodiscard]] Result<privacy::SealingKey> CaseKey(store::Transaction& tx,
+                                                    const domain::Case& c);
+  [[nodiscard]] Result<privacy::SealingKey> PersonKey(store::Transaction& tx, Id person_id,
+                                                      Id registering_organization_id);
+  // The data key of an organisation's own data (shelter addresses).
+  [[nodiscard]] Result<privacy::SealingKey> OrganizationKey(store::Transaction& tx,
+                                                            Id organization_id);
+  // The master key `id` of the keyring file. A running server meets an unknown id after
+  // `haven keys rotate` added one: it reads the keyring file again, without a restart.
+  [[nodiscard]] Result<privacy::MasterKey> MasterKeyById(const std::string& id);
+  // The master key that wraps new data keys: the one the database names as current
+  // (set by `haven keys rotate`), else the keyring's.
+  [[nodiscard]] Result<privacy::MasterKey> WrappingMasterKey(store::Transaction& tx);
   Timestamp Now() const { return clock_->Now(); }
   // A failed attempt at an account's secrets (password, second factor) counts toward its
   // lock-out ([security] max_failed_logins); returns whether the account is locked now.
@@ -457,8 +475,14 @@ class App {
   // actor may still read its facts (an error if not; nullopt if it is gone).
   Result<std::optional<domain::Case>> ReplayedCase(store::Transaction& tx, const Actor& actor,
                                                    Id case_id);
-  // The identity sealed on the person's record.
-  Result<domain::PersonIdentity> OpenPersonIdentity(const store::StoredPerson& person) const;
+  // The identity sealed on the person's record (kGone `identity_erased` once erased).
+  [[nodiscard]] Result<domain::PersonIdentity> OpenPersonIdentity(
+      store::Transaction& tx, const store::StoredPerson& person);
+  // Seals `identity` on the person's record with its blind index and linkage key.
+  [[nodiscard]] Status SealPersonIdentity(store::Transaction& tx, Id person_id,
+                                          Id registering_organization_id,
+                                          const domain::PersonIdentity& identity,
+                                          const std::string& blind, const std::string& clk);
   // The access policy's decision for the actor and the case, as of today.
   Result<CaseAccess> Access(store::Transaction& tx, const Actor& actor, Id case_id);
   // The audit entry of what a read showed across organisations (`shown`: the categories
@@ -496,6 +520,9 @@ class App {
   // Persons whose blind index equals `blind` (exact) or whose linkage key is at least
   // duplicate_warning_threshold similar to `clk` (probable), other than `except`, as
   // the actor may learn of them (EarlierRegistration).
+  // The key of `scope` ("person:12"), made when missing in a write transaction.
+  Result<privacy::SealingKey> ScopeKey(store::Transaction& tx, const std::string& scope,
+                                       Id legacy_organization_id);
   Result<std::vector<EarlierRegistration>> EarlierRegistrations(store::Transaction& tx,
                                                                 const Actor& actor,
                                                                 const std::string& blind,
@@ -507,6 +534,10 @@ class App {
   privacy::Keyring keyring_;
   privacy::Key blind_key_;
   privacy::Key audit_key_;
+  // The keyring as last read from its file, for its master keys; replaced when a master
+  // key id is unknown (after a rotation). GUARDED_BY(keyring_mu_).
+  std::mutex keyring_mu_;
+  std::shared_ptr<const privacy::Keyring> live_keyring_;
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<privacy::ClkEncoder> clk_encoder_;
   class LoginThrottle;

@@ -1,5 +1,7 @@
 #include "app/assistance.h"
 
+#include "app/sealing.h"
+
 #include <charconv>
 #include <set>
 
@@ -21,11 +23,23 @@ using P = Permission;
 
 namespace {
 
-std::string AddressAd(Id shelter_id) { return fmt::format("shelter:{}:address", shelter_id); }
-std::string ServiceNotesAd(Id case_id) { return fmt::format("case:{}:service_notes", case_id); }
-std::string ReasonsAd(Id case_id) { return fmt::format("case:{}:decision_reasons", case_id); }
-std::string ServiceTextAd(Id id) { return fmt::format("service:{}:text", id); }
-std::string DecisionTextAd(Id id) { return fmt::format("decision:{}:text", id); }
+SealedField AddressAd(Id shelter_id) {
+  return Field("shelters", shelter_id, "address", fmt::format("shelter:{}:address", shelter_id));
+}
+// Format 1 bound a service's notes and a decision's reasons to the case only.
+SealedField ServiceNotesAd(Id case_id, Id service_id) {
+  return Field("services", service_id, "notes", fmt::format("case:{}:service_notes", case_id));
+}
+SealedField ReasonsAd(Id case_id, Id decision_id) {
+  return Field("identification_decisions", decision_id, "reasons",
+               fmt::format("case:{}:decision_reasons", case_id));
+}
+SealedField ServiceTextAd(Id id) {
+  return Field("services", id, "text", fmt::format("service:{}:text", id));
+}
+SealedField DecisionTextAd(Id id) {
+  return Field("identification_decisions", id, "text", fmt::format("decision:{}:text", id));
+}
 
 // The free text of a service and of a decision, as sealed (one object per record).
 Json ServiceText(const domain::Service& s) {
@@ -51,16 +65,17 @@ Status NotFuture(const domain::Date& d, const domain::Date& today, std::string_v
 
 // ---------------------------------------------------------------- shelters
 
-ShelterView AssistanceService::View(const Actor& actor, const store::StoredShelter& s,
-                                    int occupied) {
+ShelterView AssistanceService::View(store::Transaction& tx, const Actor& actor,
+                                    const store::StoredShelter& s, int occupied) {
   ShelterView v;
   v.shelter = s.shelter;
   v.occupied = occupied;
   v.address_visible = AccessPolicy::SeesShelterAddress(actor, s.shelter);
   v.staff = StaffOf(actor, s).has_value();
   if (v.address_visible && !s.sealed_address.empty()) {
-    auto opened = privacy::Open(app_.Keys().OrganizationDataKey(s.shelter.organization_id),
-                                s.sealed_address, AddressAd(s.shelter.id));
+    auto key = app_.OrganizationKey(tx, s.shelter.organization_id);
+    auto opened = key ? OpenField(*key, s.sealed_address, AddressAd(s.shelter.id))
+                      : Result<std::string>(std::unexpected(key.error()));
     if (opened) v.shelter.address = *opened;
   }
   return v;
@@ -79,7 +94,7 @@ Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain:
         auto& a = tx.Assistance();
         TRY(auto existing, a.GetShelter(replay));
         TRY(int occupied, a.Occupied(replay));
-        if (existing) return View(actor, *existing, occupied);
+        if (existing) return View(tx, actor, *existing, occupied);
         return std::optional<ShelterView>();
       },
       [&](store::Transaction& tx) -> Result<App::Written<ShelterView>> {
@@ -95,15 +110,15 @@ Result<ShelterView> AssistanceService::CreateShelter(const Actor& actor, domain:
         s.id = *inserted;
         store::StoredShelter stored{s, {}};
         if (!s.address.empty()) {
-          stored.sealed_address = privacy::Seal(app_.Keys().OrganizationDataKey(s.organization_id),
-                                                s.address, AddressAd(s.id));
+          TRY(auto key, app_.OrganizationKey(tx, s.organization_id));
+          TRY(stored.sealed_address, SealField(key, s.address, AddressAd(s.id)));
           TRY_STATUS(a.SetShelterAddress(s.id, stored.sealed_address));
         }
         TRY_STATUS(app_.Audit(
             tx, actor, "shelter.create", "shelter", std::to_string(s.id),
             Json{{"name", s.name}, {"organization_id", s.organization_id}, {"capacity", s.capacity}}
                 .dump()));
-        return App::Written<ShelterView>{View(actor, stored, 0), s.id};
+        return App::Written<ShelterView>{View(tx, actor, stored, 0), s.id};
       });
 }
 
@@ -119,7 +134,7 @@ Result<Page<ShelterView>> AssistanceService::ListShelters(const Actor& actor,
   page.next_cursor = stored.next_cursor;
   for (const auto& s : stored.items) {
     TRY(int occupied, a.Occupied(s.shelter.id));
-    page.items.push_back(View(actor, s, occupied));
+    page.items.push_back(View(*tx, actor, s, occupied));
   }
   return page;
 }
@@ -129,7 +144,7 @@ Result<ShelterView> AssistanceService::GetShelter(const Actor& actor, Id id) {
   TRY(auto s, tx->Assistance().GetShelter(id));
   if (!s) return Fail(ErrorCode::kNotFound, "not_found", "no such shelter");
   TRY(int occupied, tx->Assistance().Occupied(id));
-  return View(actor, *s, occupied);
+  return View(*tx, actor, *s, occupied);
 }
 
 Result<std::vector<store::OccupancyPoint>> AssistanceService::Occupancy(const Actor& actor, Id id,
@@ -310,13 +325,16 @@ Result<domain::Service> AssistanceService::RecordService(const Actor& actor, Id 
         s.case_id = case_id;
         s.recorded_by = actor.user_id;
         s.created_at = app_.Now();
-        std::string sealed;
-        if (!s.notes.empty())
-          sealed = privacy::Seal(app_.CaseKey(c), s.notes, ServiceNotesAd(case_id));
-        TRY(s.id, a.InsertService(s, sealed));
-        if (s.unit || s.outcome)
-          TRY_STATUS(a.SetServiceText(
-              s.id, privacy::Seal(app_.CaseKey(c), ServiceText(s).dump(), ServiceTextAd(s.id))));
+        TRY(s.id, a.InsertService(s, std::string()));
+        TRY(auto key, app_.CaseKey(tx, c));
+        if (!s.notes.empty()) {
+          TRY(auto sealed, SealField(key, s.notes, ServiceNotesAd(case_id, s.id)));
+          TRY_STATUS(a.SetServiceNotes(s.id, sealed));
+        }
+        if (s.unit || s.outcome) {
+          TRY(auto sealed, SealField(key, ServiceText(s).dump(), ServiceTextAd(s.id)));
+          TRY_STATUS(a.SetServiceText(s.id, sealed));
+        }
         Json details = {{"case_id", case_id},
                         {"code", c.code},
                         {"type", Name(s.type)},
@@ -348,12 +366,13 @@ Result<std::vector<ServiceView>> AssistanceService::ServicesOfCase(const Actor& 
     v.service.unit.reset();
     v.service.outcome.reset();
     if (notes) {
-      const auto key = app_.CaseKey(access.Case());
+      TRY(const auto key, app_.CaseKey(*read.tx, access.Case()));
       if (!r.sealed_notes.empty()) {
-        TRY(v.service.notes, privacy::Open(key, r.sealed_notes, ServiceNotesAd(case_id)));
+        TRY(v.service.notes,
+            OpenField(key, r.sealed_notes, ServiceNotesAd(case_id, r.service.id)));
       }
       if (!r.sealed_text.empty()) {
-        TRY(auto text, privacy::Open(key, r.sealed_text, ServiceTextAd(r.service.id)));
+        TRY(auto text, OpenField(key, r.sealed_text, ServiceTextAd(r.service.id)));
         Json j = Json::parse(text, nullptr, false);
         if (j.is_object()) {
           if (j.contains("unit")) v.service.unit = j["unit"].get<std::string>();
@@ -388,14 +407,15 @@ Result<domain::Case> AssistanceService::RecordDecision(const Actor& actor, Id ca
         d.case_id = case_id;
         d.recorded_by = actor.user_id;
         d.created_at = app_.Now();
-        std::string sealed;
-        if (!d.reasons.empty())
-          sealed = privacy::Seal(app_.CaseKey(c), d.reasons,
-                                 ReasonsAd(case_id));
-        TRY(d.id, tx.Assistance().InsertDecision(d, sealed));
-        TRY_STATUS(tx.Assistance().SetDecisionText(
-            d.id, privacy::Seal(app_.CaseKey(c), Json{{"deciding_body", d.deciding_body}}.dump(),
-                                DecisionTextAd(d.id))));
+        TRY(d.id, tx.Assistance().InsertDecision(d, std::string()));
+        TRY(auto key, app_.CaseKey(tx, c));
+        if (!d.reasons.empty()) {
+          TRY(auto sealed, SealField(key, d.reasons, ReasonsAd(case_id, d.id)));
+          TRY_STATUS(tx.Assistance().SetDecisionReasons(d.id, sealed));
+        }
+        TRY(auto sealed_text, SealField(key, Json{{"deciding_body", d.deciding_body}}.dump(),
+                                        DecisionTextAd(d.id)));
+        TRY_STATUS(tx.Assistance().SetDecisionText(d.id, sealed_text));
         // The status in force: the appeal's outcome once decided, else the decision.
         c.victim_status = d.appeal_outcome.value_or(d.decision);
         c.victim_status_on = d.appeal_decided_on.value_or(d.decided_on);
@@ -425,19 +445,22 @@ Result<std::vector<DecisionView>> AssistanceService::DecisionsOfCase(const Actor
   TRY(auto rows, read.tx->Assistance().DecisionsOfCase(case_id));
   std::vector<DecisionView> out;
   bool reasons_shown = false;
+  std::optional<privacy::SealingKey> key;
+  if (reasons && !rows.empty()) {
+    TRY(key, app_.CaseKey(*read.tx, access.Case()));
+  }
   for (auto& r : rows) {
     DecisionView v{r.decision, reasons};
     if (!reasons) v.decision.deciding_body.clear();
     if (reasons && !r.sealed_text.empty()) {
-      TRY(auto text, privacy::Open(app_.CaseKey(access.Case()), r.sealed_text,
-                                   DecisionTextAd(r.decision.id)));
+      TRY(auto text, OpenField(*key, r.sealed_text, DecisionTextAd(r.decision.id)));
       Json j = Json::parse(text, nullptr, false);
       if (j.is_object() && j.contains("deciding_body"))
         v.decision.deciding_body = j["deciding_body"].get<std::string>();
     }
     if (reasons && !r.sealed_reasons.empty()) {
       TRY(v.decision.reasons,
-          privacy::Open(app_.CaseKey(access.Case()), r.sealed_reasons, ReasonsAd(case_id)));
+          OpenField(*key, r.sealed_reasons, ReasonsAd(case_id, r.decision.id)));
       reasons_shown = true;
     }
     out.push_back(std::move(v));
@@ -611,7 +634,9 @@ Result<domain::Payment> AssistanceService::ApprovePayment(const Actor& actor, Id
 }
 
 namespace {
-std::string PaymentReasonAd(Id id) { return fmt::format("payment:{}:reason", id); }
+SealedField PaymentReasonAd(Id id) {
+  return Field("payments", id, "reason", fmt::format("payment:{}:reason", id));
+}
 }  // namespace
 
 Result<domain::Payment> AssistanceService::DecidePayment(const Actor& actor, Id payment_id,
@@ -637,9 +662,9 @@ Result<domain::Payment> AssistanceService::DecidePayment(const Actor& actor, Id 
                       fmt::format("this payment is {}; only a pending one can be {}",
                                   Name(p->status), reject ? "rejected" : "cancelled"));
         const domain::Case& c = access.Case();
-        TRY_STATUS(a.DecidePayment(payment_id, to, actor.user_id, app_.Now(),
-                                   privacy::Seal(app_.CaseKey(c), reason,
-                                                 PaymentReasonAd(payment_id))));
+        TRY(auto key, app_.CaseKey(tx, c));
+        TRY(auto sealed, SealField(key, reason, PaymentReasonAd(payment_id)));
+        TRY_STATUS(a.DecidePayment(payment_id, to, actor.user_id, app_.Now(), sealed));
         p->status = to;
         p->decided_by = actor.user_id;
         p->decided_at = app_.Now();
@@ -732,19 +757,20 @@ Result<std::int64_t> AssistanceService::SealLegacyFreeText() {
   for (const auto& s : services) {
     TRY(auto c, tx->GetCase(s.service.case_id));
     if (!c) return Internal("a service refers to a missing case");
-    TRY_STATUS(a.SetServiceText(s.service.id, privacy::Seal(app_.CaseKey(*c),
-                                                            ServiceText(s.service).dump(),
-                                                            ServiceTextAd(s.service.id))));
+    TRY(auto key, app_.CaseKey(*tx, *c));
+    TRY(auto sealed_text,
+        SealField(key, ServiceText(s.service).dump(), ServiceTextAd(s.service.id)));
+    TRY_STATUS(a.SetServiceText(s.service.id, sealed_text));
     ++sealed;
   }
   TRY(auto decisions, a.DecisionsWithClearText());
   for (const auto& d : decisions) {
     TRY(auto c, tx->GetCase(d.decision.case_id));
     if (!c) return Internal("a decision refers to a missing case");
-    TRY_STATUS(a.SetDecisionText(
-        d.decision.id,
-        privacy::Seal(app_.CaseKey(*c), Json{{"deciding_body", d.decision.deciding_body}}.dump(),
-                      DecisionTextAd(d.decision.id))));
+    TRY(auto key, app_.CaseKey(*tx, *c));
+    TRY(auto sealed_text, SealField(key, Json{{"deciding_body", d.decision.deciding_body}}.dump(),
+                                    DecisionTextAd(d.decision.id)));
+    TRY_STATUS(a.SetDecisionText(d.decision.id, sealed_text));
     ++sealed;
   }
   if (sealed > 0)

@@ -123,7 +123,8 @@ class AssistanceService {
 
  private:
   Result<domain::Id> StaffOf(const Actor& actor, const store::StoredShelter& s);
-  ShelterView View(const Actor& actor, const store::StoredShelter& s, int occupied);
+  ShelterView View(store::Transaction& tx, const Actor& actor, const store::StoredShelter& s,
+                   int occupied);
 
   App& app_;
 };

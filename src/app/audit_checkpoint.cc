@@ -1,15 +1,13 @@
 #include "app/audit_checkpoint.h"
 
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
 #include <system_error>
-#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/periodic_task.h"
 #include "app/permissions.h"
 
 namespace haven::app {
@@ -171,43 +169,21 @@ Result<std::optional<std::filesystem::path>> WriteAuditCheckpointIfMoved(
   return std::optional<std::filesystem::path>(path);
 }
 
-struct AuditCheckpointTimer::State {
-  std::mutex mu;
-  std::condition_variable wake;
-  bool stop = false;  // GUARDED_BY(mu)
-  std::thread thread;
-};
-
 AuditCheckpointTimer::AuditCheckpointTimer(App& app, int every_minutes) {
   if (every_minutes <= 0) return;
-  state_ = std::make_unique<State>();
-  State* st = state_.get();
   const auto folder = app.config().dir / "checkpoints";
-  st->thread = std::thread([&app, st, folder, every_minutes] {
-    std::optional<std::int64_t> last_seq;
-    std::unique_lock lock(st->mu);
-    while (!st->stop) {
-      lock.unlock();
-      auto written = WriteAuditCheckpointIfMoved(app, folder, &last_seq);
-      if (!written)
-        spdlog::error("audit checkpoint not written: {}", written.error().message);
-      else if (*written)
-        spdlog::info("audit checkpoint of entry {} written to {}", *last_seq,
-                     (*written)->string());
-      lock.lock();
-      st->wake.wait_for(lock, std::chrono::minutes(every_minutes), [st] { return st->stop; });
-    }
-  });
+  task_ = std::make_unique<PeriodicTask>(
+      std::chrono::minutes(every_minutes),
+      [&app, folder, last_seq = std::optional<std::int64_t>()]() mutable {
+        auto written = WriteAuditCheckpointIfMoved(app, folder, &last_seq);
+        if (!written)
+          spdlog::error("audit checkpoint not written: {}", written.error().message);
+        else if (*written)
+          spdlog::info("audit checkpoint of entry {} written to {}", *last_seq,
+                       (*written)->string());
+      });
 }
 
-AuditCheckpointTimer::~AuditCheckpointTimer() {
-  if (!state_) return;
-  {
-    std::lock_guard lock(state_->mu);
-    state_->stop = true;
-  }
-  state_->wake.notify_all();
-  state_->thread.join();
-}
+AuditCheckpointTimer::~AuditCheckpointTimer() = default;
 
 }  // namespace haven::app

@@ -42,6 +42,7 @@
 namespace haven::app {
 
 class App;
+class PeriodicTask;
 struct Actor;
 
 inline constexpr std::string_view kCheckpointFormat = "haven-audit-checkpoint-1";
@@ -102,8 +103,7 @@ class AuditCheckpointTimer {
   ~AuditCheckpointTimer();
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<PeriodicTask> task_;  // null when off
 };
 
 }  // namespace haven::app

@@ -23,11 +23,22 @@ using domain::Json;
 using domain::Name;
 using P = Permission;
 
-std::string CaseNoteAd(Id note_id) { return fmt::format("note:{}", note_id); }
-std::string AttachmentTitleAd(Id id) { return fmt::format("attachment:{}:title", id); }
-std::string AttachmentContentAd(Id id) { return fmt::format("attachment:{}:content", id); }
-std::string ClosureNoteAd(Id id) { return fmt::format("closure_request:{}:note", id); }
-std::string ClosureDecisionAd(Id id) { return fmt::format("closure_request:{}:decision", id); }
+SealedField CaseNoteAd(Id note_id) {
+  return Field("case_notes", note_id, "text", fmt::format("note:{}", note_id));
+}
+SealedField AttachmentTitleAd(Id id) {
+  return Field("case_attachments", id, "title", fmt::format("attachment:{}:title", id));
+}
+SealedField AttachmentContentAd(Id id) {
+  return Field("case_attachments", id, "content", fmt::format("attachment:{}:content", id));
+}
+SealedField ClosureNoteAd(Id id) {
+  return Field("closure_requests", id, "note", fmt::format("closure_request:{}:note", id));
+}
+SealedField ClosureDecisionAd(Id id) {
+  return Field("closure_requests", id, "decision_note",
+               fmt::format("closure_request:{}:decision", id));
+}
 
 Json Opt(const std::optional<Id>& v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -152,10 +163,12 @@ Result<TransitionResult> CaseworkService::Move(store::Transaction& tx, const Act
   c.updated_at = app_.Now();
   c.version += 1;
   TRY_STATUS(tx.UpdateCase(c));
-  std::string sealed_note;
-  if (!t.note.empty())
-    sealed_note = privacy::Seal(app_.CaseKey(c), t.note, TransitionNoteAd(c.id));
-  TRY(tr.id, tx.InsertTransition(tr, sealed_note));
+  TRY(tr.id, tx.InsertTransition(tr, std::string()));
+  if (!t.note.empty()) {
+    TRY(auto key, app_.CaseKey(tx, c));
+    TRY(auto sealed_note, SealField(key, t.note, TransitionNoteAd(c.id, tr.id)));
+    TRY_STATUS(tx.SetTransitionNote(tr.id, sealed_note));
+  }
   Json details = {{"code", c.code},
                   {"from", Name(tr.from)},
                   {"to", Name(tr.to)},
@@ -183,7 +196,7 @@ Result<TransitionResult> CaseworkService::Transition(const Actor& actor, Id case
         TransitionResult out{*c, std::nullopt};
         TRY(auto pending, tx.Casework().PendingClosureOfCase(case_id));
         if (pending) {
-          TRY(out.closure_request, ViewOf(*c, *pending));
+          TRY(out.closure_request, ViewOf(tx, *c, *pending));
         }
         return std::optional(std::move(out));
       },
@@ -212,7 +225,8 @@ Result<TransitionResult> CaseworkService::Transition(const Actor& actor, Id case
         r.requested_by = actor.user_id;
         r.requested_at = app_.Now();
         TRY(r.id, tx.Casework().InsertClosureRequest(r));
-        r.sealed_note = privacy::Seal(app_.CaseKey(c), t.note, ClosureNoteAd(r.id));
+        TRY(auto key, app_.CaseKey(tx, c));
+        TRY(r.sealed_note, SealField(key, t.note, ClosureNoteAd(r.id)));
         TRY_STATUS(tx.Casework().SetClosureRequestNote(r.id, r.sealed_note));
         TRY_STATUS(app_.Audit(tx, actor, "case.closure_request", "case", std::to_string(case_id),
                               Json{{"code", c.code},
@@ -220,7 +234,7 @@ Result<TransitionResult> CaseworkService::Transition(const Actor& actor, Id case
                                    {"closure_reason", Name(r.reason)},
                                    {"duplicate_of", Opt(r.duplicate_of)}}
                                   .dump()));
-        TRY(auto view, ViewOf(c, r));
+        TRY(auto view, ViewOf(tx, c, r));
         return App::Written<TransitionResult>{TransitionResult{c, std::move(view)}, case_id};
       });
 }
@@ -232,7 +246,7 @@ Result<std::optional<TransitionResult>> CaseworkService::ReplayedDecision(
   return std::optional(TransitionResult{*c, std::nullopt});
 }
 
-Result<ClosureRequest> CaseworkService::ViewOf(const domain::Case& c,
+Result<ClosureRequest> CaseworkService::ViewOf(store::Transaction& tx, const domain::Case& c,
                                                const store::StoredClosureRequest& r) {
   ClosureRequest v;
   v.id = r.id;
@@ -246,12 +260,13 @@ Result<ClosureRequest> CaseworkService::ViewOf(const domain::Case& c,
   v.status = r.status;
   v.decided_by = r.decided_by;
   v.decided_at = r.decided_at;
+  if (r.sealed_note.empty() && r.sealed_decision_note.empty()) return v;
+  TRY(auto key, app_.CaseKey(tx, c));
   if (!r.sealed_note.empty()) {
-    TRY(v.note, privacy::Open(app_.CaseKey(c), r.sealed_note, ClosureNoteAd(r.id)));
+    TRY(v.note, OpenField(key, r.sealed_note, ClosureNoteAd(r.id)));
   }
   if (!r.sealed_decision_note.empty()) {
-    TRY(v.decision_note,
-        privacy::Open(app_.CaseKey(c), r.sealed_decision_note, ClosureDecisionAd(r.id)));
+    TRY(v.decision_note, OpenField(key, r.sealed_decision_note, ClosureDecisionAd(r.id)));
   }
   return v;
 }
@@ -265,7 +280,7 @@ Result<std::vector<ClosureRequest>> CaseworkService::PendingClosures(const Actor
   for (const auto& r : rows) {
     TRY(CaseAccess access, app_.Access(*tx, actor, r.case_id));
     if (!access.CanRead(DataCategory::kNotes)) continue;
-    TRY(auto v, ViewOf(access.Case(), r));
+    TRY(auto v, ViewOf(*tx, access.Case(), r));
     out.push_back(std::move(v));
   }
   return out;
@@ -281,7 +296,7 @@ Result<std::vector<ClosureRequest>> CaseworkService::ClosureRequestsOfCase(const
         TRY(auto rows, tx.Casework().ClosureRequestsOfCase(case_id));
         std::vector<ClosureRequest> out;
         for (const auto& r : rows) {
-          TRY(auto v, ViewOf(access.Case(), r));
+          TRY(auto v, ViewOf(tx, access.Case(), r));
           out.push_back(std::move(v));
         }
         return out;
@@ -313,9 +328,11 @@ Result<TransitionResult> CaseworkService::DecideClosure(const Actor& actor, Id c
                                   access.Case().code));
         TRY_STATUS(AccessPolicy::MayDecideClosure(actor, pending->requested_by));
         const domain::Case before = access.Case();
-        std::string sealed = note.empty() ? std::string()
-                                          : privacy::Seal(app_.CaseKey(before), note,
-                                                          ClosureDecisionAd(pending->id));
+        TRY(auto key, app_.CaseKey(tx, before));
+        std::string sealed;
+        if (!note.empty()) {
+          TRY(sealed, SealField(key, note, ClosureDecisionAd(pending->id)));
+        }
         TRY_STATUS(tx.Casework().DecideClosureRequest(
             pending->id, approve ? ClosureRequestStatus::kApproved : ClosureRequestStatus::kRejected,
             actor.user_id, app_.Now(), sealed));
@@ -332,8 +349,7 @@ Result<TransitionResult> CaseworkService::DecideClosure(const Actor& actor, Id c
           t.on = pending->on;
           t.closure_reason = pending->reason;
           t.duplicate_of = pending->duplicate_of;
-          TRY(t.note, privacy::Open(app_.CaseKey(before), pending->sealed_note,
-                                    ClosureNoteAd(pending->id)));
+          TRY(t.note, OpenField(key, pending->sealed_note, ClosureNoteAd(pending->id)));
           TRY(out, Move(tx, actor, access, t));
         }
         return App::Written<TransitionResult>{std::move(out), case_id};
@@ -403,8 +419,10 @@ Result<domain::Case> CaseworkService::Reopen(const Actor& actor, Id case_id,
         c.updated_at = app_.Now();
         c.version += 1;
         TRY_STATUS(tx.UpdateCase(c));
-        TRY(tr.id, tx.InsertTransition(
-                       tr, privacy::Seal(app_.CaseKey(c), reason, TransitionNoteAd(case_id))));
+        TRY(tr.id, tx.InsertTransition(tr, std::string()));
+        TRY(auto key, app_.CaseKey(tx, c));
+        TRY(auto sealed_reason, SealField(key, reason, TransitionNoteAd(case_id, tr.id)));
+        TRY_STATUS(tx.SetTransitionNote(tr.id, sealed_reason));
         TRY_STATUS(app_.Audit(tx, actor, "case.reopen", "case", std::to_string(case_id),
                               Json{{"code", c.code},
                                    {"to", Name(back)},
@@ -451,7 +469,7 @@ Result<domain::Case> CaseworkService::UpdateFacts(const Actor& actor, Id case_id
         if (fields.identified_on != c.fields.identified_on) {
           TRY(auto person, tx.GetPerson(c.person_id));
           if (!person) return Internal(fmt::format("case {} has no person", case_id));
-          TRY(auto identity, app_.OpenPersonIdentity(*person));
+          TRY(auto identity, app_.OpenPersonIdentity(tx, *person));
           if (identity.birth_date && *identity.birth_date > fields.identified_on)
             return Invalid("identified_on", "is before the person's birth date");
           age = domain::AgeAtIdentification(identity, fields.identified_on);
@@ -519,10 +537,12 @@ Result<Note> CaseworkService::AddNote(const Actor& actor, Id case_id, const std:
                                       const WriteOptions& w) {
   TRY_STATUS(Require(actor.role, P::kChangeCase));
   TRY_STATUS(domain::CheckText(text, "text", 20000));
-  auto view = [&](const domain::Case& c, const store::StoredNote& n) -> Result<Note> {
+  auto view = [&](store::Transaction& tx, const domain::Case& c,
+                  const store::StoredNote& n) -> Result<Note> {
     Note out{n.id, n.case_id, n.author_user_id, actor.username, n.author_organization_id,
              n.created_at, {}};
-    TRY(out.text, privacy::Open(app_.CaseKey(c), n.sealed_text, CaseNoteAd(n.id)));
+    TRY(auto key, app_.CaseKey(tx, c));
+    TRY(out.text, OpenField(key, n.sealed_text, CaseNoteAd(n.id)));
     return out;
   };
   return app_.IdempotentWrite<Note>(
@@ -531,7 +551,7 @@ Result<Note> CaseworkService::AddNote(const Actor& actor, Id case_id, const std:
         TRY(CaseAccess access, app_.Access(tx, actor, case_id));
         TRY(auto notes, tx.Casework().NotesOfCase(case_id, replay - 1, 1));
         if (notes.empty() || notes[0].id != replay) return std::optional<Note>();
-        TRY(auto n, view(access.Case(), notes[0]));
+        TRY(auto n, view(tx, access.Case(), notes[0]));
         return std::optional(std::move(n));
       },
       [&](store::Transaction& tx) -> Result<App::Written<Note>> {
@@ -544,11 +564,12 @@ Result<Note> CaseworkService::AddNote(const Actor& actor, Id case_id, const std:
         n.author_organization_id = actor.organization_id;
         n.created_at = app_.Now();
         TRY(n.id, tx.Casework().InsertNote(n));
-        n.sealed_text = privacy::Seal(app_.CaseKey(c), text, CaseNoteAd(n.id));
+        TRY(auto key, app_.CaseKey(tx, c));
+        TRY(n.sealed_text, SealField(key, text, CaseNoteAd(n.id)));
         TRY_STATUS(tx.Casework().SetNoteSealed(n.id, n.sealed_text));
         TRY_STATUS(app_.Audit(tx, actor, "case.note_create", "note", std::to_string(n.id),
                               Json{{"case_id", case_id}, {"code", c.code}}.dump()));
-        TRY(auto out, view(c, n));
+        TRY(auto out, view(tx, c, n));
         return App::Written<Note>{std::move(out), n.id};
       });
 }
@@ -565,6 +586,7 @@ Result<Page<Note>> CaseworkService::Notes(const Actor& actor, Id case_id, const 
         Page<Note> out;
         out.next_cursor = page.next_cursor;
         std::map<Id, std::string> names;
+        TRY(auto key, app_.CaseKey(tx, access.Case()));
         for (const auto& n : page.items) {
           Note v{n.id, n.case_id, n.author_user_id, {}, n.author_organization_id, n.created_at, {}};
           if (!names.contains(n.author_user_id)) {
@@ -572,7 +594,7 @@ Result<Page<Note>> CaseworkService::Notes(const Actor& actor, Id case_id, const 
             names[n.author_user_id] = u ? u->user.username : "";
           }
           v.author_username = names[n.author_user_id];
-          TRY(v.text, privacy::Open(app_.CaseKey(access.Case()), n.sealed_text, CaseNoteAd(n.id)));
+          TRY(v.text, OpenField(key, n.sealed_text, CaseNoteAd(n.id)));
           out.items.push_back(std::move(v));
         }
         return out;
@@ -602,7 +624,7 @@ std::string SniffMediaType(std::string_view b) {
 
 namespace {
 
-Result<Attachment> OpenAttachmentRow(const privacy::Key& key, const store::StoredAttachment& a,
+Result<Attachment> OpenAttachmentRow(const privacy::SealingKey& key, const store::StoredAttachment& a,
                                      bool with_content) {
   Attachment out;
   out.id = a.id;
@@ -612,10 +634,10 @@ Result<Attachment> OpenAttachmentRow(const privacy::Key& key, const store::Store
   out.created_by = a.created_by;
   out.created_at = a.created_at;
   if (!a.sealed_title.empty()) {
-    TRY(out.title, privacy::Open(key, a.sealed_title, AttachmentTitleAd(a.id)));
+    TRY(out.title, OpenField(key, a.sealed_title, AttachmentTitleAd(a.id)));
   }
   if (with_content) {
-    TRY(out.content, privacy::Open(key, a.sealed_content, AttachmentContentAd(a.id)));
+    TRY(out.content, OpenField(key, a.sealed_content, AttachmentContentAd(a.id)));
   }
   return out;
 }
@@ -651,7 +673,8 @@ Result<Attachment> CaseworkService::AddAttachment(const Actor& actor, Id case_id
         TRY(CaseAccess access, app_.Access(tx, actor, case_id));
         TRY(auto a, tx.Casework().GetAttachment(replay));
         if (!a || a->case_id != case_id) return std::optional<Attachment>();
-        TRY(auto out, OpenAttachmentRow(app_.CaseKey(access.Case()), *a, false));
+        TRY(auto key, app_.CaseKey(tx, access.Case()));
+        TRY(auto out, OpenAttachmentRow(key, *a, false));
         return std::optional(std::move(out));
       },
       [&](store::Transaction& tx) -> Result<App::Written<Attachment>> {
@@ -666,10 +689,10 @@ Result<Attachment> CaseworkService::AddAttachment(const Actor& actor, Id case_id
         a.created_by_organization_id = actor.organization_id;
         a.created_at = app_.Now();
         TRY(a.id, tx.Casework().InsertAttachment(a));
-        const privacy::Key key = app_.CaseKey(c);
-        a.sealed_title = privacy::Seal(key, in.title, AttachmentTitleAd(a.id));
-        TRY_STATUS(tx.Casework().SetAttachmentSealed(
-            a.id, a.sealed_title, privacy::Seal(key, in.content, AttachmentContentAd(a.id))));
+        TRY(const auto key, app_.CaseKey(tx, c));
+        TRY(a.sealed_title, SealField(key, in.title, AttachmentTitleAd(a.id)));
+        TRY(auto sealed_content, SealField(key, in.content, AttachmentContentAd(a.id)));
+        TRY_STATUS(tx.Casework().SetAttachmentSealed(a.id, a.sealed_title, sealed_content));
         TRY_STATUS(app_.Audit(tx, actor, "case.attachment_create", "attachment",
                               std::to_string(a.id),
                               Json{{"case_id", case_id},
@@ -689,8 +712,10 @@ Result<std::vector<Attachment>> CaseworkService::Attachments(const Actor& actor,
         TRY_STATUS(access.RequireRead(DataCategory::kDocuments));
         TRY(auto rows, tx.Casework().AttachmentsOfCase(case_id));
         std::vector<Attachment> out;
+        if (rows.empty()) return out;
+        TRY(auto key, app_.CaseKey(tx, access.Case()));
         for (const auto& a : rows) {
-          TRY(auto v, OpenAttachmentRow(app_.CaseKey(access.Case()), a, false));
+          TRY(auto v, OpenAttachmentRow(key, a, false));
           out.push_back(std::move(v));
         }
         return out;
@@ -713,7 +738,8 @@ Result<Attachment> CaseworkService::OpenAttachment(const Actor& actor, Id attach
     return Fail(ErrorCode::kNotFound, "not_found", "no such attachment");
   if (!access) return std::unexpected(access.error());
   TRY_STATUS(access->RequireRead(DataCategory::kDocuments));
-  TRY(auto out, OpenAttachmentRow(app_.CaseKey(access->Case()), *a, true));
+  TRY(auto key, app_.CaseKey(*tx, access->Case()));
+  TRY(auto out, OpenAttachmentRow(key, *a, true));
   Json details = access->Grounds();
   details["case_id"] = a->case_id;
   details["code"] = access->Case().code;

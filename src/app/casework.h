@@ -151,7 +151,8 @@ class CaseworkService {
                                 const TransitionRequest& t, bool by_record = false);
 
  private:
-  Result<ClosureRequest> ViewOf(const domain::Case& c, const store::StoredClosureRequest& r);
+  Result<ClosureRequest> ViewOf(store::Transaction& tx, const domain::Case& c,
+                                const store::StoredClosureRequest& r);
   // What a repeated decision on a closure answers: the case as it now is.
   Result<std::optional<TransitionResult>> ReplayedDecision(store::Transaction& tx,
                                                            const Actor& actor, Id case_id);

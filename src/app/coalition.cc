@@ -1,5 +1,7 @@
 #include "app/coalition.h"
 
+#include "app/sealing.h"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -22,10 +24,18 @@ using S = domain::ReferralStatus;
 
 namespace {
 
-std::string WitnessAd(Id id) { return fmt::format("consent:{}:witness", id); }
-std::string ReferralNoteAd(Id id) { return fmt::format("referral:{}:note", id); }
-std::string DeclineReasonAd(Id id) { return fmt::format("referral:{}:decline_reason", id); }
-std::string OverrideReasonAd(Id id) { return fmt::format("referral:{}:override_reason", id); }
+SealedField WitnessAd(Id id) {
+  return Field("consents", id, "witness", fmt::format("consent:{}:witness", id));
+}
+SealedField ReferralNoteAd(Id id) {
+  return Field("referrals", id, "note", fmt::format("referral:{}:note", id));
+}
+SealedField DeclineReasonAd(Id id) {
+  return Field("referrals", id, "decline_reason", fmt::format("referral:{}:decline_reason", id));
+}
+SealedField OverrideReasonAd(Id id) {
+  return Field("referrals", id, "override_reason", fmt::format("referral:{}:override_reason", id));
+}
 
 Status CaseOpen(const domain::Case& c) {
   if (c.status == domain::CaseStatus::kClosed)
@@ -131,9 +141,11 @@ Result<ConsentView> CoalitionService::RecordConsent(const Actor& actor, Id case_
         c.recorded_by_organization_id = actor.organization_id;
         c.created_at = c.updated_at = app_.Now();
         TRY(c.id, tx.Coalition().InsertConsent(c));
-        if (c.witness)
-          TRY_STATUS(tx.Coalition().SetConsentSealed(
-              c.id, privacy::Seal(app_.CaseKey(kase), *c.witness, WitnessAd(c.id))));
+        if (c.witness) {
+          TRY(auto key, app_.CaseKey(tx, kase));
+          TRY(auto sealed, SealField(key, *c.witness, WitnessAd(c.id)));
+          TRY_STATUS(tx.Coalition().SetConsentSealed(c.id, sealed));
+        }
         Json details = ConsentFacts(c);
         details["code"] = kase.code;
         TRY_STATUS(app_.Audit(tx, actor, "consent.record", "consent", std::to_string(c.id),
@@ -196,8 +208,8 @@ Result<std::vector<ConsentView>> CoalitionService::ConsentsOfCase(const Actor& a
     if (read.access.CrossOrganisation()) r.consent.recorded_by = 0;
     ConsentView v{r.consent, notes && !r.sealed_witness.empty()};
     if (v.witness_visible) {
-      TRY(auto witness, privacy::Open(app_.CaseKey(read.access.Case()), r.sealed_witness,
-                                      WitnessAd(r.consent.id)));
+      TRY(auto key, app_.CaseKey(*read.tx, read.access.Case()));
+      TRY(auto witness, OpenField(key, r.sealed_witness, WitnessAd(r.consent.id)));
       v.consent.witness = witness;
       text = true;
     }
@@ -211,7 +223,9 @@ Result<std::vector<ConsentView>> CoalitionService::ConsentsOfCase(const Actor& a
 
 namespace {
 
-std::string FormAd(Id id) { return fmt::format("consent:{}:form", id); }
+SealedField FormAd(Id id) {
+  return Field("consents", id, "form", fmt::format("consent:{}:form", id));
+}
 
 // What a scanned form may be: the file must be what it says (its first bytes).
 Status CheckForm(const std::string& media_type, const std::string& content) {
@@ -255,9 +269,9 @@ Status CoalitionService::AttachConsentForm(const Actor& actor, Id consent_id,
         TRY(auto found, ConsentAndAccess(app_, tx, actor, consent_id, "consent"));
         const CaseAccess* access = &found.second;
         TRY_STATUS(access->RequireWrite(DataCategory::kIdentity));
-        TRY_STATUS(tx.Coalition().SetConsentForm(
-            consent_id, privacy::Seal(app_.CaseKey(access->Case()), content, FormAd(consent_id)),
-            media_type));
+        TRY(auto key, app_.CaseKey(tx, access->Case()));
+        TRY(auto sealed, SealField(key, content, FormAd(consent_id)));
+        TRY_STATUS(tx.Coalition().SetConsentForm(consent_id, sealed, media_type));
         TRY_STATUS(app_.Audit(tx, actor, "consent.form_attach", "consent",
                               std::to_string(consent_id),
                               Json{{"case_id", access->Case().id},
@@ -282,7 +296,8 @@ Result<CoalitionService::ConsentForm> CoalitionService::ViewConsentForm(
   TRY(auto form, tx->Coalition().ConsentForm(consent_id));
   if (!form) return Fail(ErrorCode::kNotFound, "not_found", "no such consent form");
   ConsentForm out;
-  TRY(auto content, privacy::Open(app_.CaseKey(access->Case()), form->first, FormAd(consent_id)));
+  TRY(auto key, app_.CaseKey(*tx, access->Case()));
+  TRY(auto content, OpenField(key, form->first, FormAd(consent_id)));
   out.content_base64 = privacy::Base64(content);
   out.media_type = form->second;
   Json details = access->Grounds();
@@ -345,6 +360,14 @@ Result<ReferralView> CoalitionService::View(const Actor& actor, store::Transacti
                                             const domain::Case& c, bool receiver_notes) {
   ReferralView v{s.referral, false, false};
   const bool staff = Can(actor.role, P::kReadCaseNotes);
+  // Made lazily: most views open nothing.
+  std::optional<privacy::SealingKey> case_key;
+  auto open = [&](const std::string& sealed, const SealedField& field) -> Result<std::string> {
+    if (!case_key) {
+      TRY(case_key, app_.CaseKey(tx, c));
+    }
+    return OpenField(*case_key, sealed, field);
+  };
   bool notes = false;
   if (AccessPolicy::SenderOf(actor, s.referral)) {
     notes = staff;  // the sender wrote them
@@ -361,18 +384,18 @@ Result<ReferralView> CoalitionService::View(const Actor& actor, store::Transacti
       });
     // The reason of a decline is the receiver's own text.
     if (staff && !s.sealed_decline_reason.empty()) {
-      TRY(v.referral.decline_reason, privacy::Open(app_.CaseKey(c), s.sealed_decline_reason,
-                                                   DeclineReasonAd(s.referral.id)));
+      TRY(v.referral.decline_reason,
+          open(s.sealed_decline_reason, DeclineReasonAd(s.referral.id)));
       v.decline_reason_visible = true;
     }
   }
   if (notes && !s.sealed_note.empty()) {
-    TRY(v.referral.note, privacy::Open(app_.CaseKey(c), s.sealed_note, ReferralNoteAd(s.referral.id)));
+    TRY(v.referral.note, open(s.sealed_note, ReferralNoteAd(s.referral.id)));
     v.note_visible = true;
   }
   if (AccessPolicy::SenderOf(actor, s.referral) && staff && !s.sealed_decline_reason.empty()) {
-    TRY(v.referral.decline_reason, privacy::Open(app_.CaseKey(c), s.sealed_decline_reason,
-                                                 DeclineReasonAd(s.referral.id)));
+    TRY(v.referral.decline_reason,
+        open(s.sealed_decline_reason, DeclineReasonAd(s.referral.id)));
     v.decline_reason_visible = true;
   }
   if (v.referral.override_) v.referral.override_->reason.clear();
@@ -468,11 +491,15 @@ Result<ReferralView> CoalitionService::CreateReferral(const Actor& actor, const 
           relied = {{"consent_ids", used}};
         }
         TRY(r.id, tx.Coalition().InsertReferral(r));
-        TRY_STATUS(tx.Coalition().SetReferralSealed(
-            r.id, in.note.empty() ? "" : privacy::Seal(app_.CaseKey(c), in.note, ReferralNoteAd(r.id)),
-            in.override_basis
-                ? privacy::Seal(app_.CaseKey(c), in.override_reason, OverrideReasonAd(r.id))
-                : ""));
+        TRY(auto key, app_.CaseKey(tx, c));
+        std::string sealed_note, sealed_override;
+        if (!in.note.empty()) {
+          TRY(sealed_note, SealField(key, in.note, ReferralNoteAd(r.id)));
+        }
+        if (in.override_basis) {
+          TRY(sealed_override, SealField(key, in.override_reason, OverrideReasonAd(r.id)));
+        }
+        TRY_STATUS(tx.Coalition().SetReferralSealed(r.id, sealed_note, sealed_override));
         r.note = in.note;
         Json details = {{"case_id", c.id},
                         {"code", c.code},
@@ -529,8 +556,11 @@ Result<ReferralView> CoalitionService::Step(const Actor& actor, Id id, S to,
           case S::kAccepted: r.accepted_at = now; break;
           case S::kDeclined:
             r.declined_at = now;
-            sealed_reason = privacy::Seal(app_.CaseKey(*c), reason, DeclineReasonAd(r.id));
+          {
+            TRY(auto key, app_.CaseKey(tx, *c));
+            TRY(sealed_reason, SealField(key, reason, DeclineReasonAd(r.id)));
             break;
+          }
           case S::kCompleted: r.completed_at = now; break;
           case S::kRevoked: r.revoked_at = now; break;
           case S::kPending: break;

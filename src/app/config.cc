@@ -127,6 +127,7 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
       {"linkage", {"duplicate_warning_threshold", "link_threshold", "max_joined_share",
                    "max_cluster_size"}},
       {"audit", {"checkpoint_every_minutes"}},
+      {"retention", {"erase_after_closure_days"}},
   };
   for (auto& [section, node] : t) {
     auto known = kKnown.find(std::string(section.str()));
@@ -171,6 +172,11 @@ Result<Config> Config::Load(const std::filesystem::path& dir) {
   TRY_STATUS(Read(t, "linkage", "max_joined_share", c.link_max_joined_share));
   TRY_STATUS(Read(t, "linkage", "max_cluster_size", c.link_max_cluster_size));
   TRY_STATUS(Read(t, "audit", "checkpoint_every_minutes", c.audit_checkpoint_every_minutes));
+  TRY_STATUS(Read(t, "retention", "erase_after_closure_days",
+                  c.retention_erase_after_closure_days));
+  if (c.retention_erase_after_closure_days < 0 ||
+      c.retention_erase_after_closure_days > 100 * 366)
+    return Invalid("retention.erase_after_closure_days", "must be 0 (off) to 36600");
   if (c.audit_checkpoint_every_minutes > 7 * 24 * 60)
     return Invalid("audit.checkpoint_every_minutes", "must be 0 (off) to 10080 (a week)");
   if (c.port < 1 || c.port > 65535) return Invalid("server.port", "must be 1 to 65535");
@@ -248,6 +254,13 @@ trusted_proxies = []
 # cut short or rewritten since.
 checkpoint_every_minutes = {audit_checkpoint_every_minutes}
 
+[retention]
+# Days after a person's last case was closed after which her identity, notes and
+# attachments are erased for good by destroying her data key; the anonymous facts of
+# her cases stay in the statistics. 0: never. `haven retention run` applies it, and
+# `haven serve` once a day.
+erase_after_closure_days = {retention_erase_after_closure_days}
+
 [cases]
 # Statutory minimum of the recovery and reflection period, in days.
 reflection_days = {10}
@@ -280,7 +293,9 @@ max_cluster_size = {17}
                      link_threshold, dp_epsilon_budget, lookups_per_hour,
                      link_max_joined_share, link_max_cluster_size, dp_epsilon_per_analyst,
                      fmt::arg("audit_checkpoint_every_minutes", audit_checkpoint_every_minutes),
-                     fmt::arg("second_factor_required_for", RolesToml(second_factor_required_for)));
+                     fmt::arg("second_factor_required_for", RolesToml(second_factor_required_for)),
+                     fmt::arg("retention_erase_after_closure_days",
+                              retention_erase_after_closure_days));
 }
 
 }  // namespace haven::app

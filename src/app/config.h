@@ -80,6 +80,12 @@ struct Config {
   // starts and then every this many minutes (when the log grew); 0: never.
   // ([audit] checkpoint_every_minutes; see app/audit_checkpoint.h.)
   int audit_checkpoint_every_minutes = 60;
+  // Days after a person's last case was closed after which her identity, the free text
+  // and the attachments of her cases are erased by destroying her data key
+  // (crypto-shredding); the cases' anonymous facts stay for statistics. 0: never.
+  // `haven retention run` and, once a day, `haven serve` apply it.
+  // ([retention] erase_after_closure_days; see app/retention.h.)
+  int retention_erase_after_closure_days = 0;
 
   std::filesystem::path DatabasePath() const { return dir / database; }
   std::filesystem::path KeyringPath() const;

@@ -1,5 +1,7 @@
 #include "app/stages.h"
 
+#include "app/sealing.h"
+
 #include "app/casework.h"
 
 #include <algorithm>
@@ -19,14 +21,22 @@ namespace {
 
 // Associated data binds each sealed text to its record, so that a blob copied
 // onto another record (or another field) no longer opens.
-std::string NeedsAd(Id case_id, int revision) {
-  return fmt::format("case:{}:support_plan:{}:needs", case_id, revision);
+// A support plan's row is its case and revision (unique together).
+SealedField NeedsAd(Id case_id, int revision) {
+  return SealedField{fmt::format("support_plans:{}/{}:needs", case_id, revision),
+                     fmt::format("case:{}:support_plan:{}:needs", case_id, revision)};
 }
-std::string ObjectivesAd(Id case_id, int revision) {
-  return fmt::format("case:{}:support_plan:{}:objectives", case_id, revision);
+SealedField ObjectivesAd(Id case_id, int revision) {
+  return SealedField{fmt::format("support_plans:{}/{}:objectives", case_id, revision),
+                     fmt::format("case:{}:support_plan:{}:objectives", case_id, revision)};
 }
-std::string ExtensionReasonAd(Id id) { return fmt::format("reflection_extension:{}:reason", id); }
-std::string FollowUpNotesAd(Id id) { return fmt::format("follow_up:{}:notes", id); }
+SealedField ExtensionReasonAd(Id id) {
+  return Field("reflection_extensions", id, "reason",
+               fmt::format("reflection_extension:{}:reason", id));
+}
+SealedField FollowUpNotesAd(Id id) {
+  return Field("follow_ups", id, "notes", fmt::format("follow_up:{}:notes", id));
+}
 
 Json OptDate(const std::optional<domain::Date>& d) {
   return d ? Json(d->ToString()) : Json(nullptr);
@@ -125,35 +135,36 @@ Result<App::CaseRead> StageService::ReadableCase(const Actor& actor, Id case_id,
   return read;
 }
 
-Result<SupportPlanView> StageService::View(const CaseAccess& access,
+Result<SupportPlanView> StageService::View(store::Transaction& tx, const CaseAccess& access,
                                            const store::StoredSupportPlan& s) {
   const domain::Case& c = access.Case();
   SupportPlanView v{s.plan, access.CanRead(DataCategory::kNotes)};
   if (v.text_visible) {
-    const auto key = app_.CaseKey(c);
-    TRY(v.plan.needs, privacy::Open(key, s.sealed_needs, NeedsAd(c.id, s.plan.revision)));
+    TRY(const auto key, app_.CaseKey(tx, c));
+    TRY(v.plan.needs, OpenField(key, s.sealed_needs, NeedsAd(c.id, s.plan.revision)));
     TRY(v.plan.objectives,
-        privacy::Open(key, s.sealed_objectives, ObjectivesAd(c.id, s.plan.revision)));
+        OpenField(key, s.sealed_objectives, ObjectivesAd(c.id, s.plan.revision)));
   }
   return v;
 }
 
-Result<ExtensionView> StageService::View(const CaseAccess& access,
+Result<ExtensionView> StageService::View(store::Transaction& tx, const CaseAccess& access,
                                          const store::StoredExtension& s) {
   ExtensionView v{s.extension, access.CanRead(DataCategory::kNotes)};
   if (v.reason_visible && !s.sealed_reason.empty()) {
-    TRY(v.extension.reason, privacy::Open(app_.CaseKey(access.Case()), s.sealed_reason,
-                                          ExtensionReasonAd(s.extension.id)));
+    TRY(const auto key, app_.CaseKey(tx, access.Case()));
+    TRY(v.extension.reason,
+        OpenField(key, s.sealed_reason, ExtensionReasonAd(s.extension.id)));
   }
   return v;
 }
 
-Result<FollowUpView> StageService::View(const CaseAccess& access,
+Result<FollowUpView> StageService::View(store::Transaction& tx, const CaseAccess& access,
                                         const store::StoredFollowUp& s) {
   FollowUpView v{s.follow_up, access.CanRead(DataCategory::kNotes)};
   if (v.notes_visible && !s.sealed_notes.empty()) {
-    TRY(v.follow_up.notes, privacy::Open(app_.CaseKey(access.Case()), s.sealed_notes,
-                                         FollowUpNotesAd(s.follow_up.id)));
+    TRY(const auto key, app_.CaseKey(tx, access.Case()));
+    TRY(v.follow_up.notes, OpenField(key, s.sealed_notes, FollowUpNotesAd(s.follow_up.id)));
   }
   return v;
 }
@@ -172,7 +183,7 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
     TRY(auto existing, st.GetSupportPlan(*replay));
     if (existing) {
       TRY(auto access, app_.Access(*tx, actor, existing->plan.case_id));
-      return View(access, *existing);
+      return View(*tx, access, *existing);
     }
   }
   TRY(auto access, WritableCase(*tx, actor, case_id, false));
@@ -190,11 +201,10 @@ Result<SupportPlanView> StageService::ReviseSupportPlan(const Actor& actor, Id c
   p.revision = current + 1;
   p.recorded_by = actor.user_id;
   p.created_at = app_.Now();
-  const auto key = app_.CaseKey(c);
-  store::StoredSupportPlan stored{p,
-                                  privacy::Seal(key, p.needs, NeedsAd(case_id, p.revision)),
-                                  privacy::Seal(key, p.objectives,
-                                                ObjectivesAd(case_id, p.revision))};
+  TRY(const auto key, app_.CaseKey(*tx, c));
+  TRY(auto sealed_needs, SealField(key, p.needs, NeedsAd(case_id, p.revision)));
+  TRY(auto sealed_objectives, SealField(key, p.objectives, ObjectivesAd(case_id, p.revision)));
+  store::StoredSupportPlan stored{p, sealed_needs, sealed_objectives};
   auto inserted = st.InsertSupportPlan(p, stored.sealed_needs, stored.sealed_objectives);
   if (!inserted && inserted.error().reason == "constraint")
     return Fail(ErrorCode::kConflict, "stale_revision",
@@ -222,7 +232,7 @@ Result<std::vector<SupportPlanView>> StageService::SupportPlanHistory(const Acto
   TRY(auto rows, read.tx->Stages().SupportPlansOfCase(case_id));
   std::vector<SupportPlanView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(read.access, r));
+    TRY(auto v, View(*read.tx, read.access, r));
     out.push_back(std::move(v));
   }
   TRY_STATUS(app_.FinishCaseRead(read, actor, "support_plan", ShownWithText(out)));
@@ -242,7 +252,7 @@ Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id ca
     TRY(auto existing, st.GetExtension(*replay));
     if (existing) {
       TRY(auto access, app_.Access(*tx, actor, existing->extension.case_id));
-      TRY(auto v, View(access, *existing));
+      TRY(auto v, View(*tx, access, *existing));
       return ExtensionResult{std::move(v), access.Case()};
     }
   }
@@ -255,8 +265,9 @@ Result<ExtensionResult> StageService::ExtendReflection(const Actor& actor, Id ca
   e.recorded_by = actor.user_id;
   e.created_at = app_.Now();
   TRY(e.id, st.InsertExtension(e));
-  TRY_STATUS(st.SetExtensionReason(
-      e.id, privacy::Seal(app_.CaseKey(c), e.reason, ExtensionReasonAd(e.id))));
+  TRY(const auto key, app_.CaseKey(*tx, c));
+  TRY(auto sealed_reason, SealField(key, e.reason, ExtensionReasonAd(e.id)));
+  TRY_STATUS(st.SetExtensionReason(e.id, sealed_reason));
   c.reflection_end = e.new_end;
   c.updated_at = app_.Now();
   c.version += 1;
@@ -284,7 +295,7 @@ Result<std::vector<ExtensionView>> StageService::ExtensionsOfCase(const Actor& a
   TRY(auto rows, read.tx->Stages().ExtensionsOfCase(case_id));
   std::vector<ExtensionView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(read.access, r));
+    TRY(auto v, View(*read.tx, read.access, r));
     out.push_back(std::move(v));
   }
   TRY_STATUS(app_.FinishCaseRead(read, actor, "reflection_extensions", ShownWithText(out)));
@@ -535,7 +546,7 @@ Result<FollowUpView> StageService::ScheduleFollowUp(const Actor& actor, Id case_
         TRY(auto existing, st.GetFollowUp(replay));
         if (existing) {
           TRY(auto access, app_.Access(tx, actor, existing->follow_up.case_id));
-          return View(access, *existing);
+          return View(tx, access, *existing);
         }
         return std::optional<FollowUpView>();
       },
@@ -571,7 +582,7 @@ Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follo
     TRY(auto existing, st.GetFollowUp(*replay));
     if (existing) {
       TRY(auto access, app_.Access(*tx, actor, existing->follow_up.case_id));
-      return View(access, *existing);
+      return View(*tx, access, *existing);
     }
   }
   TRY(auto stored, st.GetFollowUp(follow_up_id));
@@ -584,8 +595,10 @@ Result<FollowUpView> StageService::CompleteFollowUp(const Actor& actor, Id follo
   TRY_STATUS(domain::ValidateFollowUpCompletion(f, done_on, notes, c.fields.identified_on,
                                                 app_.Today()));
   std::string sealed;
-  if (!notes.empty())
-    sealed = privacy::Seal(app_.CaseKey(c), notes, FollowUpNotesAd(follow_up_id));
+  if (!notes.empty()) {
+    TRY(const auto key, app_.CaseKey(*tx, c));
+    TRY(sealed, SealField(key, notes, FollowUpNotesAd(follow_up_id)));
+  }
   TRY_STATUS(st.CompleteFollowUp(follow_up_id, done_on, outcome, sealed, actor.user_id));
   f.done_on = done_on;
   f.outcome = outcome;
@@ -611,7 +624,7 @@ Result<std::vector<FollowUpView>> StageService::FollowUpsOfCase(const Actor& act
   TRY(auto rows, read.tx->Stages().FollowUpsOfCase(case_id));
   std::vector<FollowUpView> out;
   for (const auto& r : rows) {
-    TRY(auto v, View(read.access, r));
+    TRY(auto v, View(*read.tx, read.access, r));
     out.push_back(std::move(v));
   }
   TRY_STATUS(app_.FinishCaseRead(read, actor, "follow_ups", ShownWithText(out)));

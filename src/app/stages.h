@@ -117,9 +117,12 @@ class StageService {
                                   std::string_view not_found = "case");
   // The access to a case for reading `category`, and the read's transaction.
   Result<App::CaseRead> ReadableCase(const Actor& actor, Id case_id, DataCategory category);
-  Result<SupportPlanView> View(const CaseAccess& access, const store::StoredSupportPlan& s);
-  Result<ExtensionView> View(const CaseAccess& access, const store::StoredExtension& s);
-  Result<FollowUpView> View(const CaseAccess& access, const store::StoredFollowUp& s);
+  Result<SupportPlanView> View(store::Transaction& tx, const CaseAccess& access,
+                               const store::StoredSupportPlan& s);
+  Result<ExtensionView> View(store::Transaction& tx, const CaseAccess& access,
+                             const store::StoredExtension& s);
+  Result<FollowUpView> View(store::Transaction& tx, const CaseAccess& access,
+                            const store::StoredFollowUp& s);
   // Permits, proceedings and compensation claims share one life cycle (stages.cc).
   template <typename T>
   struct RecordKind;

@@ -19,8 +19,10 @@
 #include "app/audit_checkpoint.h"
 #include "app/demo.h"
 #include "app/log.h"
+#include "app/retention.h"
 #include "cli/consent_commands.h"
 #include "cli/file_io.h"
+#include "cli/key_commands.h"
 #include "cli/linkage_commands.h"
 #include "cli/report_commands.h"
 #include "cli/user_commands.h"
@@ -71,6 +73,8 @@ int Serve(app::App& app, const std::string& bind, int port) {
   if (auto st = server.Bind(); !st) return Report(st.error());
   // Signed checkpoints of the audit log in DIR/checkpoints/ ([audit] in haven.toml).
   app::AuditCheckpointTimer checkpoints(app, app.config().audit_checkpoint_every_minutes);
+  // Erasure at the end of retention ([retention] in haven.toml), at start and daily.
+  app::RetentionTimer retention(app);
 
   std::thread waiter([&] {
     int sig = 0;
@@ -202,6 +206,7 @@ int Main(int argc, char** argv) {
   checkpoint->add_option("--out", checkpoint_out, "file to write (default: standard output)");
 
   auto accounts = AddAccountCommands(cli, dir_flag);
+  auto key_commands = AddKeyCommands(cli, dir_flag);
 
   // link: all persons of the instance, previewed unless --apply; `link runs` and `link
   // restore` for the kept runs; `link clks` (linkage_commands.cc) links files.
@@ -393,6 +398,7 @@ int Main(int argc, char** argv) {
   }
 
   if (auto status = RunAccountCommand(*accounts, instance)) return *status;
+  if (auto status = RunKeyCommand(*key_commands, instance)) return *status;
   return 0;
 }
 

@@ -12,6 +12,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnprocessable: return "unprocessable";
+    case ErrorCode::kGone: return "gone";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kTooLarge,         // the request body is over the limit
   kRateLimited,      // too many attempts
   kUnprocessable,    // well-formed, but semantically refused
+  kGone,             // existed, and was erased for good (the end of retention)
   kInternal,         // a bug or an environment failure; details are logged, never shown
 };
 

@@ -23,6 +23,7 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnprocessable: return 422;
+    case ErrorCode::kGone: return 410;
     case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kInternal: return 500;
   }

@@ -6,9 +6,11 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "domain/model.h"
@@ -33,18 +35,49 @@ class Key {
   std::array<unsigned char, kSize> bytes_;
 };
 
-// The instance's secrets: a master key (everything else is derived from it) and
-// the coalition's linkage secret (shared with partner organisations so that their
-// CLKs are comparable; never used to encrypt).
+// A key-encryption key ("master key") with the id that wrapped data keys name.
+struct MasterKey {
+  std::string id;
+  Key key;
+};
+
+// The instance's secrets (the keyring file):
+//  - a root key, never rotated, from which what must stay stable is derived: the blind
+//    index key (rotating it would orphan every index), the audit chain MAC and reason
+//    keys, the signing seeds of receipts and audit checkpoints, and the organisation keys
+//    of values sealed before data keys (format 1, read only);
+//  - master keys with ids, which wrap the random data keys kept in the database
+//    (envelope encryption): the current one wraps new keys; the others are still
+//    readable until `haven keys rotate` re-wraps everything and retires them;
+//  - the coalition's linkage secret (shared with partner organisations so that their
+//    CLKs are comparable; never used to encrypt).
+//
+// File format, lenient and versioned: version 1 held one `master_key` (today's root;
+// its master key is derived from it, id "v1-derived"); version 2 adds `master_keys` and
+// `current_master_key`. Unknown fields are ignored.
 class Keyring {
  public:
-  // Writes a new keyring with fresh random keys, mode 0600. Fails if `path` exists.
-  static Result<Keyring> Create(const std::filesystem::path& path);
-  // Reads a keyring; refuses one that others than its owner may read.
-  static Result<Keyring> Load(const std::filesystem::path& path);
+  // Writes a new keyring (version 2) with fresh random keys, mode 0600. Fails if `path`
+  // exists.
+  [[nodiscard]] static Result<Keyring> Create(const std::filesystem::path& path);
+  // Reads a keyring of any known version; refuses one that others than its owner may read.
+  [[nodiscard]] static Result<Keyring> Load(const std::filesystem::path& path);
+  // Replaces the file at `path` with this keyring (version 2), atomically (a file beside
+  // it renamed over it), mode 0600.
+  [[nodiscard]] Status Save(const std::filesystem::path& path) const;
 
-  // The data key of one organisation, derived from the master key: identity
-  // sealed by one organisation is unreadable with another's key.
+  // A copy with a new random master key, which becomes the current one.
+  [[nodiscard]] Keyring WithNewMaster() const;
+  // A copy without the master key `id` (retired); the current one cannot be retired.
+  [[nodiscard]] Result<Keyring> WithoutMaster(std::string_view id) const;
+  const MasterKey& CurrentMaster() const;
+  // nullptr when this keyring has no master key of that id.
+  const MasterKey* Master(std::string_view id) const;
+  const std::vector<MasterKey>& Masters() const { return masters_; }
+  int file_version() const { return file_version_; }
+
+  // The organisation key of format-1 values (sealed before data keys), derived from the
+  // root key: read-only, for values not yet re-sealed.
   Key OrganizationDataKey(domain::Id organization_id) const;
   Key BlindIndexKey() const;
   Key AuditKey() const;
@@ -64,13 +97,64 @@ class Keyring {
 
  private:
   Key Derive(std::uint64_t subkey_id, const char context[8]) const;
-  Key master_;
+  Key root_;
+  std::vector<MasterKey> masters_;
+  std::string current_master_;
   std::string linkage_secret_;
+  int file_version_ = 2;
 };
 
-// XChaCha20-Poly1305 with `associated_data` bound to the ciphertext (Haven uses
-// the record id and kind, so a sealed value cannot be moved to another record).
-// Returns nonce || ciphertext || tag.
+// A fresh random key (a data key).
+[[nodiscard]] Key RandomKey();
+// Envelope encryption: a data key wrapped by a master key (XChaCha20-Poly1305, nonce ||
+// ciphertext || tag), its associated data naming the master key's id, the data key's id
+// and its scope ("person:12"), so that a wrapped key moved to another row or scope fails
+// to unwrap.
+[[nodiscard]] std::string WrapKey(const MasterKey& master, std::uint64_t key_id,
+                                  std::string_view scope, const Key& data_key);
+[[nodiscard]] Result<Key> UnwrapKey(const MasterKey& master, std::uint64_t key_id,
+                                    std::string_view scope, std::string_view wrapped);
+
+// A data key with the id under which the store keeps it (the id sealed blobs name).
+struct DataKey {
+  std::uint64_t id = 0;
+  Key key;
+};
+
+// What opens (and seals) one record's sealed values: its data key, and for values sealed
+// before data keys (format 1), the organisation key derived from the root.
+struct SealingKey {
+  std::optional<DataKey> data;  // absent: no data key yet (only format-1 values exist)
+  std::optional<Key> legacy;
+};
+
+// Sealed values, format 2:
+//   "HvS" 0x02 | key id (8 bytes, big-endian) | nonce (24) | ciphertext || tag (16)
+// XChaCha20-Poly1305 whose associated data is the 12-byte header followed by the
+// record's binding (table, row and field, e.g. "case_notes:12:text"), so that neither
+// the version, the key id nor the record can be changed without the value failing to
+// open. Format 1 (before data keys) is nonce | ciphertext || tag with the older, coarser
+// binding; it is read, never written.
+inline constexpr int kSealFormat = 2;
+inline constexpr std::size_t kSealHeaderSize = 12;
+struct SealedHeader {
+  int format = 1;           // 1: no header
+  std::uint64_t key_id = 0;  // format 2 only
+};
+// What the blob's header says (format 1 when it has none).
+[[nodiscard]] SealedHeader ReadSealedHeader(std::string_view sealed);
+[[nodiscard]] std::string Seal(const DataKey& key, std::string_view plaintext,
+                               std::string_view binding);
+// Opens a value of either format: format 2 with `key.data` (its id must be the header's)
+// and `binding`; format 1 with `key.legacy` and `legacy_binding`. Fails (never crashes)
+// when the blob was changed, moved to another record or sealed with another key.
+[[nodiscard]] Result<std::string> Open(const SealingKey& key, std::string_view sealed,
+                                       std::string_view binding,
+                                       std::string_view legacy_binding);
+
+// Format 1: XChaCha20-Poly1305 with `associated_data` bound to the ciphertext, under a
+// key that is not a data key (audit reasons under AuditReasonKey, whose entries the audit
+// chain covers, so they are never re-sealed). Returns nonce || ciphertext || tag.
 std::string Seal(const Key& key, std::string_view plaintext, std::string_view associated_data);
 // Fails with an error (never a crash) when the blob was changed or the key or
 // associated data differ.

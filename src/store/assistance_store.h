@@ -97,6 +97,8 @@ class AssistanceStore {
   virtual Result<std::vector<StoredService>> ServicesOfCase(domain::Id case_id) = 0;
   // Seals a service's free text: writes `sealed_text` and clears the clear columns.
   virtual Status SetServiceText(domain::Id id, const std::string& sealed_text) = 0;
+  // The notes, sealed after the insert with the service's id bound.
+  [[nodiscard]] virtual Status SetServiceNotes(domain::Id id, const std::string& sealed_notes) = 0;
   // Rows whose free text is still in the clear (written before it was sealed).
   virtual Result<std::vector<StoredService>> ServicesWithClearText() = 0;
 
@@ -105,6 +107,9 @@ class AssistanceStore {
                                             const std::string& sealed_reasons) = 0;
   virtual Result<std::vector<StoredDecision>> DecisionsOfCase(domain::Id case_id) = 0;
   virtual Status SetDecisionText(domain::Id id, const std::string& sealed_text) = 0;
+  // The reasons, sealed after the insert with the decision's id bound.
+  [[nodiscard]] virtual Status SetDecisionReasons(domain::Id id,
+                                                  const std::string& sealed_reasons) = 0;
   virtual Result<std::vector<StoredDecision>> DecisionsWithClearText() = 0;
 
   // For statistics: services delivered in `year` by type, and shelter use in `year`.

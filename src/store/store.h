@@ -21,6 +21,7 @@
 #include "store/assistance_store.h"
 #include "store/casework_store.h"
 #include "store/coalition_store.h"
+#include "store/key_store.h"
 #include "store/prevention_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
@@ -198,6 +199,9 @@ class Transaction {
   virtual ReportStore& Reports() = 0;
   virtual StageStore& Stages() = 0;
   virtual PreventionStore& Prevention() = 0;
+  virtual KeyStore& Keys() = 0;
+  // Whether this is a write transaction (Store::Begin(true)).
+  virtual bool Writable() const = 0;
 
   // Organisations.
   virtual Result<Id> InsertOrganization(const domain::Organization& o) = 0;
@@ -283,6 +287,9 @@ class Transaction {
   virtual Result<Id> InsertTransition(const domain::CaseTransition& t,
                                       const std::string& sealed_note) = 0;
   virtual Result<std::vector<StoredTransition>> ListTransitions(Id case_id) = 0;
+  // The note of a transition, sealed after the insert with the transition's id bound.
+  [[nodiscard]] virtual Status SetTransitionNote(Id transition_id,
+                                                 const std::string& sealed_note) = 0;
 
   // Audit log: append-only. LastAudit locks the chain head for this transaction.
   virtual Result<std::optional<AuditRecord>> LastAudit() = 0;
@@ -313,6 +320,11 @@ class Store {
   // decisions (capacity, audit chain head, counters) cannot race.
   virtual Result<std::unique_ptr<Transaction>> Begin(bool write) = 0;
   virtual int SchemaVersion() const = 0;
+  // Moves everything the write-ahead log holds into the database file and empties the
+  // log (a TRUNCATE checkpoint), so that bytes overwritten by secure_delete (an erased
+  // data key) survive in neither file. kConflict `checkpoint_busy` when a reader keeps it
+  // from completing; try again.
+  [[nodiscard]] virtual Status CheckpointAndTruncateLog() = 0;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);

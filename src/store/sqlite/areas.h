@@ -4,7 +4,7 @@
 // "assistance" (shelters, stays, services, allowances), "coalition" (consents,
 // referrals and transfers, case owners, memorandum members), "stages" (support plans,
 // residence, proceedings, return and reintegration), "casework" (notes, attachments,
-// closure requests), "reports" (facts for
+// closure requests), "keys" (the wrapped data keys of envelope encryption), "reports" (facts for
 // statistics, imported CTDC records) and "prevention" (awareness events, action plans,
 // agreements with partners, conventions). Each area's migrations are numbered on
 // their own; areas are migrated in the order below, so a later area may refer
@@ -19,6 +19,7 @@
 #include "store/assistance_store.h"
 #include "store/casework_store.h"
 #include "store/coalition_store.h"
+#include "store/key_store.h"
 #include "store/prevention_store.h"
 #include "store/report_store.h"
 #include "store/stage_store.h"
@@ -40,6 +41,7 @@ std::span<const std::string_view> ReportMigrations();
 std::span<const std::string_view> StageMigrations();
 std::span<const std::string_view> CaseworkMigrations();
 std::span<const std::string_view> PreventionMigrations();
+std::span<const std::string_view> KeyMigrations();
 
 // Area implementations over one connection inside an open transaction. They do
 // not own `db`; the transaction that creates them outlives them.
@@ -49,5 +51,6 @@ std::unique_ptr<ReportStore> MakeReportStore(sqlite3* db);
 std::unique_ptr<StageStore> MakeStageStore(sqlite3* db);
 std::unique_ptr<CaseworkStore> MakeCaseworkStore(sqlite3* db);
 std::unique_ptr<PreventionStore> MakePreventionStore(sqlite3* db);
+std::unique_ptr<KeyStore> MakeKeyStore(sqlite3* db);
 
 }  // namespace haven::store::sqlite

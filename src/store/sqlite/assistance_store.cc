@@ -361,6 +361,18 @@ class SqliteAssistanceStore final : public AssistanceStore {
     return All<StoredService>(q, ServiceFrom);
   }
 
+  Status SetServiceNotes(domain::Id id, const std::string& sealed_notes) override {
+    Stmt q(db_, "UPDATE services SET sealed_notes = ? WHERE id = ?");
+    q.BindBlob(sealed_notes).Bind(id);
+    return q.Run();
+  }
+
+  Status SetDecisionReasons(domain::Id id, const std::string& sealed_reasons) override {
+    Stmt q(db_, "UPDATE identification_decisions SET sealed_reasons = ? WHERE id = ?");
+    q.BindBlob(sealed_reasons).Bind(id);
+    return q.Run();
+  }
+
   Status SetServiceText(domain::Id id, const std::string& sealed_text) override {
     Stmt q(db_, "UPDATE services SET sealed_text = ?, unit = NULL, outcome = NULL WHERE id = ?");
     q.BindBlob(sealed_text).Bind(id);

@@ -265,7 +265,7 @@ constexpr std::array<std::string_view, 9> kCore = {kV1, kV2, kV3, kV4, kV5,
 std::span<const std::string_view> CoreMigrations() { return kCore; }
 
 std::span<const MigrationArea> MigrationAreas() {
-  static const std::array<MigrationArea, 7> kAreas = {
+  static const std::array<MigrationArea, 8> kAreas = {
       MigrationArea{"core", CoreMigrations()},
       MigrationArea{"assistance", AssistanceMigrations()},
       MigrationArea{"coalition", CoalitionMigrations()},
@@ -273,6 +273,7 @@ std::span<const MigrationArea> MigrationAreas() {
       MigrationArea{"casework", CaseworkMigrations()},
       MigrationArea{"reports", ReportMigrations()},
       MigrationArea{"prevention", PreventionMigrations()},
+      MigrationArea{"keys", KeyMigrations()},
   };
   return kAreas;
 }

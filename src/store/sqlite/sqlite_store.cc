@@ -58,7 +58,8 @@ Result<std::vector<PersonCluster>> ClustersFrom(Stmt& s) {
 
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(Pool& pool, sqlite3* db) : pool_(pool), db_(db) {}
+  SqliteTransaction(Pool& pool, sqlite3* db, bool write)
+      : pool_(pool), db_(db), write_(write) {}
 
   AssistanceStore& Assistance() override {
     if (!assistance_) assistance_ = sqlite::MakeAssistanceStore(db_);
@@ -84,9 +85,14 @@ class SqliteTransaction final : public Transaction {
     if (!prevention_) prevention_ = sqlite::MakePreventionStore(db_);
     return *prevention_;
   }
+  KeyStore& Keys() override {
+    if (!keys_) keys_ = sqlite::MakeKeyStore(db_);
+    return *keys_;
+  }
+  bool Writable() const override { return write_; }
   ~SqliteTransaction() override;
 
-  Status Begin(bool write) { return Exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Begin() { return Exec(db_, write_ ? "BEGIN IMMEDIATE" : "BEGIN"); }
 
   Status Commit() override {
     TRY_STATUS(Exec(db_, "COMMIT"));
@@ -690,6 +696,12 @@ class SqliteTransaction final : public Transaction {
     return sqlite3_last_insert_rowid(db_);
   }
 
+  Status SetTransitionNote(Id transition_id, const std::string& sealed_note) override {
+    Stmt s(db_, "UPDATE case_transitions SET sealed_note = ? WHERE id = ?");
+    s.BindBlob(sealed_note).Bind(transition_id);
+    return s.Run();
+  }
+
   Result<std::vector<StoredTransition>> ListTransitions(Id case_id) override {
     Stmt s(db_,
            "SELECT id, case_id, from_status, to_status, on_date, user_id, at, sealed_note"
@@ -831,7 +843,9 @@ class SqliteTransaction final : public Transaction {
  private:
   Pool& pool_;
   sqlite3* db_;
+  bool write_ = false;
   bool committed_ = false;
+  std::unique_ptr<KeyStore> keys_;
   std::unique_ptr<AssistanceStore> assistance_;
   std::unique_ptr<CoalitionStore> coalition_;
   std::unique_ptr<CaseworkStore> casework_;
@@ -963,12 +977,26 @@ class SqliteStore final : public Store {
 
   Result<std::unique_ptr<Transaction>> Begin(bool write) override {
     TRY(sqlite3* db, pool_.Acquire());
-    auto tx = std::make_unique<SqliteTransaction>(pool_, db);
-    TRY_STATUS(tx->Begin(write));
+    auto tx = std::make_unique<SqliteTransaction>(pool_, db, write);
+    TRY_STATUS(tx->Begin());
     return std::unique_ptr<Transaction>(std::move(tx));
   }
 
   int SchemaVersion() const override { return version_; }
+
+  Status CheckpointAndTruncateLog() override {
+    TRY(sqlite3* db, pool_.Acquire());
+    int log_frames = 0, moved = 0;
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &moved);
+    pool_.Release(db);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+      return Fail(ErrorCode::kConflict, "checkpoint_busy",
+                  "a reader kept the write-ahead log from being emptied; try again");
+    if (rc != SQLITE_OK)
+      return Internal(fmt::format("sqlite checkpoint failed ({})", rc));
+    return {};
+  }
 
  private:
   Pool pool_;
