@@ -419,7 +419,7 @@ Result<std::optional<Id>> App::Replay(store::Transaction& tx, const Actor& actor
                 "this Idempotency-Key was first used more than 24 hours ago; send the request "
                 "with a new key",
                 "Idempotency-Key");
-  if (rec->fingerprint != w.fingerprint || rec->object_type != object_type)
+  if (rec->fingerprint != StoredFingerprint(w) || rec->object_type != object_type)
     return Fail(ErrorCode::kUnprocessable, "idempotency_key_reused",
                 "this Idempotency-Key was already used for a different request",
                 "Idempotency-Key");
@@ -430,7 +430,14 @@ Status App::Remember(store::Transaction& tx, const Actor& actor, const WriteOpti
                      std::string_view object_type, Id id) {
   if (w.idempotency_key.empty()) return {};
   return tx.InsertIdempotency(store::IdempotencyRecord{
-      actor.user_id, w.idempotency_key, w.fingerprint, std::string(object_type), id, Now()});
+      actor.user_id, w.idempotency_key, StoredFingerprint(w), std::string(object_type), id,
+      Now()});
+}
+
+// The request's digest is of its body, which for a registration holds the identity: kept only
+// keyed, so that the database alone cannot be used to test a guessed identity against it.
+std::string App::StoredFingerprint(const WriteOptions& w) const {
+  return privacy::BlindIndex(blind_key_, "idempotency-fingerprint", w.fingerprint);
 }
 
 // ---------------------------------------------------------------- authentication

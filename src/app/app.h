@@ -515,6 +515,8 @@ class App {
   }
 
  private:
+  // What the idempotency table keeps of a request's digest: keyed (see app.cc).
+  std::string StoredFingerprint(const WriteOptions& w) const;
   App(Config config, std::unique_ptr<store::Store> store, privacy::Keyring keyring,
       std::unique_ptr<Clock> clock);
   // Persons whose blind index equals `blind` (exact) or whose linkage key is at least

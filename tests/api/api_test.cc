@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "api/harness.h"
+#include "privacy/crypto.h"
 
 namespace haven::testing {
 namespace {
@@ -573,6 +574,33 @@ TEST_F(Api, RawDatabaseNeverRevealsAnIdentity) {
   for (const std::string& secret : {given, family, birth, std::string("19910417"),
                                     std::string("Qahramanova"), std::string("C0099887")})
     EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+}
+
+// The digest an Idempotency-Key is checked against is of the request body, which for a
+// registration holds the identity: the database keeps it only keyed, so that whoever holds the
+// file cannot test a guessed identity against it.
+TEST_F(Api, IdempotencyFingerprintsAreKeyedInTheDatabase) {
+  const Json body = CaseBody("Gülnarə", "Səfərova", "1994-02-03");
+  auto created = As("cw1").Post("/api/v1/cases", body, {{"Idempotency-Key", "fp-keyed-1"}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto db = instance_->dir() / "haven.db";
+  const std::string bytes = read(db) + read(db.string() + "-wal");
+  ASSERT_NE(bytes.find("fp-keyed-1"), std::string::npos) << "the key itself is stored";
+  ASSERT_TRUE(privacy::InitCrypto());
+  const std::string unkeyed = privacy::Digest("POST /api/v1/cases\n" + body.dump());
+  EXPECT_EQ(bytes.find(unkeyed), std::string::npos);
+  // The keyed digest still tells a retry from another request.
+  EXPECT_EQ(As("cw1").Post("/api/v1/cases", body, {{"Idempotency-Key", "fp-keyed-1"}}).status,
+            201);
+  Json other = CaseBody("Gülnarə", "Səfərova", "1994-02-04");
+  EXPECT_EQ(As("cw1")
+                .Post("/api/v1/cases", other, {{"Idempotency-Key", "fp-keyed-1"}})
+                .ErrorCode(),
+            "idempotency_key_reused");
 }
 
 }  // namespace
