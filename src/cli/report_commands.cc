@@ -94,7 +94,9 @@ bool ToTerminal(const ReportArgs& args) { return args.out.empty() && isatty(STDO
 void Emit(const app::RenderedReport& r, const std::string& out) {
   if (out.empty()) {
     if (r.format == report::Format::kXlsx || r.format == report::Format::kPdf)
-      Die(fmt::format("an {} report needs --out FILE", r.format == report::Format::kPdf ? "PDF" : "XLSX"), 2);
+      Die(fmt::format("{} report needs --out FILE",
+                      r.format == report::Format::kPdf ? "a PDF" : "an XLSX"),
+          2);
     std::fwrite(r.body.data(), 1, r.body.size(), stdout);
     std::fflush(stdout);
     return;
