@@ -2,7 +2,6 @@
 // notices a log that was cut short or rewritten behind the application's back, which
 // the hash chain alone does not, and refuses checkpoints it did not sign.
 
-#include <sqlite3.h>
 
 #include <fstream>
 #include <thread>
@@ -10,21 +9,12 @@
 #include <gtest/gtest.h>
 
 #include "api/harness.h"
+#include "api/tamper.h"
 
 namespace haven::testing {
 namespace {
 
 constexpr const char* kAdminPassword = "admin-password-for-tests";
-
-void Sql(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(h);
-}
 
 Json ReadJson(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -111,7 +101,7 @@ TEST_F(AuditCheckpoint, TheLogExtendsAnEarlierCheckpoint) {
 TEST_F(AuditCheckpoint, CuttingTheLogShortIsNoticed) {
   const auto cp = Checkpoint("cp.json");  // entry 8
   Write(3);                               // entries 9..12
-  Sql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 5;");
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 5;");
 
   // What is left hangs together: the chain alone cannot tell.
   auto plain = Verify();
@@ -132,7 +122,7 @@ TEST_F(AuditCheckpoint, CuttingTheLogShortIsNoticed) {
 // numbers, which is what someone holding the keyring and the binary could do.
 TEST_F(AuditCheckpoint, RewritingTheLogIsNoticed) {
   const auto cp = Checkpoint("cp.json");  // entry 8
-  Sql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 6;");
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 6;");
   Write(4);  // entries 7..11, other actions than before
 
   auto plain = Verify();

@@ -9,21 +9,12 @@
 #include <gtest/gtest.h>
 
 #include "api/harness.h"
+#include "api/tamper.h"
 
 namespace haven::testing {
 namespace {
 
 constexpr const char* kAdminPassword = "admin-password-for-tests";
-
-void Sql(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(h);
-}
 
 class AuditVerify : public ::testing::Test {
  protected:
@@ -70,7 +61,7 @@ TEST_F(AuditVerify, TheLogRefusesUpdatesThroughSql) {
 }
 
 TEST_F(AuditVerify, ChangedEntryIsDetected) {
-  Sql(Db(), "DROP TRIGGER audit_log_no_update;"
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_update;"
             "UPDATE audit_log SET details = '{\"name\":\"Forged\"}' WHERE seq = 4;");
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 5) << r.out;
@@ -80,7 +71,7 @@ TEST_F(AuditVerify, ChangedEntryIsDetected) {
 TEST_F(AuditVerify, ChangedEntryWithRecomputedUnkeyedHashIsDetected) {
   // Whoever edits the file cannot recompute the chain: it is keyed with a key
   // from the keyring. Copying the next entry's hash over does not help either.
-  Sql(Db(), "DROP TRIGGER audit_log_no_update;"
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_update;"
             "UPDATE audit_log SET actor_user_id = 99, hash = (SELECT hash FROM audit_log WHERE seq = 5) WHERE seq = 3;");
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 5) << r.out;
@@ -88,14 +79,14 @@ TEST_F(AuditVerify, ChangedEntryWithRecomputedUnkeyedHashIsDetected) {
 }
 
 TEST_F(AuditVerify, RemovedEntryIsDetected) {
-  Sql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;");
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;");
   auto r = Verify();
   EXPECT_EQ(r.exit_code, 5) << r.out;
   EXPECT_NE(r.out.find("BROKEN at entry 6"), std::string::npos) << r.out;
 }
 
 TEST_F(AuditVerify, ReorderedEntriesAreDetected) {
-  Sql(Db(), "DROP TRIGGER audit_log_no_update;"
+  TamperSql(Db(), "DROP TRIGGER audit_log_no_update;"
             "UPDATE audit_log SET seq = -1 WHERE seq = 4;"
             "UPDATE audit_log SET seq = 4 WHERE seq = 5;"
             "UPDATE audit_log SET seq = 5 WHERE seq = -1;");
